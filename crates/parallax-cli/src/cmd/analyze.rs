@@ -1,0 +1,121 @@
+//! `parallax analyze PATH...`
+
+use crate::batch::{self, BatchOptions};
+use parallax_analyze::output::{self, Format};
+use parallax_analyze::{Config, Pipeline};
+use parallax_core::{IngestOptions, InputFormat};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum OutFormat {
+    Json,
+    Jsonl,
+    Text,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum InFormat {
+    Auto,
+    Text,
+    Markdown,
+    Html,
+    Jsonl,
+}
+
+impl InFormat {
+    pub fn forced(self) -> Option<InputFormat> {
+        match self {
+            InFormat::Auto => None,
+            InFormat::Text => Some(InputFormat::Text),
+            InFormat::Markdown => Some(InputFormat::Markdown),
+            InFormat::Html => Some(InputFormat::Html),
+            InFormat::Jsonl => Some(InputFormat::Jsonl),
+        }
+    }
+}
+
+/// Input options shared by the commands that read articles.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Files, directories (recursive: .txt .md .html .htm .jsonl) or - for stdin.
+    pub paths: Vec<PathBuf>,
+    /// Treat every input as this format instead of guessing by extension.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: InFormat,
+    /// Refuse inputs (files, JSONL lines) larger than this many bytes.
+    #[arg(long, default_value_t = parallax_core::ingest::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    /// Hide the progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl InputArgs {
+    pub fn batch_options(&self) -> BatchOptions {
+        BatchOptions {
+            ingest: IngestOptions {
+                max_bytes: self.max_bytes,
+                format: self.input_format.forced(),
+            },
+            progress: !self.no_progress,
+            always_summarize: false,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format (default: json for one document, jsonl for many).
+    #[arg(long, short, value_enum)]
+    pub format: Option<OutFormat>,
+    /// Layers to skip, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let paths = batch::paths_or_stdin(args.input.paths.clone())?;
+    let single = batch::single_document(&paths);
+    let format = match args.format {
+        Some(OutFormat::Json) => Format::Json,
+        Some(OutFormat::Jsonl) => Format::Jsonl,
+        Some(OutFormat::Text) => Format::Text,
+        None if single => Format::Json,
+        None => Format::Jsonl,
+    };
+    let pipeline = Pipeline::new(Config {
+        skip: args.skip.clone(),
+    });
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let array = format == Format::Json && !single;
+    let mut first = true;
+    if array {
+        writeln!(w, "[")?;
+    }
+    let outcome = batch::run(
+        &paths,
+        &args.input.batch_options(),
+        |doc| output::render(&pipeline.analyze(doc), format),
+        |s| {
+            if array && !first {
+                writeln!(w, ",")?;
+            }
+            first = false;
+            w.write_all(s.as_bytes())?;
+            if !s.ends_with('\n') {
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        },
+    )?;
+    if array {
+        writeln!(w, "]")?;
+    }
+    w.flush()?;
+    Ok(outcome.exit_code())
+}

@@ -1,0 +1,46 @@
+//! `parallax eval ...`: scores on held-out data, printed so anyone can rerun them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Sentence-boundary precision/recall/F1 against PTC articles (one gold sentence a line).
+    Sentences {
+        /// Folder of PTC `article*.txt` files.
+        #[arg(long)]
+        ptc: PathBuf,
+    },
+}
+
+pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        EvalCommand::Sentences { ptc } => {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            files.sort();
+            anyhow::ensure!(!files.is_empty(), "{}: no .txt articles", ptc.display());
+            let mut total = parallax_core::segment::BoundaryScore::default();
+            for f in &files {
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+                total.add(&parallax_core::segment::score_line_gold(&text));
+            }
+            println!(
+                "sentence boundaries on {} articles ({} gold sentences)",
+                files.len(),
+                total.gold
+            );
+            println!(
+                "precision {:.4}  recall {:.4}  F1 {:.4}",
+                total.precision(),
+                total.recall(),
+                total.f1()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

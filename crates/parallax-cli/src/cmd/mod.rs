@@ -1,0 +1,3 @@
+pub mod analyze;
+pub mod eval;
+pub mod extract;
