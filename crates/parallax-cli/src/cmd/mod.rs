@@ -1,3 +1,4 @@
 pub mod analyze;
 pub mod eval;
+pub mod eval_attribution;
 pub mod extract;
