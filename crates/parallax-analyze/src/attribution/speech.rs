@@ -491,6 +491,38 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
 
 /// Source tokens before the cue: the noun phrase it attaches to.
 fn source_back(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
+    apposition(ctx, u, cue.t0).or_else(|| source_back_plain(ctx, u, cue))
+}
+
+/// "Carla Diaz, the union leader, continued": name, apposition, comma, cue.
+fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
+    if t0 < u.t0 + 4 || ctx.lw(t0 - 1) != "," || ctx.tq[t0 - 1].is_some() {
+        return None;
+    }
+    let end = t0 - 1;
+    let c = (end.saturating_sub(10).max(u.t0)..end)
+        .rev()
+        .find(|&j| ctx.is_punct(j) || ctx.tq[j].is_some())?;
+    if ctx.lw(c) != "," || c == u.t0 || !ctx.is_cap(c - 1) || ctx.is_punct(c - 1) {
+        return None;
+    }
+    let mut s = c - 1;
+    while s > u.t0
+        && ctx.is_cap(s - 1)
+        && !ctx.is_punct(s - 1)
+        && ctx.tq[s - 1].is_none()
+        && c - s < 5
+    {
+        s -= 1;
+    }
+    // The name must open the clause (sentence start or after a comma).
+    if s != u.t0 && !(ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none()) {
+        return None;
+    }
+    Some((s, end))
+}
+
+fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     let mut k = cue.t0;
     // Skip "on Tuesday", "last week" between the source and the verb.
     while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
@@ -602,7 +634,9 @@ fn choose_cue(
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
         } else {
-            let before_punct = c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some();
+            let before_punct =
+                (c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some())
+                    && apposition(ctx, u, c.t0).is_none();
             let b = if before_punct {
                 None
             } else {
@@ -717,7 +751,8 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
                 .take_while(|&j| ctx.lw(j) != ",")
                 .find(|&j| ctx.lw(j) == "that")
             {
-                k = j;
+                k = j + 1;
+                break;
             } else {
                 while k < end
                     && ctx.tq[k].is_none()
@@ -793,7 +828,15 @@ fn build(
     } else {
         let before_comma = phrase_start > u.t0 + 1
             && (ctx.lw(phrase_start - 1) == "," || ctx.tq[phrase_start - 1].is_some());
-        if before_comma {
+        // "A few days later, X told ...": an introductory phrase, not content.
+        let tail_words = {
+            let k = skip_after_cue(ctx, u, &cue, phrase_end, end);
+            (k..end)
+                .filter(|&j| !ctx.is_punct(j) || ctx.tq[j].is_some())
+                .count()
+        };
+        let tail_is_clause = phrase_end < end && ctx.lw(phrase_end) != "," && tail_words > 3;
+        if before_comma && !tail_is_clause {
             // "Content, X said." or "Content, X said, more content."
             let mut ce = phrase_start;
             while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
@@ -1060,7 +1103,35 @@ fn headline_colon(ctx: &Ctx, u: &Unit) -> Option<Attribution> {
     if colon < u.t0 + 1 || colon + 2 >= u.t1 {
         return None;
     }
-    if !(u.t0..colon).all(|k| ctx.is_cap(k) && !ctx.is_punct(k)) {
+    if !(u.t0..colon).all(|k| ctx.is_cap(k) && !ctx.is_punct(k))
+        || (u.t0..colon).any(|k| {
+            matches!(
+                ctx.lw(k),
+                "photo"
+                    | "credit"
+                    | "source"
+                    | "update"
+                    | "note"
+                    | "editor"
+                    | "image"
+                    | "video"
+                    | "watch"
+                    | "related"
+                    | "read"
+                    | "sources"
+                    | "photos"
+                    | "caption"
+                    | "warning"
+                    | "breaking"
+                    | "exclusive"
+                    | "analysis"
+                    | "opinion"
+                    | "correction"
+                    | "q"
+                    | "a"
+            )
+        })
+    {
         return None;
     }
     let end = content_end(ctx, u);
