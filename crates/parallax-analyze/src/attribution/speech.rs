@@ -515,8 +515,8 @@ fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
     {
         s -= 1;
     }
-    // The name must open the clause (sentence start or after a comma).
-    if s != u.t0 && !(ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none()) {
+    // The name must open the clause (sentence start, after a comma or a quotation).
+    if s != u.t0 && !ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none() {
         return None;
     }
     Some((s, end))
@@ -642,20 +642,33 @@ fn choose_cue(
             } else {
                 source_back(ctx, u, c)
             };
-            b.or_else(|| {
-                if before_punct {
-                    source_fwd(ctx, u, c.t1)
-                } else {
-                    None
-                }
-            })
-            .or_else(|| {
-                let participle = ctx.lw(c.verb).ends_with("ing");
-                (participle && c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",")
-                    .then(|| clause_subject(ctx, u, c.t0))
-                    .flatten()
-            })
+            let participle = ctx.lw(c.verb).ends_with("ing");
+            let after_comma = c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",";
+            let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb));
+            if participle && after_comma {
+                // "..., saying ...": the main clause's subject speaks.
+                clause_subject(ctx, u, c.t0).or(b)
+            } else {
+                b.or_else(|| {
+                    // "..., said Caddell" (never "..., told Breitbart": the addressee).
+                    if before_punct && !addressee && !participle {
+                        source_fwd(ctx, u, c.t1)
+                    } else {
+                        None
+                    }
+                })
+            }
         };
+        // A lone lower-case word that is no pronoun is no source ("the", "held").
+        let src = src.filter(|&(a, b)| {
+            b - a > 1 || {
+                let w = ctx.lw(a);
+                ctx.is_cap(a)
+                    || lexicon::PRONOUNS.contains(&w)
+                    || w.ends_with('s')
+                    || w == "everyone"
+            }
+        });
         let Some(s) = src else { continue };
         if c.class == CueClass::Evidence
             && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
