@@ -328,7 +328,12 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         }
         if let Some(a) = prev {
             for &q in &uq {
-                if words_in(&ctx, raw[q].inner_start, raw[q].inner_end) < 4 && !raw[q].continues {
+                let same_para =
+                    last_unit_att.is_some_and(|(pu, _)| pu + 1 == ui && units[pu].para == u.para);
+                if words_in(&ctx, raw[q].inner_start, raw[q].inner_end)
+                    < if same_para { 1 } else { 4 }
+                    && !raw[q].continues
+                {
                     continue;
                 }
                 f.attributions[a]
@@ -787,6 +792,46 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
     k
 }
 
+/// Words that open a frame around a quotation rather than more content.
+fn frame_start(ctx: &Ctx, k: usize) -> bool {
+    let w = ctx.lw(k);
+    w.ends_with("ing")
+        || matches!(
+            w,
+            "according"
+                | "who"
+                | "which"
+                | "as"
+                | "after"
+                | "before"
+                | "while"
+                | "when"
+                | "in"
+                | "on"
+                | "at"
+                | "during"
+                | "referring"
+                | "a"
+                | "an"
+                | "the"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "whose"
+                | "where"
+                | "since"
+                | "because"
+                | "though"
+                | "although"
+                | "then"
+                | "and"
+                | "but"
+                | "or"
+        )
+        || ctx.is_cap(k)
+}
+
 /// End of the unit without its final full stop (kept inside quotes).
 fn content_end(ctx: &Ctx, u: &Unit) -> usize {
     let mut e = u.t1;
@@ -860,12 +905,12 @@ fn build(
             let mut k = phrase_end;
             let tail_start = k;
             k = skip_after_cue(ctx, u, &cue, k, end);
-            if k < end && (k > tail_start || ctx.lw(tail_start.min(end - 1)) == ",") {
-                if (tail_start..k).any(|j| ctx.lw(j) == "," || ctx.lw(j) == ":")
-                    || ctx.tq[k].is_some()
-                {
-                    regions.push((k, end));
-                }
+            // "“A,” he said, “B.”" or "A, he said, B": the tail is content
+            // too, unless it is a quotation's frame ("according to ...",
+            // "adding that ...", "who ran ...").
+            let direct_comma = tail_start < end && ctx.lw(tail_start) == "," && k == tail_start + 1;
+            if k < end && (ctx.tq[k].is_some() || direct_comma && !frame_start(ctx, k)) {
+                regions.push((k, end));
             }
         } else {
             let k = skip_after_cue(ctx, u, &cue, phrase_end, end);
