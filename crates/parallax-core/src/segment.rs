@@ -679,3 +679,4 @@ pub fn score_line_gold(text: &str) -> BoundaryScore {
     flush(&mut block);
     score
 }
+
