@@ -15,10 +15,14 @@ fn check(v: &Value, chars: &[char], path: &str, seen: &mut usize) -> Result<(), 
     match v {
         Value::Object(m) => {
             let range = match (m.get("start"), m.get("end")) {
-                (Some(Value::Number(s)), Some(Value::Number(e))) => Some((s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize)),
+                (Some(Value::Number(s)), Some(Value::Number(e))) => {
+                    Some((s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize))
+                }
                 _ => match m.get("span") {
                     Some(Value::Object(sp)) => match (sp.get("start"), sp.get("end")) {
-                        (Some(Value::Number(s)), Some(Value::Number(e))) => Some((s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize)),
+                        (Some(Value::Number(s)), Some(Value::Number(e))) => {
+                            Some((s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize))
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -27,7 +31,10 @@ fn check(v: &Value, chars: &[char], path: &str, seen: &mut usize) -> Result<(), 
             if let Some((s, e)) = range {
                 *seen += 1;
                 if s > e || e > chars.len() {
-                    return Err(format!("{path}: span {s}..{e} outside text of {} chars", chars.len()));
+                    return Err(format!(
+                        "{path}: span {s}..{e} outside text of {} chars",
+                        chars.len()
+                    ));
                 }
                 if let Some(Value::String(t)) = m.get("text") {
                     let want: String = chars[s..e].iter().collect();
@@ -59,7 +66,10 @@ fn check_text(text: &str) -> Result<usize, String> {
     let a = Pipeline::default().analyze(doc);
     let v: Value = serde_json::from_str(&render(&a, Format::Jsonl)).unwrap();
     let chars: Vec<char> = text.chars().collect();
-    assert_eq!(v["document"]["char_length"].as_u64().unwrap() as usize, chars.len());
+    assert_eq!(
+        v["document"]["char_length"].as_u64().unwrap() as usize,
+        chars.len()
+    );
     let mut seen = 0;
     check(&v, &chars, "", &mut seen)?;
     Ok(seen)
@@ -124,8 +134,10 @@ fn samples_spans_match() {
 #[test]
 fn checker_catches_a_wrong_span() {
     let chars: Vec<char> = "a😀bc".chars().collect();
-    let good: Value = serde_json::json!({"layers": {"x": [{"span": {"start": 1, "end": 3}, "text": "😀b"}]}});
-    let bad_text: Value = serde_json::json!({"layers": {"x": [{"start": 1, "end": 3, "text": "😀"}]}});
+    let good: Value =
+        serde_json::json!({"layers": {"x": [{"span": {"start": 1, "end": 3}, "text": "😀b"}]}});
+    let bad_text: Value =
+        serde_json::json!({"layers": {"x": [{"start": 1, "end": 3, "text": "😀"}]}});
     let out_of_range: Value = serde_json::json!({"layers": {"x": [{"start": 2, "end": 9}]}});
     let mut n = 0;
     assert!(check(&good, &chars, "", &mut n).is_ok());

@@ -21,12 +21,23 @@ fn parallax() -> Command {
 fn check_schema(v: &Value) {
     assert_eq!(v["schema_version"], parallax_schema_version());
     let d = &v["document"];
-    for k in ["id", "origin", "format", "content_hash", "text", "char_length"] {
+    for k in [
+        "id",
+        "origin",
+        "format",
+        "content_hash",
+        "text",
+        "char_length",
+    ] {
         assert!(!d[k].is_null(), "document.{k} missing in {d}");
     }
     let n = d["char_length"].as_u64().unwrap();
     assert_eq!(n as usize, d["text"].as_str().unwrap().chars().count());
-    assert!(v["segments"]["sentences"].as_array().unwrap().iter().all(|s| s["end"].as_u64().unwrap() <= n));
+    assert!(v["segments"]["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["end"].as_u64().unwrap() <= n));
     assert!(v["layers"].is_object());
 }
 
@@ -36,8 +47,16 @@ fn parallax_schema_version() -> &'static str {
 
 #[test]
 fn analyze_one_sample_writes_pretty_json() {
-    let out = parallax().arg("analyze").arg(samples().join("000_827a4d4c4b0bcbf4.txt")).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = parallax()
+        .arg("analyze")
+        .arg(samples().join("000_827a4d4c4b0bcbf4.txt"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.starts_with("{\n"), "pretty JSON expected");
     let v: Value = serde_json::from_str(&s).unwrap();
@@ -52,9 +71,16 @@ fn analyze_one_sample_writes_pretty_json() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| text[s["start"].as_u64().unwrap() as usize..s["end"].as_u64().unwrap() as usize].iter().collect())
+        .map(|s| {
+            text[s["start"].as_u64().unwrap() as usize..s["end"].as_u64().unwrap() as usize]
+                .iter()
+                .collect()
+        })
         .collect();
-    assert!(sents.iter().any(|s| s == "Pro-North Korea, pro-Hamas"), "{sents:?}");
+    assert!(
+        sents.iter().any(|s| s == "Pro-North Korea, pro-Hamas"),
+        "{sents:?}"
+    );
 }
 
 #[test]
@@ -76,8 +102,14 @@ fn analyze_many_streams_jsonl_and_summarizes() {
     let html: Value = serde_json::from_str(lines[2]).unwrap();
     assert_eq!(html["document"]["source"], "The Riverton Ledger");
     assert_eq!(html["document"]["published"], "2024-06-04");
-    assert_eq!(html["links"][0]["text"], "a 2023 report by the Regional Planning Office");
-    assert!(!html["document"]["text"].as_str().unwrap().contains("All rights reserved"));
+    assert_eq!(
+        html["links"][0]["text"],
+        "a 2023 report by the Regional Planning Office"
+    );
+    assert!(!html["document"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("All rights reserved"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 ok, 0 failed"));
 }
 
@@ -91,7 +123,11 @@ fn bad_inputs_are_reported_and_the_batch_goes_on() {
     std::fs::write(p("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
     std::fs::write(p("latin1.txt"), b"Caf\xe9 cr\xe8me is served. It is good.").unwrap();
     std::fs::write(p("big.txt"), "word ".repeat(400)).unwrap();
-    std::fs::write(p("broken.html"), "<html><body><div><p>Unclosed <b>tags <i>everywhere").unwrap();
+    std::fs::write(
+        p("broken.html"),
+        "<html><body><div><p>Unclosed <b>tags <i>everywhere",
+    )
+    .unwrap();
     std::fs::write(
         p("corpus.jsonl"),
         "{\"id\":\"a\",\"text\":\"First article here.\"}\n{not json\n{\"id\":\"a\",\"text\":\"Same id again.\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"html\":\"<p>From <a href='http://x.org'>HTML</a> in JSONL.</p>\"}\n",
@@ -118,15 +154,26 @@ fn bad_inputs_are_reported_and_the_batch_goes_on() {
     let ids: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["document"]["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["document"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     for want in ["a", "c", "good", "latin1", "broken"] {
         assert!(ids.iter().any(|i| i == want), "{want} missing from {ids:?}");
     }
     // Every error is one line naming the input; the summary counts them.
     has("ok, ");
-    let failed: usize = err.lines().filter(|l| l.starts_with("parallax: error: ")).count();
-    assert!(err.contains(&format!("{} ok, {failed} failed", ids.len())), "{err}");
+    let failed: usize = err
+        .lines()
+        .filter(|l| l.starts_with("parallax: error: "))
+        .count();
+    assert!(
+        err.contains(&format!("{} ok, {failed} failed", ids.len())),
+        "{err}"
+    );
 }
 
 #[test]
@@ -157,22 +204,37 @@ fn extract_prints_main_text() {
         .args(["extract", "examples/article.html"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("City council approves $48.5 million transit plan after heated debate\n\nRIVERTON"))
+        .stdout(predicate::str::contains(
+            "City council approves $48.5 million transit plan after heated debate\n\nRIVERTON",
+        ))
         .stdout(predicate::str::contains("Most read").not())
         .stderr(predicate::str::contains("DEBUG").not());
-    let out = parallax().args(["extract", "--format", "json", "examples/article.html"]).output().unwrap();
+    let out = parallax()
+        .args(["extract", "--format", "json", "examples/article.html"])
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["author"], "Sam Okafor");
     let text: Vec<char> = v["text"].as_str().unwrap().chars().collect();
     let l = &v["links"][0];
-    let (s, e) = (l["span"]["start"].as_u64().unwrap() as usize, l["span"]["end"].as_u64().unwrap() as usize);
-    assert_eq!(text[s..e].iter().collect::<String>(), l["text"].as_str().unwrap());
+    let (s, e) = (
+        l["span"]["start"].as_u64().unwrap() as usize,
+        l["span"]["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        text[s..e].iter().collect::<String>(),
+        l["text"].as_str().unwrap()
+    );
 }
 
 #[test]
 fn eval_sentences_prints_f1() {
     let ptc = root().join("../shared/data/ptc/train-articles");
-    let out = parallax().args(["eval", "sentences", "--ptc"]).arg(ptc).output().unwrap();
+    let out = parallax()
+        .args(["eval", "sentences", "--ptc"])
+        .arg(ptc)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let s = String::from_utf8(out.stdout).unwrap();
     let f1: f64 = s.split("F1 ").nth(1).unwrap().trim().parse().unwrap();

@@ -411,9 +411,9 @@ impl Inputs {
             return Some(Err(IngestError::new(
                 shown,
                 format!(
-                    "file is {:.1} MB, over the {:.1} MB limit (raise it with --max-bytes)",
-                    meta.len() as f64 / 1e6,
-                    self.opts.max_bytes as f64 / 1e6
+                    "file is {}, over the {} limit (raise it with --max-bytes)",
+                    human_bytes(meta.len()),
+                    human_bytes(self.opts.max_bytes)
                 ),
             )));
         }
@@ -457,8 +457,8 @@ impl Inputs {
             return Some(Err(IngestError::new(
                 origin,
                 format!(
-                    "input is over the {:.1} MB limit (raise it with --max-bytes)",
-                    self.opts.max_bytes as f64 / 1e6
+                    "input is over the {} limit (raise it with --max-bytes)",
+                    human_bytes(self.opts.max_bytes)
                 ),
             )));
         }

@@ -679,4 +679,3 @@ pub fn score_line_gold(text: &str) -> BoundaryScore {
     flush(&mut block);
     score
 }
-
