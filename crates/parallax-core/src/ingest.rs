@@ -81,7 +81,12 @@ impl RawDoc {
             warnings,
         } = self;
         let (text, links) = match body {
-            RawBody::Text(t) => (t, Vec::new()),
+            RawBody::Text(t) => {
+                if meta.title.is_none() {
+                    meta.title = headline(&t);
+                }
+                (t, Vec::new())
+            }
             RawBody::Markdown(t) => {
                 let links = markdown_links(&t);
                 if meta.title.is_none() {
@@ -113,6 +118,17 @@ impl RawDoc {
         doc.warnings = warnings;
         Ok(doc)
     }
+}
+
+/// The first line of a plain text when it looks like a headline: short,
+/// no sentence-final period, and followed by a blank line or another line.
+fn headline(t: &str) -> Option<String> {
+    let first = t.trim_start_matches('\u{feff}').lines().next()?.trim();
+    let ok = !first.is_empty()
+        && first.chars().count() <= 200
+        && !first.ends_with('.')
+        && t.lines().nth(1).is_some();
+    ok.then(|| first.to_string())
 }
 
 /// `[anchor](href)` links in Markdown, with the anchor's byte range.
@@ -678,6 +694,13 @@ mod tests {
         let l = markdown_links(t);
         assert_eq!(&t[l[0].0..l[0].1], "the report");
         assert_eq!(l[0].2, "https://example.org/r");
+    }
+
+    #[test]
+    fn headlines() {
+        assert_eq!(headline("Big news today\n\nBody text.").as_deref(), Some("Big news today"));
+        assert_eq!(headline("A full sentence.\nMore."), None);
+        assert_eq!(headline("Only one line"), None);
     }
 
     #[test]
