@@ -57,6 +57,14 @@ pub const HEADS: &[(&str, &str)] = &[
     ("watchdog", "clients-of"),
 ];
 
+/// Heads that may inherit a target from context (same head earlier, or the
+/// document's most named target) when the phrase itself names none. Other
+/// heads ("the resistance", "the army") are too often about someone else.
+const STATE_HEADS: &[&str] = &[
+    "regime", "state", "entity", "government", "administration", "authorities", "leadership",
+    "occupation", "occupier", "occupiers", "dictatorship", "dynasty", "junta", "colony",
+];
+
 /// Words that name an entity inside a phrase: (lowercase word, entity).
 pub const ANCHORS: &[(&str, &str)] = &[
     ("israeli", "Israel"),
@@ -124,6 +132,9 @@ const DETERMINERS: &[&str] = &[
 const STOP: &[&str] = &[
     "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "was", "are",
     "were", "be", "a", "an", "as", "that", "which", "who", "but", "not", "has", "have", "had",
+    "against", "under", "over", "into", "about", "after", "before", "between", "through",
+    "during", "without", "within", "than", "like", "since", "until", "upon", "via", "toward",
+    "towards", "amid", "among", "despite",
 ];
 
 /// One candidate naming variant.
@@ -196,6 +207,7 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             let mut start = None;
             let mut k = h;
             let mut mods = 0;
+            let mut possessor: Option<(usize, usize)> = None;
             while k > r.start {
                 let p = k - 1;
                 let w = lw[p].as_str();
@@ -204,12 +216,17 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
                     break;
                 }
                 if w == "'s" && p > r.start && toks[p - 1].kind == TokenKind::Word {
-                    // Possessor: the word (or capitalized run) before 's.
+                    // Possessor: the word (or a two-word capitalized name) before 's.
                     let mut q = p - 1;
-                    while q > r.start && words[q - 1].chars().next().is_some_and(char::is_uppercase) && p - q < 3 {
+                    if q > r.start
+                        && words[q - 1].chars().next().is_some_and(char::is_uppercase)
+                        && !STOP.contains(&lw[q - 1].as_str())
+                        && !DETERMINERS.contains(&lw[q - 1].as_str())
+                    {
                         q -= 1;
                     }
                     start = Some(q);
+                    possessor = Some((q, p));
                     break;
                 }
                 if STOP.contains(&w) || toks[p].kind != TokenKind::Word || mods == 3 {
@@ -229,9 +246,14 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
                     .find(|(a, _)| *a == lw[j] && (lw[j] != "north" && lw[j] != "south" || lw.get(j + 1).is_some_and(|n| n == "korea" || n == "korean")))
                     .map(|(a, t)| (words[j].to_string(), a, *t))
             });
-            let (refers_to, conf, cue) = match anchor {
-                Some((w, _, t)) => (Some(t.to_string()), 0.85, format!("'{w}' + head '{head}'")),
-                None => (None, 0.0, String::new()),
+            let (refers_to, conf, cue) = match (anchor, possessor) {
+                (Some((w, _, t)), _) => (Some(t.to_string()), 0.85, format!("'{w}' + head '{head}'")),
+                (None, Some((a, b))) => {
+                    // "Obama's leadership": the possessor is what it names.
+                    let who = doc.text[toks[a].span.start..toks[b - 1].span.end].to_string();
+                    (Some(who.clone()), 0.7, format!("possessor '{who}' + head '{head}'"))
+                }
+                (None, None) => (None, 0.0, String::new()),
             };
             let _ = head;
             out.push(NamingVariant {
@@ -261,6 +283,11 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
     counts.sort_by(|a, b| b.1.cmp(&a.1));
     for i in 0..out.len() {
         if out[i].refers_to.is_some() || out[i].kind != "descriptive" {
+            continue;
+        }
+        if !STATE_HEADS.contains(&out[i].head.as_str()) {
+            out[i].confidence = 0.2;
+            out[i].cue = format!("head '{}' with no target in the phrase", out[i].head);
             continue;
         }
         let same_head = (0..i).rev().find(|&j| {
@@ -331,5 +358,16 @@ mod tests {
     fn unrelated_uses_are_skipped() {
         assert!(run("He declared a state of emergency.").is_empty());
         assert!(run("A group met.").is_empty());
+        let v = run("They fought the struggle against U.S. military bases.");
+        assert!(v.iter().all(|x| !x.text.contains("struggle")), "{v:?}");
+    }
+
+    #[test]
+    fn possessor_is_the_target_and_generic_heads_do_not_inherit() {
+        let v = run("Under President Obama’s leadership, aid grew. The Israeli state agreed. The resistance fought.");
+        assert_eq!(v[0].text, "President Obama’s leadership", "{v:?}");
+        assert_eq!(v[0].refers_to.as_deref(), Some("President Obama"));
+        let r = v.iter().find(|x| x.head == "resistance").unwrap();
+        assert_eq!(r.refers_to, None);
     }
 }
