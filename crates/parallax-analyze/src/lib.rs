@@ -11,6 +11,7 @@
 //! `text` copy of its evidence), add an `Option<Layer>` field to [`Layers`],
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
+pub mod entities;
 pub mod output;
 
 use parallax_core::Document;
@@ -22,7 +23,11 @@ pub const SCHEMA_VERSION: &str = "1.0";
 
 /// The layers an analysis may hold; a layer not run is absent from output.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Layers {}
+pub struct Layers {
+    /// Named entities, their grouping, and descriptive naming variants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<entities::EntitiesLayer>,
+}
 
 /// One document and every layer computed on it.
 #[derive(Clone, Debug)]
@@ -57,7 +62,10 @@ impl Pipeline {
 
     /// Analyzes one document. Pure: the same document gives the same analysis.
     pub fn analyze(&self, doc: Document) -> Analysis {
-        let layers = Layers::default();
+        let mut layers = Layers::default();
+        if self.config.enabled("entities") {
+            layers.entities = Some(entities::analyze(&doc));
+        }
         Analysis { doc, layers }
     }
 }

@@ -28,6 +28,11 @@ enum Command {
     /// Score an analyzer on held-out data.
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
+    /// Retrain one of the project's models (seeded, reproducible).
+    #[command(subcommand)]
+    Train(cmd::train::TrainCommand),
+    /// Tag a CoNLL file with named entities (predicted tag appended to each token line).
+    Ner(cmd::ner::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Extract(a) => cmd::extract::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Ner(a) => cmd::ner::run(a),
     };
     match result {
         Ok(code) => code,

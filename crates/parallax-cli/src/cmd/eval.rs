@@ -11,10 +11,20 @@ pub enum EvalCommand {
         #[arg(long)]
         ptc: PathBuf,
     },
+    /// Named entities: precision/recall/F1 per type, CoNLL entity-level metric.
+    Ner {
+        /// Gold CoNLL file (last column = IOB tag), e.g. ../shared/data/conll2003/valid.txt.
+        #[arg(long)]
+        conll: PathBuf,
+        /// Model file instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
         EvalCommand::Sentences { ptc } => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?
