@@ -12,6 +12,7 @@
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
 pub mod entities;
+pub mod attribution;
 pub mod output;
 
 use parallax_core::Document;
@@ -27,6 +28,10 @@ pub struct Layers {
     /// Named entities, their grouping, and descriptive naming variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<entities::EntitiesLayer>,
+    /// Quotations, attributions (source, cue, content), cited sources and
+    /// unsourced sentences (`docs/attribution.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributions: Option<attribution::AttributionLayer>,
 }
 
 /// One document and every layer computed on it.
@@ -65,6 +70,9 @@ impl Pipeline {
         let mut layers = Layers::default();
         if self.config.enabled("entities") {
             layers.entities = Some(entities::analyze(&doc));
+        }
+        if self.config.enabled("attributions") {
+            layers.attributions = Some(attribution::analyze(&doc));
         }
         Analysis { doc, layers }
     }

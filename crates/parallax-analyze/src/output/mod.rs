@@ -4,6 +4,7 @@
 //! Every `start`/`end` written by any format is a Unicode code-point offset,
 //! end exclusive (invariant 2).
 
+pub mod brat;
 pub mod json;
 pub mod text;
 
@@ -18,6 +19,8 @@ pub enum Format {
     Jsonl,
     /// A short human summary.
     Text,
+    /// brat standoff `.ann` of the attributions layer (PolNeAR style).
+    Brat,
 }
 
 /// Renders one analysis in a format. `Json` is pretty, `Jsonl` one line.
@@ -28,5 +31,6 @@ pub fn render(a: &Analysis, format: Format) -> String {
         }
         Format::Jsonl => serde_json::to_string(&json::AnalysisJson::from(a)).expect("serializable"),
         Format::Text => text::summary(a),
+        Format::Brat => brat::ann(a),
     }
 }

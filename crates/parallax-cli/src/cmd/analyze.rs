@@ -12,6 +12,8 @@ pub enum OutFormat {
     Json,
     Jsonl,
     Text,
+    /// brat standoff .ann of the attributions (Source/Cue/Content, as in PolNeAR).
+    Brat,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -92,6 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(OutFormat::Json) => Format::Json,
         Some(OutFormat::Jsonl) => Format::Jsonl,
         Some(OutFormat::Text) => Format::Text,
+        Some(OutFormat::Brat) => Format::Brat,
         None if single => Format::Json,
         None => Format::Jsonl,
     };

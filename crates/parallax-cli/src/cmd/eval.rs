@@ -20,11 +20,23 @@ pub enum EvalCommand {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Attribution content P/R/F1 (PTC span metric) and source accuracy against PolNeAR (text/ + attributions/).
+    Attribution {
+        /// PolNeAR split folder holding `text/` and `attributions/`.
+        #[arg(long)]
+        polnear: PathBuf,
+        /// Score at most this many articles (sorted by name).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
+        EvalCommand::Attribution { polnear, limit } => {
+            super::eval_attribution::run(&polnear, limit)
+        }
         EvalCommand::Sentences { ptc } => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?

@@ -1,5 +1,6 @@
 pub mod analyze;
 pub mod eval;
+pub mod eval_attribution;
 pub mod extract;
 pub mod ner;
 pub mod train;
