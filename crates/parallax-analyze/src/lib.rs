@@ -12,6 +12,7 @@
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
 pub mod output;
+pub mod techniques;
 
 use parallax_core::Document;
 use serde::Serialize;
@@ -22,7 +23,11 @@ pub const SCHEMA_VERSION: &str = "1.0";
 
 /// The layers an analysis may hold; a layer not run is absent from output.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Layers {}
+pub struct Layers {
+    /// Persuasion techniques (`techniques`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub techniques: Option<techniques::TechniquesLayer>,
+}
 
 /// One document and every layer computed on it.
 #[derive(Clone, Debug)]
@@ -57,7 +62,10 @@ impl Pipeline {
 
     /// Analyzes one document. Pure: the same document gives the same analysis.
     pub fn analyze(&self, doc: Document) -> Analysis {
-        let layers = Layers::default();
+        let mut layers = Layers::default();
+        if self.config.enabled("techniques") {
+            layers.techniques = Some(techniques::analyze(&doc));
+        }
         Analysis { doc, layers }
     }
 }

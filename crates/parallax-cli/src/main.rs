@@ -28,6 +28,12 @@ enum Command {
     /// Score an analyzer on held-out data.
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
+    /// Train a model (seeded, reproducible).
+    #[command(subcommand)]
+    Train(cmd::train::TrainCommand),
+    /// Persuasion techniques: classify given spans, list the techniques.
+    #[command(subcommand)]
+    Techniques(cmd::techniques::TechniquesCommand),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +42,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Extract(a) => cmd::extract::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Techniques(a) => cmd::techniques::run(a),
     };
     match result {
         Ok(code) => code,

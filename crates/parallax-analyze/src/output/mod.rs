@@ -5,6 +5,7 @@
 //! end exclusive (invariant 2).
 
 pub mod json;
+pub mod ptc;
 pub mod text;
 
 use crate::Analysis;
@@ -18,6 +19,8 @@ pub enum Format {
     Jsonl,
     /// A short human summary.
     Text,
+    /// PTC technique lines `ID<TAB>TECHNIQUE<TAB>START<TAB>END` (see [`ptc`]).
+    Ptc,
 }
 
 /// Renders one analysis in a format. `Json` is pretty, `Jsonl` one line.
@@ -28,5 +31,6 @@ pub fn render(a: &Analysis, format: Format) -> String {
         }
         Format::Jsonl => serde_json::to_string(&json::AnalysisJson::from(a)).expect("serializable"),
         Format::Text => text::summary(a),
+        Format::Ptc => ptc::render(a),
     }
 }

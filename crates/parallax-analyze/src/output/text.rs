@@ -53,5 +53,50 @@ pub fn summary(a: &Analysis) -> String {
             l.span.cp_start, l.span.cp_end, l.text, l.href
         );
     }
+    if let Some(t) = &a.layers.techniques {
+        techniques_summary(&mut s, t);
+    }
     s
+}
+
+/// Persuasion techniques: the profile, then each span with its cues.
+fn techniques_summary(s: &mut String, t: &crate::techniques::TechniquesLayer) {
+    let p = &t.profile;
+    let _ = writeln!(
+        s,
+        "   techniques: {} spans covering {:.1}% of words",
+        p.spans,
+        100.0 * p.share
+    );
+    for e in &p.techniques {
+        let _ = writeln!(
+            s,
+            "     {:<40} {:>3} spans {:>5.1}% of words",
+            e.name,
+            e.count,
+            100.0 * e.share
+        );
+    }
+    for sp in &t.spans {
+        let cues: Vec<String> = sp
+            .evidence
+            .iter()
+            .take(3)
+            .map(|e| format!("{} \"{}\"", e.kind, e.cue))
+            .collect();
+        let _ = writeln!(
+            s,
+            "   [{}..{}] {} ({:.2}): \"{}\"{}",
+            sp.span.cp_start,
+            sp.span.cp_end,
+            sp.name,
+            sp.confidence,
+            sp.text,
+            if cues.is_empty() {
+                String::new()
+            } else {
+                format!(" - {}", cues.join("; "))
+            }
+        );
+    }
 }

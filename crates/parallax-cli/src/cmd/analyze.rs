@@ -13,6 +13,8 @@ pub enum OutFormat {
     Json,
     Jsonl,
     Text,
+    /// PTC technique lines: `ID<TAB>TECHNIQUE<TAB>START<TAB>END`.
+    Ptc,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -84,6 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(OutFormat::Json) => Format::Json,
         Some(OutFormat::Jsonl) => Format::Jsonl,
         Some(OutFormat::Text) => Format::Text,
+        Some(OutFormat::Ptc) => Format::Ptc,
         None if single => Format::Json,
         None => Format::Jsonl,
     };
@@ -102,6 +105,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &args.input.batch_options(),
         |doc| output::render(&pipeline.analyze(doc), format),
         |s| {
+            if s.is_empty() {
+                return Ok(());
+            }
             if array && !first {
                 writeln!(w, ",")?;
             }

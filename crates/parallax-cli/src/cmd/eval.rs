@@ -11,10 +11,13 @@ pub enum EvalCommand {
         #[arg(long)]
         ptc: PathBuf,
     },
+    /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
+    Techniques(super::techniques::EvalArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Sentences { ptc } => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?
