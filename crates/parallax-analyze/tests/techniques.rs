@@ -6,8 +6,13 @@ use parallax_analyze::techniques::{self, features::DocCtx, TechniquesLayer};
 use parallax_core::Document;
 use std::path::{Path, PathBuf};
 
+/// `shared/` next to the checkout (CI: beside the clone; here: an ancestor).
 fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared"))
+        .find(|p| p.join("data").is_dir())
+        .expect("shared/data next to the checkout")
 }
 
 fn samples() -> Vec<(String, String)> {
