@@ -11,9 +11,10 @@
 //! `text` copy of its evidence), add an `Option<Layer>` field to [`Layers`],
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
-pub mod entities;
 pub mod attribution;
+pub mod entities;
 pub mod output;
+pub mod techniques;
 
 use parallax_core::Document;
 use serde::Serialize;
@@ -32,6 +33,9 @@ pub struct Layers {
     /// unsourced sentences (`docs/attribution.md`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributions: Option<attribution::AttributionLayer>,
+    /// Persuasion techniques (`techniques`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub techniques: Option<techniques::TechniquesLayer>,
 }
 
 /// One document and every layer computed on it.
@@ -73,6 +77,9 @@ impl Pipeline {
         }
         if self.config.enabled("attributions") {
             layers.attributions = Some(attribution::analyze(&doc));
+        }
+        if self.config.enabled("techniques") {
+            layers.techniques = Some(techniques::analyze(&doc));
         }
         Analysis { doc, layers }
     }

@@ -33,6 +33,9 @@ enum Command {
     Train(cmd::train::TrainCommand),
     /// Tag a CoNLL file with named entities (predicted tag appended to each token line).
     Ner(cmd::ner::Args),
+    /// Persuasion techniques: classify given spans, list the techniques.
+    #[command(subcommand)]
+    Techniques(cmd::techniques::TechniquesCommand),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => cmd::eval::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Ner(a) => cmd::ner::run(a),
+        Command::Techniques(a) => cmd::techniques::run(a),
     };
     match result {
         Ok(code) => code,

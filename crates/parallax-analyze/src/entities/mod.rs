@@ -23,8 +23,8 @@ pub mod model;
 pub mod naming;
 pub mod train;
 
-pub use model::Model;
 use model::DocHistory;
+pub use model::Model;
 use once_cell::sync::Lazy;
 use parallax_core::{Document, Span, TokenKind};
 use serde::Serialize;

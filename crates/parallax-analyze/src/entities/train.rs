@@ -85,7 +85,8 @@ fn gazetteer(docs: &[ConllDoc], skip: impl Fn(usize) -> bool) -> (HashMap<u64, u
                 let Some(ty) = features::TYPES.iter().position(|t| *t == c.label) else {
                     continue;
                 };
-                let words: Vec<String> = s.tokens[c.start..c.end].iter().map(|w| lower(w)).collect();
+                let words: Vec<String> =
+                    s.tokens[c.start..c.end].iter().map(|w| lower(w)).collect();
                 *g.entry(seq_key(&words)).or_default() |= 1 << ty;
                 max_len = max_len.max(words.len());
             }

@@ -29,6 +29,8 @@ pub enum EvalCommand {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
+    Techniques(super::techniques::EvalArgs),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -37,6 +39,7 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Attribution { polnear, limit } => {
             super::eval_attribution::run(&polnear, limit)
         }
+        EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Sentences { ptc } => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?

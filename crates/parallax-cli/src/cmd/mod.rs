@@ -3,4 +3,5 @@ pub mod eval;
 pub mod eval_attribution;
 pub mod extract;
 pub mod ner;
+pub mod techniques;
 pub mod train;
