@@ -11,7 +11,9 @@
 //! `text` copy of its evidence), add an `Option<Layer>` field to [`Layers`],
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
+pub mod claims;
 pub mod output;
+pub mod quantities;
 
 use parallax_core::Document;
 use serde::Serialize;
@@ -22,7 +24,14 @@ pub const SCHEMA_VERSION: &str = "1.0";
 
 /// The layers an analysis may hold; a layer not run is absent from output.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Layers {}
+pub struct Layers {
+    /// Amounts, percentages, counts and dates, normalized (`quantities`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantities: Option<quantities::QuantitiesLayer>,
+    /// Check-worthiness score per sentence (`claims`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<claims::ClaimsLayer>,
+}
 
 /// One document and every layer computed on it.
 #[derive(Clone, Debug)]
@@ -57,7 +66,13 @@ impl Pipeline {
 
     /// Analyzes one document. Pure: the same document gives the same analysis.
     pub fn analyze(&self, doc: Document) -> Analysis {
-        let layers = Layers::default();
+        let mut layers = Layers::default();
+        if self.config.enabled("quantities") {
+            layers.quantities = Some(quantities::analyze(&doc));
+        }
+        if self.config.enabled("claims") {
+            layers.claims = Some(claims::analyze(&doc));
+        }
         Analysis { doc, layers }
     }
 }

@@ -28,6 +28,11 @@ enum Command {
     /// Score an analyzer on held-out data.
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
+    /// Score sentences of a CheckThat! TSV for check-worthiness (`Sentence_id<TAB>score`).
+    Checkworthy(cmd::checkworthy::Args),
+    /// Train a model reproducibly (seeded).
+    #[command(subcommand)]
+    Train(cmd::train::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Extract(a) => cmd::extract::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Checkworthy(a) => cmd::checkworthy::run(a),
+        Command::Train(a) => cmd::train::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,3 +1,5 @@
 pub mod analyze;
+pub mod checkworthy;
 pub mod eval;
 pub mod extract;
+pub mod train;
