@@ -50,10 +50,17 @@ pub struct InputArgs {
     /// Hide the progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Worker threads (default: one per core; also RAYON_NUM_THREADS).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 impl InputArgs {
     pub fn batch_options(&self) -> BatchOptions {
+        if let Some(n) = self.threads {
+            // Only the first call can set the global pool; later ones keep it.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        }
         BatchOptions {
             ingest: IngestOptions {
                 max_bytes: self.max_bytes,
