@@ -14,6 +14,11 @@ cd "$ROOT"
 cargo build -q -p parallax-cli
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/parallax"
 cd "$HERE"
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "installing Debian chromium (needed by the browser tests)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium
+fi
 if [ ! -d node_modules/playwright-core ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi

@@ -56,7 +56,9 @@ fn ingest_is_idempotent_and_searchable() {
         .stdout(contains("Bridge"))
         .stdout(contains("[bridge]"));
     parallax()
-        .args(["search", "bridge", "--source", "Weekly", "--to", "2016-04", "--format", "json", "--db"])
+        .args([
+            "search", "bridge", "--source", "Weekly", "--to", "2016-04", "--format", "json", "--db",
+        ])
         .arg(&db)
         .assert()
         .success()
@@ -128,12 +130,18 @@ fn killed_ingest_resumes_without_duplicates() {
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let distinct: i64 = store
         .connection()
-        .query_row("SELECT count(DISTINCT doc_id) FROM articles", [], |r| r.get(0))
+        .query_row("SELECT count(DISTINCT doc_id) FROM articles", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(distinct, n);
     let fts: i64 = store
         .connection()
-        .query_row("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'minister'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'minister'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(fts, n);
 }
@@ -144,7 +152,10 @@ fn http(addr: &str, req: &str) -> (u16, String) {
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let status = out[9..12].parse().unwrap();
-    let body = out.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -159,7 +170,9 @@ fn serve_answers_on_loopback() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let addr = line
         .split("http://")
         .nth(1)
@@ -167,7 +180,10 @@ fn serve_answers_on_loopback() {
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"));
-    let (status, body) = http(&addr, "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (status, body) = http(
+        &addr,
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"articles\":0"));
     let json = r#"{"text": "The mayor said the bridge will close."}"#;
@@ -177,7 +193,10 @@ fn serve_answers_on_loopback() {
     );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"schema_version\""));
-    let (status, body) = http(&addr, "GET /api/articles/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (status, body) = http(
+        &addr,
+        "GET /api/articles/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     assert_eq!(status, 400);
     assert!(body.contains("\"error\""));
     child.kill().unwrap();

@@ -698,7 +698,10 @@ mod tests {
 
     #[test]
     fn headlines() {
-        assert_eq!(headline("Big news today\n\nBody text.").as_deref(), Some("Big news today"));
+        assert_eq!(
+            headline("Big news today\n\nBody text.").as_deref(),
+            Some("Big news today")
+        );
         assert_eq!(headline("A full sentence.\nMore."), None);
         assert_eq!(headline("Only one line"), None);
     }

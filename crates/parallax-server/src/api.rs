@@ -32,9 +32,12 @@ pub fn extra_openapi() -> Vec<(&'static str, Value)> {
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("worker failed: {e}")))?
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("worker failed: {e}"),
+        )
+    })?
 }
 
 fn json_text(body: String) -> Response {
@@ -178,7 +181,11 @@ fn check_token(st: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .or_else(|| headers.get("x-parallax-token").and_then(|v| v.to_str().ok()));
+        .or_else(|| {
+            headers
+                .get("x-parallax-token")
+                .and_then(|v| v.to_str().ok())
+        });
     match given {
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -187,7 +194,10 @@ fn check_token(st: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         // Compare every byte so timing says nothing about the token.
         Some(g)
             if g.len() == token.len()
-                && g.bytes().zip(token.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0 =>
+                && g.bytes()
+                    .zip(token.bytes())
+                    .fold(0u8, |a, (x, y)| a | (x ^ y))
+                    == 0 =>
         {
             Ok(())
         }

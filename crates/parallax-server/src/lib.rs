@@ -226,15 +226,24 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'"),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     r
 }
 
 async fn asset_index() -> Response {
-    asset(include_str!("assets/index.html"), "text/html; charset=utf-8")
+    asset(
+        include_str!("assets/index.html"),
+        "text/html; charset=utf-8",
+    )
 }
 async fn asset_js() -> Response {
-    asset(include_str!("assets/app.js"), "text/javascript; charset=utf-8")
+    asset(
+        include_str!("assets/app.js"),
+        "text/javascript; charset=utf-8",
+    )
 }
 async fn asset_css() -> Response {
     asset(include_str!("assets/app.css"), "text/css; charset=utf-8")
@@ -242,8 +251,7 @@ async fn asset_css() -> Response {
 
 /// Serves until Ctrl-C. Prints the address it listens on.
 pub fn serve(config: ServerConfig) -> anyhow_like::Result<()> {
-    let store = Store::open(&config.db)
-        .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    let store = Store::open(&config.db).map_err(|e| format!("{}: {e}", config.db.display()))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

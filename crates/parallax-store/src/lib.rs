@@ -119,10 +119,7 @@ impl NewArticle {
         let text = s("text").ok_or_else(|| StoreError::Invalid("no `document.text`".into()))?;
         let content_hash = s("content_hash")
             .ok_or_else(|| StoreError::Invalid("no `document.content_hash`".into()))?;
-        let findings = v
-            .get("layers")
-            .map(extract_findings)
-            .unwrap_or_default();
+        let findings = v.get("layers").map(extract_findings).unwrap_or_default();
         Ok(NewArticle {
             doc_id: s("id").unwrap_or_else(|| content_hash[..12.min(content_hash.len())].into()),
             content_hash,
@@ -327,8 +324,9 @@ impl Store {
                  published, date, month, language, origin, format, char_length, token_count, text, analysis)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
-            let mut fts =
-                tx.prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?;
+            let mut fts = tx.prepare_cached(
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+            )?;
             let mut fnd = tx.prepare_cached(
                 "INSERT INTO findings (article_id, layer, path, label, start, end, text, confidence, who)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -383,9 +381,11 @@ impl Store {
     pub fn id_by_hash(&self, hash: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row("SELECT id FROM articles WHERE content_hash = ?1", [hash], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM articles WHERE content_hash = ?1",
+                [hash],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -424,7 +424,13 @@ impl Store {
             .query_row(
                 "SELECT id, added_at, analysis FROM articles WHERE id = ?1",
                 [id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
             )
             .optional()?;
         match row {
@@ -619,7 +625,11 @@ impl Store {
         );
         let mut st = self.conn.prepare(&sql)?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         for row in rows {
             let (k, label, n) = row?;
@@ -644,7 +654,8 @@ pub fn date_parts(published: Option<&str>) -> (Option<String>, Option<String>) {
         return (None, None);
     };
     let b = p.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.len() >= r.end && b[r].iter().all(u8::is_ascii_digit);
+    let digits =
+        |r: std::ops::Range<usize>| b.len() >= r.end && b[r].iter().all(u8::is_ascii_digit);
     if !(digits(0..4) && b.len() >= 7 && b[4] == b'-' && digits(5..7)) {
         return (None, None);
     }

@@ -1,7 +1,13 @@
 use super::*;
 use serde_json::json;
 
-fn analysis(id: &str, text: &str, source: &str, published: &str, layers: serde_json::Value) -> String {
+fn analysis(
+    id: &str,
+    text: &str,
+    source: &str,
+    published: &str,
+    layers: serde_json::Value,
+) -> String {
     json!({
         "schema_version": "1.0",
         "document": {
@@ -44,7 +50,13 @@ fn corpus() -> Store {
         NewArticle::from_analysis_json(&a).unwrap(),
         NewArticle::from_analysis_json(&b).unwrap(),
     ];
-    assert_eq!(s.insert_batch(&batch).unwrap(), BatchResult { added: 2, skipped: 0 });
+    assert_eq!(
+        s.insert_batch(&batch).unwrap(),
+        BatchResult {
+            added: 2,
+            skipped: 0
+        }
+    );
     s
 }
 
@@ -71,8 +83,21 @@ fn findings_are_read_generically() {
 fn reinserting_changes_nothing() {
     let mut s = corpus();
     let before = s.stats(10).unwrap();
-    let again = NewArticle::from_analysis_json(&analysis("a1-again", "Taxes fell, the report shows.", "X", "", json!({}))).unwrap();
-    assert_eq!(s.insert_batch(&[again]).unwrap(), BatchResult { added: 0, skipped: 1 });
+    let again = NewArticle::from_analysis_json(&analysis(
+        "a1-again",
+        "Taxes fell, the report shows.",
+        "X",
+        "",
+        json!({}),
+    ))
+    .unwrap();
+    assert_eq!(
+        s.insert_batch(&[again]).unwrap(),
+        BatchResult {
+            added: 0,
+            skipped: 1
+        }
+    );
     assert_eq!(s.count().unwrap(), 2);
     assert_eq!(s.stats(10).unwrap(), before);
     assert_eq!(s.integrity_check().unwrap(), "ok");
@@ -81,18 +106,65 @@ fn reinserting_changes_nothing() {
 #[test]
 fn search_ranks_and_filters() {
     let s = corpus();
-    let q = |text: &str| SearchQuery { text: text.into(), limit: 10, ..Default::default() };
+    let q = |text: &str| SearchQuery {
+        text: text.into(),
+        limit: 10,
+        ..Default::default()
+    };
     let hits = s.search(&q("taxes")).unwrap();
     assert_eq!(hits.len(), 2);
     assert!(hits[0].snippet.as_deref().unwrap().contains("\u{1}"));
     assert_eq!(s.search(&q("senator")).unwrap()[0].doc_id, "a1");
     assert!(s.search(&q("nothing-here")).unwrap().is_empty());
-    let only = |mut sq: SearchQuery| s.search({ sq.limit = 10; &sq.clone() }).unwrap().into_iter().map(|h| h.doc_id).collect::<Vec<_>>();
-    assert_eq!(only(SearchQuery { text: "taxes".into(), source: Some("Weekly".into()), ..Default::default() }), ["b1"]);
-    assert_eq!(only(SearchQuery { text: "taxes".into(), from: Some("2016-04".into()), ..Default::default() }), ["b1"]);
-    assert_eq!(only(SearchQuery { text: "taxes".into(), to: Some("2016-03".into()), ..Default::default() }), ["a1"]);
-    assert_eq!(only(SearchQuery { text: "".into(), technique: Some("Loaded_Language".into()), ..Default::default() }), ["a1"]);
-    assert!(s.search(&SearchQuery { from: Some("March".into()), limit: 1, ..Default::default() }).is_err());
+    let only = |mut sq: SearchQuery| {
+        s.search({
+            sq.limit = 10;
+            &sq.clone()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|h| h.doc_id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        only(SearchQuery {
+            text: "taxes".into(),
+            source: Some("Weekly".into()),
+            ..Default::default()
+        }),
+        ["b1"]
+    );
+    assert_eq!(
+        only(SearchQuery {
+            text: "taxes".into(),
+            from: Some("2016-04".into()),
+            ..Default::default()
+        }),
+        ["b1"]
+    );
+    assert_eq!(
+        only(SearchQuery {
+            text: "taxes".into(),
+            to: Some("2016-03".into()),
+            ..Default::default()
+        }),
+        ["a1"]
+    );
+    assert_eq!(
+        only(SearchQuery {
+            text: "".into(),
+            technique: Some("Loaded_Language".into()),
+            ..Default::default()
+        }),
+        ["a1"]
+    );
+    assert!(s
+        .search(&SearchQuery {
+            from: Some("March".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .is_err());
     // Punctuation never reaches FTS5 as syntax.
     assert!(s.search(&q("taxes: \"will rise")).is_ok());
 }
@@ -107,24 +179,39 @@ fn stats_count_findings() {
     assert_eq!((daily.key.as_str(), daily.techniques), ("Daily", 1));
     assert!((daily.density - 10.0).abs() < 1e-9);
     assert_eq!(daily.by_label, vec![("Loaded_Language".to_string(), 1)]);
-    assert_eq!(st.per_month.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["2016-03", "2016-04"]);
+    assert_eq!(
+        st.per_month
+            .iter()
+            .map(|m| m.key.as_str())
+            .collect::<Vec<_>>(),
+        ["2016-03", "2016-04"]
+    );
     assert_eq!(st.speakers[0].name, "senator");
     assert_eq!(st.cited_sources[0].name, "the report");
-    assert!(st.layers.iter().any(|l| l.layer == "quotes" && l.label == "items[].speaker"));
+    assert!(st
+        .layers
+        .iter()
+        .any(|l| l.layer == "quotes" && l.label == "items[].speaker"));
 }
 
 #[test]
 fn fts_queries_are_quoted() {
     assert_eq!(fts_query("").unwrap(), None);
     assert_eq!(fts_query("tax cuts").unwrap().unwrap(), "\"tax\" \"cuts\"");
-    assert_eq!(fts_query("\"tax cuts\" OR gov*").unwrap().unwrap(), "\"tax cuts\" OR \"gov\"*");
+    assert_eq!(
+        fts_query("\"tax cuts\" OR gov*").unwrap().unwrap(),
+        "\"tax cuts\" OR \"gov\"*"
+    );
     assert_eq!(fts_query("a\"b").unwrap().unwrap(), "\"a\" \"b\"");
     assert!(fts_query("- :").is_err());
 }
 
 #[test]
 fn dates() {
-    assert_eq!(date_parts(Some("2016-03-11")), (Some("2016-03-11".into()), Some("2016-03".into())));
+    assert_eq!(
+        date_parts(Some("2016-03-11")),
+        (Some("2016-03-11".into()), Some("2016-03".into()))
+    );
     assert_eq!(date_parts(Some("2016-03")), (None, Some("2016-03".into())));
     assert_eq!(date_parts(Some("March 2016")), (None, None));
 }
@@ -137,7 +224,8 @@ fn file_database_reopens() {
     let _ = std::fs::remove_file(&p);
     {
         let mut s = Store::open(&p).unwrap();
-        let a = NewArticle::from_analysis_json(&analysis("z", "zeta text", "S", "", json!({}))).unwrap();
+        let a = NewArticle::from_analysis_json(&analysis("z", "zeta text", "S", "", json!({})))
+            .unwrap();
         s.insert_batch(&[a]).unwrap();
     }
     let r = Store::open_read_only(&p).unwrap();

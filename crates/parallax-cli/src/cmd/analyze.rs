@@ -59,7 +59,9 @@ impl InputArgs {
     pub fn batch_options(&self) -> BatchOptions {
         if let Some(n) = self.threads {
             // Only the first call can set the global pool; later ones keep it.
-            let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global();
         }
         BatchOptions {
             ingest: IngestOptions {

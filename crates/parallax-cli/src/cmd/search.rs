@@ -66,7 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )?;
                 if let Some(s) = &h.snippet {
                     let s = s.replace('\u{1}', "[").replace('\u{2}', "]");
-                    writeln!(w, "         {}", s.split_whitespace().collect::<Vec<_>>().join(" "))?;
+                    writeln!(
+                        w,
+                        "         {}",
+                        s.split_whitespace().collect::<Vec<_>>().join(" ")
+                    )?;
                 }
             }
             if hits.is_empty() {

@@ -28,7 +28,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(args.max_concurrent > 0, "--max-concurrent must be at least 1");
+    anyhow::ensure!(
+        args.max_concurrent > 0,
+        "--max-concurrent must be at least 1"
+    );
     anyhow::ensure!(args.timeout_secs > 0, "--timeout-secs must be at least 1");
     parallax_server::serve(parallax_server::ServerConfig {
         db: args.db,

@@ -35,17 +35,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     writeln!(w, "{} articles, {} tokens", st.articles, st.tokens)?;
     for (title, groups) in [("source", &st.per_source), ("month", &st.per_month)] {
         writeln!(w, "\ntechniques per 1,000 tokens, by {title}:")?;
-        writeln!(w, "  {:<28} {:>8} {:>10} {:>8}  top techniques", title, "articles", "techniques", "density")?;
+        writeln!(
+            w,
+            "  {:<28} {:>8} {:>10} {:>8}  top techniques",
+            title, "articles", "techniques", "density"
+        )?;
         for g in groups.iter() {
-            let top: Vec<String> = g.by_label.iter().take(3).map(|(l, n)| format!("{l} {n}")).collect();
+            let top: Vec<String> = g
+                .by_label
+                .iter()
+                .take(3)
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect();
             writeln!(
                 w,
                 "  {:<28} {:>8} {:>10} {:>8.2}  {}",
-                g.key, g.articles, g.techniques, g.density, top.join(", ")
+                g.key,
+                g.articles,
+                g.techniques,
+                g.density,
+                top.join(", ")
             )?;
         }
     }
-    for (title, list) in [("most-quoted speakers", &st.speakers), ("most-cited sources", &st.cited_sources)] {
+    for (title, list) in [
+        ("most-quoted speakers", &st.speakers),
+        ("most-cited sources", &st.cited_sources),
+    ] {
         writeln!(w, "\n{title}:")?;
         if list.is_empty() {
             writeln!(w, "  (none: the layer is absent or found nothing)")?;
