@@ -59,7 +59,8 @@ test('paste an article, see highlights, click one and read its evidence', async 
     const f = window.parallax.lastFindings;
     const cps = Array.from(window.parallax.lastText);
     for (const x of f) if (x.text !== null && cps.slice(x.start, x.end).join('') !== x.text) bad.push([x.text, x.start, x.end]);
-    return { bad, layers: [...new Set(f.map((x) => x.layer))] };
+    const shown = [...document.querySelectorAll('#analysis mark.hl')].map((m) => m.dataset.layer);
+    return { bad, layers: [...new Set(shown)] };
   });
   assert.deepEqual(check.bad, [], 'highlight text differs from the finding text');
 
@@ -110,7 +111,7 @@ test('search the corpus and see charts', async () => {
   const hits = await page.$$eval('#hits li.hit a', (as) => as.map((a) => a.textContent));
   assert.ok(hits.some((h) => /tunnel/i.test(h)), `hits: ${hits}`);
   assert.ok(await page.$$eval('#hits mark', (m) => m.length) > 0, 'snippets mark the match');
-  // Filter by a source that has none of these words.
+  // Filter by source: only that source's articles remain.
   await page.selectOption('#f-source', 'Harbor Gazette');
   await page.click('#search-btn');
   await page.waitForFunction(() => /hits in/.test(document.querySelector('#search-status').textContent));

@@ -8,6 +8,14 @@
 //! `text`/`name`). Nested findings (a quote's speaker span) are findings too,
 //! each with its `path` inside the layer. The web app walks layers the same
 //! way, so a new layer is stored, counted and highlighted with no change.
+//!
+//! Roles, for corpus statistics:
+//! - `cited`: a finding in a `sources` collection (or a `sources`/`citations`
+//!   layer); `who` is its `publisher`, else `author`, else `title`, else text.
+//! - `speaker`: a finding of the `attributions` or `quotes` layer that names
+//!   who speaks: its own `speaker`/`who`, or, for the `source` part of an
+//!   attribution, the attribution's resolved `speaker` (a bare pronoun
+//!   source with no resolved speaker names no one).
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -23,6 +31,8 @@ pub struct Finding {
     pub text: Option<String>,
     pub confidence: Option<f64>,
     pub who: Option<String>,
+    /// `speaker` (who is quoted), `cited` (a source the text leans on), or none.
+    pub role: Option<&'static str>,
 }
 
 const LABEL_KEYS: &[&str] = &["label", "technique", "type", "kind", "category"];
@@ -62,18 +72,63 @@ fn name_of(v: &Value) -> Option<String> {
     }
 }
 
+const SPEAKER_LAYERS: &[&str] = &["attributions", "quotes"];
+const SOURCE_LAYERS: &[&str] = &["sources", "citations", "cited_sources"];
+
+/// The enclosing object and the key this value sits under.
+struct Holder<'a> {
+    obj: &'a Map<String, Value>,
+    key: &'a str,
+}
+
+fn role_and_who(
+    layer: &str,
+    path: &str,
+    obj: &Map<String, Value>,
+    holder: Option<&Holder>,
+) -> (Option<&'static str>, Option<String>) {
+    let last = path.rsplit('.').next().unwrap_or("").trim_end_matches("[]");
+    let str_of = |k: &str| obj.get(k).and_then(name_of).filter(|s| !s.is_empty());
+    if last == "sources" || (SOURCE_LAYERS.contains(&layer) && !path.contains('.')) {
+        let who = str_of("publisher")
+            .or_else(|| str_of("author"))
+            .or_else(|| str_of("title"))
+            .or_else(|| str_of("text"));
+        return (Some("cited"), who);
+    }
+    let own = ["speaker", "who"].iter().find_map(|k| str_of(k));
+    if SPEAKER_LAYERS.contains(&layer) {
+        let who = own.or_else(|| {
+            let h = holder?;
+            (h.key == "source")
+                .then(|| h.obj.get("speaker").and_then(name_of))
+                .flatten()
+        });
+        if let Some(w) = who {
+            return (Some("speaker"), Some(w));
+        }
+        return (None, None);
+    }
+    (None, WHO_KEYS.iter().find_map(|k| str_of(k)))
+}
+
 fn walk(layer: &str, path: String, v: &Value, out: &mut Vec<Finding>) {
+    walk_in(layer, path, v, None, out)
+}
+
+fn walk_in(layer: &str, path: String, v: &Value, holder: Option<&Holder>, out: &mut Vec<Finding>) {
     match v {
         Value::Array(a) => {
             let p = format!("{path}[]");
             for x in a {
-                walk(layer, p.clone(), x, out);
+                walk_in(layer, p.clone(), x, holder, out);
             }
         }
         Value::Object(obj) => {
             let span = span_of(obj);
             if let Some((start, end, nested)) = span {
                 if start <= end {
+                    let (role, who) = role_and_who(layer, &path, obj, holder);
                     out.push(Finding {
                         layer: layer.to_string(),
                         path: path.clone(),
@@ -88,18 +143,21 @@ fn walk(layer: &str, path: String, v: &Value, out: &mut Vec<Finding>) {
                             .get("confidence")
                             .or_else(|| obj.get("score"))
                             .and_then(|x| x.as_f64()),
-                        who: WHO_KEYS.iter().find_map(|k| obj.get(*k).and_then(name_of)),
+                        who,
+                        role,
                     });
                 }
                 for (k, x) in obj {
                     if (nested && k == "span") || (!nested && (k == "start" || k == "end")) {
                         continue;
                     }
-                    walk(layer, join(&path, k), x, out);
+                    let h = Holder { obj, key: k };
+                    walk_in(layer, join(&path, k), x, Some(&h), out);
                 }
             } else {
                 for (k, x) in obj {
-                    walk(layer, join(&path, k), x, out);
+                    let h = Holder { obj, key: k };
+                    walk_in(layer, join(&path, k), x, Some(&h), out);
                 }
             }
         }

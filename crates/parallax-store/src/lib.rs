@@ -43,7 +43,7 @@ pub enum StoreError {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Version of the database layout (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS articles (
@@ -77,10 +77,12 @@ CREATE TABLE IF NOT EXISTS findings (
     end         INTEGER NOT NULL,
     text        TEXT,
     confidence  REAL,
-    who         TEXT             -- speaker / source named by the finding, if any
+    who         TEXT,            -- speaker / source named by the finding, if any
+    role        TEXT             -- `speaker`, `cited` or NULL (see findings.rs)
 );
 CREATE INDEX IF NOT EXISTS findings_article ON findings(article_id);
 CREATE INDEX IF NOT EXISTS findings_layer_label ON findings(layer, label);
+CREATE INDEX IF NOT EXISTS findings_role_who ON findings(role, who);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
@@ -239,11 +241,6 @@ pub struct Stats {
     pub layers: Vec<LayerLabel>,
 }
 
-/// Layers whose `who` names a speaker.
-const SPEAKER_LAYERS: &[&str] = &["attributions", "quotes"];
-/// Layers whose `who`/text names a cited source.
-const SOURCE_LAYERS: &[&str] = &["sources", "citations", "cited_sources"];
-
 /// The corpus database.
 pub struct Store {
     conn: Connection,
@@ -284,6 +281,11 @@ impl Store {
             conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
             conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
             let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version > 0 && version < SCHEMA_VERSION {
+                return Err(StoreError::Invalid(format!(
+                    "database layout version {version} is older than this parallax ({SCHEMA_VERSION}): re-ingest into a new file"
+                )));
+            }
             if version > SCHEMA_VERSION {
                 return Err(StoreError::Invalid(format!(
                     "database layout version {version} is newer than this parallax ({SCHEMA_VERSION})"
@@ -328,8 +330,8 @@ impl Store {
                 "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
             )?;
             let mut fnd = tx.prepare_cached(
-                "INSERT INTO findings (article_id, layer, path, label, start, end, text, confidence, who)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO findings (article_id, layer, path, label, start, end, text, confidence, who, role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             for a in batch {
                 let (date, month) = date_parts(a.published.as_deref());
@@ -367,7 +369,8 @@ impl Store {
                         f.end as i64,
                         f.text,
                         f.confidence,
-                        f.who
+                        f.who,
+                        f.role
                     ])?;
                 }
                 res.added += 1;
@@ -545,19 +548,13 @@ impl Store {
         )?;
         let per_source = self.group_stats("coalesce(a.source, '(unknown)')", top)?;
         let per_month = self.group_stats("coalesce(a.month, '(unknown)')", top)?;
-        let names = |layers: &[&str]| -> Result<Vec<NameCount>> {
-            let list = layers
-                .iter()
-                .map(|l| format!("'{l}'"))
-                .collect::<Vec<_>>()
-                .join(",");
-            let sql = format!(
+        let names = |role: &str| -> Result<Vec<NameCount>> {
+            let mut st = self.conn.prepare(
                 "SELECT who, count(*), count(DISTINCT article_id) FROM findings
-                 WHERE layer IN ({list}) AND who IS NOT NULL AND who != ''
-                 GROUP BY who ORDER BY count(*) DESC, who LIMIT ?1"
-            );
-            let mut st = self.conn.prepare(&sql)?;
-            let rows = st.query_map([top as i64], |r| {
+                 WHERE role = ?1 AND who IS NOT NULL AND who != ''
+                 GROUP BY who ORDER BY count(*) DESC, who LIMIT ?2",
+            )?;
+            let rows = st.query_map(rusqlite::params![role, top as i64], |r| {
                 Ok(NameCount {
                     name: r.get(0)?,
                     count: r.get(1)?,
@@ -566,8 +563,8 @@ impl Store {
             })?;
             Ok(rows.collect::<std::result::Result<_, _>>()?)
         };
-        let speakers = names(SPEAKER_LAYERS)?;
-        let cited_sources = names(SOURCE_LAYERS)?;
+        let speakers = names("speaker")?;
+        let cited_sources = names("cited")?;
         let mut st = self.conn.prepare(
             "SELECT layer, coalesce(label, path), count(*) FROM findings
              GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",

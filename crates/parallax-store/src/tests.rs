@@ -33,9 +33,11 @@ fn corpus() -> Store {
             "techniques": [
                 {"span": {"start": 34, "end": 45}, "text": "A disaster!", "label": "Loaded_Language", "confidence": 0.8, "cue": "disaster"}
             ],
-            "quotes": {"items": [
-                {"span": {"start": 0, "end": 33}, "text": "The senator said taxes will rise.", "type": "indirect",
-                 "speaker": {"span": {"start": 4, "end": 11}, "text": "senator"}}
+            "attributions": {"attributions": [
+                {"kind": "indirect", "speaker": "Senator Smith", "rule": "source_cue_content", "confidence": 0.9,
+                 "source": {"span": {"start": 0, "end": 11}, "text": "The senator"},
+                 "cue": {"span": {"start": 12, "end": 16}, "text": "said"},
+                 "content": [{"span": {"start": 17, "end": 32}, "text": "taxes will rise"}]}
             ]}
         }),
     );
@@ -44,7 +46,7 @@ fn corpus() -> Store {
         "Taxes fell, the report shows.",
         "Weekly",
         "2016-04-02T10:00:00Z",
-        json!({"sources": [{"start": 16, "end": 22, "text": "report", "kind": "document", "source": "the report"}]}),
+        json!({"attributions": {"sources": [{"span": {"start": 12, "end": 22}, "text": "the report", "kind": "report", "publisher": "City Hall", "cue": "report"}]}}),
     );
     let batch = vec![
         NewArticle::from_analysis_json(&a).unwrap(),
@@ -186,12 +188,13 @@ fn stats_count_findings() {
             .collect::<Vec<_>>(),
         ["2016-03", "2016-04"]
     );
-    assert_eq!(st.speakers[0].name, "senator");
-    assert_eq!(st.cited_sources[0].name, "the report");
+    assert_eq!(st.speakers.len(), 1, "{:?}", st.speakers);
+    assert_eq!(st.speakers[0].name, "Senator Smith");
+    assert_eq!(st.cited_sources[0].name, "City Hall");
     assert!(st
         .layers
         .iter()
-        .any(|l| l.layer == "quotes" && l.label == "items[].speaker"));
+        .any(|l| l.layer == "attributions" && l.label == "attributions[].cue"));
 }
 
 #[test]

@@ -49,6 +49,7 @@ async function api(path, opts = {}) {
 
 // ---- findings: the same generic walk as parallax-store/src/findings.rs --
 
+const DEFAULT_OFF = /(^|\/)(unsourced|sentences|tokens)$/;
 const LABEL_KEYS = ['label', 'technique', 'type', 'kind', 'category'];
 const WHO_KEYS = ['speaker', 'source', 'who'];
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -69,8 +70,8 @@ function nameOf(v) {
 /** Every object with a span inside `layers`, with its layer and path. */
 function collectFindings(layers) {
   const out = [];
-  const walk = (layer, path, v, parent) => {
-    if (Array.isArray(v)) { for (const x of v) walk(layer, path + '[]', x, parent); return; }
+  const walk = (layer, path, v, parent, holder) => {
+    if (Array.isArray(v)) { for (const x of v) walk(layer, path + '[]', x, parent, holder); return; }
     if (!isObj(v)) return;
     const sp = spanOf(v);
     let me = parent;
@@ -78,16 +79,34 @@ function collectFindings(layers) {
       const label = LABEL_KEYS.map((k) => v[k]).find((x) => typeof x === 'string') || null;
       const who = WHO_KEYS.map((k) => nameOf(v[k])).find((x) => x) || null;
       const conf = typeof v.confidence === 'number' ? v.confidence : (typeof v.score === 'number' ? v.score : null);
+      // A part (an attribution's source, cue or content) takes the
+      // confidence of the object that holds it.
+      const hconf = holder && typeof holder.confidence === 'number' ? holder.confidence : null;
       me = { layer, path, label, start: sp[0], end: sp[1], text: typeof v.text === 'string' ? v.text : null,
-        confidence: conf, who, obj: v, parent };
+        confidence: conf !== null ? conf : hconf, who, obj: v, parent,
+        holder: holder && holder !== (parent && parent.obj) ? holder : null };
       out.push(me);
     }
     for (const [k, x] of Object.entries(v)) {
       if (sp && ((sp[2] && k === 'span') || (!sp[2] && (k === 'start' || k === 'end')))) continue;
-      walk(layer, path ? path + '.' + k : k, x, me);
+      // Only an item of a collection (an attribution) is a holder, never a
+      // layer's root object.
+      walk(layer, path ? path + '.' + k : k, x, me, path.includes('[]') ? v : null);
     }
   };
-  for (const [name, v] of Object.entries(layers || {})) walk(name, '', v, null);
+  for (const [name, v] of Object.entries(layers || {})) walk(name, '', v, null, null);
+  // Legend groups: a layer with several collections of findings (quotes,
+  // attributions, sources) gets one group per collection.
+  const first = (f) => f.path.split('.')[0].replace(/\[\]/g, '');
+  const cols = new Map();
+  for (const f of out) {
+    if (!cols.has(f.layer)) cols.set(f.layer, new Set());
+    cols.get(f.layer).add(first(f));
+  }
+  for (const f of out) {
+    const c = first(f);
+    f.group = cols.get(f.layer).size > 1 && c && c !== f.layer ? `${f.layer}/${c}` : f.layer;
+  }
   return out;
 }
 
@@ -104,10 +123,11 @@ function hue(s) {
   for (const c of s) h = (h * 31 + c.codePointAt(0)) % 360;
   return h;
 }
-const LAYER_HUES = { techniques: 0, attributions: 210, quotes: 210, sources: 280, citations: 280,
+const LAYER_HUES = { techniques: 0, attributions: 225, quotes: 200, sources: 280, citations: 280, unsourced: 60,
   quantities: 130, numbers: 130, dates: 170, claims: 40, entities: 320, links: 190 };
-function colorFor(layer, alpha = 0.35) {
-  const h = layer in LAYER_HUES ? LAYER_HUES[layer] : hue(layer);
+function colorFor(group, alpha = 0.35) {
+  const key = group.split('/').pop();
+  const h = key in LAYER_HUES ? LAYER_HUES[key] : hue(group);
   return `hsla(${h}, 80%, 55%, ${alpha})`;
 }
 
@@ -137,13 +157,14 @@ function renderAnalysis(host, analysis, opts = {}) {
   const cps = codePoints(d.text);
   let findings = collectFindings(analysis.layers || {});
   for (const l of analysis.links || []) {
-    findings.push({ layer: 'links', path: '', label: 'link', start: l.span.start, end: l.span.end, text: l.text,
-      confidence: null, who: null, obj: { href: l.href }, parent: null });
+    findings.push({ layer: 'links', group: 'links', path: '', label: 'link', start: l.span.start, end: l.span.end, text: l.text,
+      confidence: null, who: null, obj: { href: l.href }, parent: null, holder: null });
   }
   findings = findings.filter((f) => f.end > f.start && f.end <= cps.length);
   findings.forEach((f, i) => { f.i = i; f.kind = kindOf(f); });
 
-  const off = new Set();
+  // Groups that would cover most of the text start switched off.
+  const off = new Set([...new Set(findings.map((f) => f.group))].filter((g) => DEFAULT_OFF.test(g)));
   const title = el('h2', { class: 'doc-title', text: d.title || d.id || 'Untitled' });
   const meta = el('p', { class: 'meta', text: [d.source, d.published, d.author, d.language,
     `${cps.length} characters`, `${findings.length} findings`].filter(Boolean).join(' · ') });
@@ -155,14 +176,14 @@ function renderAnalysis(host, analysis, opts = {}) {
   // Legend: one group per layer, one chip per label; both toggle.
   const byLayer = new Map();
   for (const f of findings) {
-    if (!byLayer.has(f.layer)) byLayer.set(f.layer, new Map());
-    const m = byLayer.get(f.layer);
+    if (!byLayer.has(f.group)) byLayer.set(f.group, new Map());
+    const m = byLayer.get(f.group);
     m.set(f.kind, (m.get(f.kind) || 0) + 1);
   }
   if (byLayer.size === 0) legend.append(el('p', { class: 'hint', text: 'No findings in this article.' }));
   for (const [layer, kinds] of byLayer) {
     const total = [...kinds.values()].reduce((a, b) => a + b, 0);
-    const cb = el('input', { type: 'checkbox', checked: true, 'data-layer': layer });
+    const cb = el('input', { type: 'checkbox', checked: !off.has(layer), 'data-layer': layer });
     cb.addEventListener('change', () => {
       if (cb.checked) off.delete(layer); else off.add(layer);
       paint();
@@ -186,7 +207,7 @@ function renderAnalysis(host, analysis, opts = {}) {
   }
 
   function paint() {
-    const active = findings.filter((f) => !off.has(f.layer) && !off.has(f.layer + '\u0000' + f.kind));
+    const active = findings.filter((f) => !off.has(f.group) && !off.has(f.group + '\u0000' + f.kind));
     const cuts = new Set([0, cps.length]);
     for (const f of active) { cuts.add(f.start); cuts.add(f.end); }
     const bounds = [...cuts].sort((a, b) => a - b);
@@ -199,12 +220,24 @@ function renderAnalysis(host, analysis, opts = {}) {
       // The innermost (shortest) finding gives the colour.
       cover.sort((x, y) => (x.end - x.start) - (y.end - y.start));
       const m = el('mark', { class: 'hl' + (cover.length > 1 ? ' multi' : ''), 'data-f': cover.map((f) => f.i).join(','),
-        'data-layer': cover[0].layer, title: cover.map((f) => `${f.layer}: ${f.kind}`).join('\n'), tabindex: '0' });
-      m.style.background = colorFor(cover[0].layer);
+        'data-layer': cover[0].group, title: cover.map((f) => `${f.group}: ${f.kind}`).join('\n'), tabindex: '0' });
+      m.style.background = colorFor(cover[0].group);
       m.textContent = piece;
       frag.append(m);
     }
     docEl.replaceChildren(frag);
+  }
+
+  // The object a part belongs to (an attribution for its cue): its own fields.
+  function holderNote(f) {
+    const rows = [];
+    for (const [k, v] of Object.entries(f.holder)) {
+      if (v === f.obj || ['span', 'start', 'end'].includes(k)) continue;
+      const s = fmtValue(v);
+      if (s !== '' && s.length < 300) rows.push(el('dt', { text: k }), el('dd', { text: s }));
+    }
+    const part = f.path.split('.').pop().replace(/\[\]/g, '');
+    return el('div', { class: 'holder' }, el('p', { class: 'parent', text: `${part} of:` }), el('dl', {}, rows));
   }
 
   function explain(ids) {
@@ -219,12 +252,13 @@ function renderAnalysis(host, analysis, opts = {}) {
         if (s !== '') rows.push(el('dt', { text: k }), el('dd', { text: s }));
       }
       const box = el('div', { class: 'finding' },
-        el('h3', {}, el('span', { class: 'swatch', style: `background:${colorFor(f.layer, 0.6)}` }), `${f.layer}: ${f.kind}`),
+        el('h3', {}, el('span', { class: 'swatch', style: `background:${colorFor(f.group, 0.6)}` }), `${f.group}: ${f.kind}`),
         f.confidence !== null ? el('p', { class: 'confidence', text: `confidence ${(f.confidence * 100).toFixed(0)}%` }) : null,
         el('blockquote', { class: 'evidence', text: evidence }),
         el('p', { class: 'offsets', text: `code points ${f.start}–${f.end}` + (f.path ? ` · ${f.path}` : '') }),
         f.parent ? el('p', { class: 'parent', text: `part of ${f.parent.layer}: ${kindOf(f.parent)} “${cps.slice(f.parent.start, f.parent.end).join('')}”` }) : null,
-        rows.length ? el('dl', {}, rows) : null);
+        rows.length ? el('dl', {}, rows) : null,
+        f.holder ? holderNote(f) : null);
       detail.append(box);
     }
   }
