@@ -36,6 +36,14 @@ enum Command {
     /// Score an analyzer on held-out data.
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
+    /// Retrain one of the project's models (seeded, reproducible).
+    #[command(subcommand)]
+    Train(cmd::train::TrainCommand),
+    /// Tag a CoNLL file with named entities (predicted tag appended to each token line).
+    Ner(cmd::ner::Args),
+    /// Persuasion techniques: classify given spans, list the techniques.
+    #[command(subcommand)]
+    Techniques(cmd::techniques::TechniquesCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +56,9 @@ fn main() -> ExitCode {
         Command::Search(a) => cmd::search::run(a),
         Command::Stats(a) => cmd::stats::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Ner(a) => cmd::ner::run(a),
+        Command::Techniques(a) => cmd::techniques::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,11 @@
 pub mod analyze;
 pub mod eval;
+pub mod eval_attribution;
 pub mod extract;
 pub mod ingest;
 pub mod search;
 pub mod serve;
 pub mod stats;
+pub mod ner;
+pub mod techniques;
+pub mod train;
