@@ -6,6 +6,7 @@
 
 pub mod brat;
 pub mod json;
+pub mod ptc;
 pub mod text;
 
 use crate::Analysis;
@@ -21,6 +22,8 @@ pub enum Format {
     Text,
     /// brat standoff `.ann` of the attributions layer (PolNeAR style).
     Brat,
+    /// PTC technique lines `ID<TAB>TECHNIQUE<TAB>START<TAB>END` (see [`ptc`]).
+    Ptc,
 }
 
 /// Renders one analysis in a format. `Json` is pretty, `Jsonl` one line.
@@ -32,5 +35,6 @@ pub fn render(a: &Analysis, format: Format) -> String {
         Format::Jsonl => serde_json::to_string(&json::AnalysisJson::from(a)).expect("serializable"),
         Format::Text => text::summary(a),
         Format::Brat => brat::ann(a),
+        Format::Ptc => ptc::render(a),
     }
 }
