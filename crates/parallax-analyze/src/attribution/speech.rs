@@ -909,7 +909,8 @@ fn build(
             // too, unless it is a quotation's frame ("according to ...",
             // "adding that ...", "who ran ...").
             let direct_comma = tail_start < end && ctx.lw(tail_start) == "," && k == tail_start + 1;
-            if k < end && (ctx.tq[k].is_some() || direct_comma && !frame_start(ctx, k)) {
+            let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
+            if k < end && (ctx.tq[k].is_some() || direct_comma && !head_is_quote && !frame_start(ctx, k)) {
                 regions.push((k, end));
             }
         } else {
