@@ -910,7 +910,9 @@ fn build(
             // "adding that ...", "who ran ...").
             let direct_comma = tail_start < end && ctx.lw(tail_start) == "," && k == tail_start + 1;
             let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
-            if k < end && (ctx.tq[k].is_some() || direct_comma && !head_is_quote && !frame_start(ctx, k)) {
+            if k < end
+                && (ctx.tq[k].is_some() || direct_comma && !head_is_quote && !frame_start(ctx, k))
+            {
                 regions.push((k, end));
             }
         } else {
