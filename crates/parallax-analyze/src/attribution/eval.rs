@@ -197,10 +197,10 @@ pub fn predicted_items(doc: &Document, layer: &AttributionLayer) -> Vec<(Item, b
                     .collect(),
             };
             // The same test as for gold: the content opens with a mark.
-            let direct = true
-                && a.content
-                    .first()
-                    .is_some_and(|p| opens_quote(doc.slice(&p.span)));
+            let direct = a
+                .content
+                .first()
+                .is_some_and(|p| opens_quote(doc.slice(&p.span)));
             (item, direct)
         })
         .collect()
