@@ -236,7 +236,7 @@ impl Names {
             .mentions
             .iter()
             .filter(|m| m.person && m.last == surname && m.name.contains(' '));
-        let before = cands.clone().filter(|m| m.start < at).next_back();
+        let before = cands.clone().rfind(|m| m.start < at);
         before.or_else(|| cands.clone().next())
     }
 

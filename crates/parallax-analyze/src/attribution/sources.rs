@@ -192,6 +192,7 @@ fn content_sentences(doc: &Document, a: &Attribution) -> Vec<usize> {
     v
 }
 
+#[allow(clippy::needless_range_loop)]
 pub fn find(doc: &Document, atts: &mut [Attribution], names: &Names) -> Vec<CitedSource> {
     let toks = &doc.segments.tokens;
     let mut out: Vec<CitedSource> = Vec::new();
@@ -327,7 +328,7 @@ pub fn find(doc: &Document, atts: &mut [Attribution], names: &Names) -> Vec<Cite
                 let mut best: Option<(usize, usize)> = None;
                 while t < se
                     && t - e < 10
-                    && !(is_punct(doc, t) && !matches!(word(doc, t), "’s" | "'s"))
+                    && (!is_punct(doc, t) || matches!(word(doc, t), "’s" | "'s"))
                 {
                     if is_cap(doc, t) {
                         let r = title_run(doc, t, se, false);

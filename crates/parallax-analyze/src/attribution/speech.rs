@@ -634,7 +634,8 @@ fn choose_cue(
     raw: &[RawQuote],
     uq: &[usize],
 ) -> Option<(Cue, Option<(usize, usize)>)> {
-    let mut best: Option<(i64, Cue, Option<(usize, usize)>)> = None;
+    type Scored = (i64, Cue, Option<(usize, usize)>);
+    let mut best: Option<Scored> = None;
     for c in cues {
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
@@ -1254,7 +1255,7 @@ pub fn classify_quotes(doc: &Document, raw: &[RawQuote], f: &Found) -> Vec<Quote
                 .any(|c| c.span.start == q.start && c.span.end == q.end);
             if q.depth > 0 {
                 (QuoteKind::Speech, 0.6)
-            } else if exact && a.rule == "block" || exact && a.rule == "quoting" {
+            } else if exact && (a.rule == "block" || a.rule == "quoting") {
                 (QuoteKind::Block, 0.85)
             } else if exact {
                 (QuoteKind::Speech, 0.9)
