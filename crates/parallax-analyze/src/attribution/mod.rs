@@ -42,8 +42,9 @@ pub struct Part {
 }
 
 impl Part {
+    /// A part over a byte range; an inverted range becomes empty at `start`.
     pub fn new(doc: &Document, start: usize, end: usize) -> Part {
-        let span = doc.span(start, end);
+        let span = doc.span(start, end.max(start));
         Part {
             text: doc.slice(&span).to_string(),
             span,
