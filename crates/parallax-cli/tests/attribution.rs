@@ -243,3 +243,15 @@ fn eval_attribution_names_a_bad_folder() {
         .failure()
         .stderr(predicates::str::contains("/nonexistent/polnear"));
 }
+
+#[test]
+fn ptc_article_that_once_panicked_is_analyzed() {
+    // An inverted byte range in a cited-source title once panicked here.
+    let path = shared().join("data/ptc/train-articles/article770156851.txt");
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["analyze", "--format", "brat"])
+        .arg(&path)
+        .assert()
+        .success();
+}
