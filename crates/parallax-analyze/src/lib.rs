@@ -12,8 +12,10 @@
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
 pub mod attribution;
+pub mod claims;
 pub mod entities;
 pub mod output;
+pub mod quantities;
 pub mod techniques;
 
 use parallax_core::Document;
@@ -36,6 +38,12 @@ pub struct Layers {
     /// Persuasion techniques (`techniques`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub techniques: Option<techniques::TechniquesLayer>,
+    /// Amounts, percentages, counts and dates, normalized (`quantities`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantities: Option<quantities::QuantitiesLayer>,
+    /// Check-worthiness score per sentence (`claims`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<claims::ClaimsLayer>,
 }
 
 /// One document and every layer computed on it.
@@ -80,6 +88,12 @@ impl Pipeline {
         }
         if self.config.enabled("techniques") {
             layers.techniques = Some(techniques::analyze(&doc));
+        }
+        if self.config.enabled("quantities") {
+            layers.quantities = Some(quantities::analyze(&doc));
+        }
+        if self.config.enabled("claims") {
+            layers.claims = Some(claims::analyze(&doc));
         }
         Analysis { doc, layers }
     }

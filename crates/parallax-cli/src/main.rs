@@ -44,6 +44,8 @@ enum Command {
     /// Persuasion techniques: classify given spans, list the techniques.
     #[command(subcommand)]
     Techniques(cmd::techniques::TechniquesCommand),
+    /// Score sentences of a CheckThat! TSV for check-worthiness (`Sentence_id<TAB>score`).
+    Checkworthy(cmd::checkworthy::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Train(a) => cmd::train::run(a),
         Command::Ner(a) => cmd::ner::run(a),
         Command::Techniques(a) => cmd::techniques::run(a),
+        Command::Checkworthy(a) => cmd::checkworthy::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,5 @@
 pub mod analyze;
+pub mod checkworthy;
 pub mod eval;
 pub mod eval_attribution;
 pub mod extract;
