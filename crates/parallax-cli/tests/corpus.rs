@@ -112,7 +112,15 @@ fn killed_ingest_resumes_without_duplicates() {
         let mut child = std::process::Command::new(&bin)
             // The store's atomicity is under test, not the analyzers: skip
             // them so the test stays fast in a debug build.
-            .args(["ingest", "--no-progress", "--batch-size", "50", "--skip", SKIP, "--db"])
+            .args([
+                "ingest",
+                "--no-progress",
+                "--batch-size",
+                "50",
+                "--skip",
+                SKIP,
+                "--db",
+            ])
             .arg(&db)
             .arg(&input)
             .stderr(std::process::Stdio::null())
