@@ -69,10 +69,22 @@ pub fn run<T: Send>(
         let results: Vec<Result<(T, Vec<String>, String), IngestError>> = chunk
             .into_par_iter()
             .map(|r| {
-                r.and_then(RawDoc::into_document).map(|d| {
+                r.and_then(RawDoc::into_document).and_then(|d| {
                     let warnings = d.warnings.clone();
                     let origin = d.meta.origin.clone();
-                    (job(d), warnings, origin)
+                    // An analyzer bug on one document is that document's
+                    // error, not the end of the batch.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(d)))
+                        .map(|t| (t, warnings, origin.clone()))
+                        .map_err(|p| {
+                            IngestError::new(
+                                origin,
+                                format!(
+                                    "internal error while analyzing: {}; please report it",
+                                    panic_message(&p)
+                                ),
+                            )
+                        })
                 })
             })
             .collect();
@@ -124,6 +136,13 @@ pub fn run<T: Send>(
         out.failed = 1;
     }
     Ok(out)
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 /// Inputs from the command line; none means stdin when it is piped.

@@ -423,7 +423,9 @@ impl Inputs {
             Ok(m) => m,
             Err(e) => return Some(Err(IngestError::new(shown, io_reason(&e)))),
         };
-        if meta.len() > self.opts.max_bytes {
+        let format = self.opts.format.or(ext_format);
+        // A JSONL corpus may be any size: the limit applies to each line.
+        if meta.len() > self.opts.max_bytes && format != Some(InputFormat::Jsonl) {
             return Some(Err(IngestError::new(
                 shown,
                 format!(
@@ -433,7 +435,6 @@ impl Inputs {
                 ),
             )));
         }
-        let format = self.opts.format.or(ext_format);
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
