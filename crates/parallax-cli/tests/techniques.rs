@@ -38,7 +38,11 @@ fn train_small(out_dir: &Path) -> std::process::Output {
 fn train_then_eval_on_a_small_subset() {
     let dir = tempfile::tempdir().unwrap();
     let out = train_small(dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = stdout(&out);
     assert!(s.contains("validation SI"), "{s}");
     let model = dir.path().join("model.bin");
@@ -57,7 +61,11 @@ fn train_then_eval_on_a_small_subset() {
             .arg(&model)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let s = stdout(&out);
         assert!(s.contains("on 1 articles") && s.contains("F1 "), "{s}");
         // The held-out article was not trained on: no warning.

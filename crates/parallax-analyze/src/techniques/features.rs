@@ -350,7 +350,10 @@ impl<'a> DocCtx<'a> {
             t.shape
         };
         out.feat("shape", &[shape]);
-        out.feat("shape3", &[self.shape_at(ii - 1, s), shape, self.shape_at(ii + 1, s)]);
+        out.feat(
+            "shape3",
+            &[self.shape_at(ii - 1, s), shape, self.shape_at(ii + 1, s)],
+        );
         for (tag, j) in [("lex", ii), ("lex-1", ii - 1), ("lex+1", ii + 1)] {
             if j >= s.toks.start as isize && j < s.toks.end as isize {
                 if let Some(l) = self.toks[j as usize].lex {
@@ -392,7 +395,10 @@ impl<'a> DocCtx<'a> {
         out.feat("ssubj", &[bucket_str(s.subj, &[0, 1, 2, 4])]);
         out.feat("sneg", &[bucket_str(s.neg, &[0, 1, 2, 4])]);
         out.feat("sstrong", &[bucket_str(s.strong, &[0, 1, 2])]);
-        out.feat("squote", &[bucket_str(s.quoted * 4 / s.words.max(1), &[0, 1, 2, 3])]);
+        out.feat(
+            "squote",
+            &[bucket_str(s.quoted * 4 / s.words.max(1), &[0, 1, 2, 3])],
+        );
         if t.rep > 0 {
             out.feat("rep", &[if t.rep >= 3 { "3" } else { "2" }]);
             out.feat("repw", &[&t.lower]);
@@ -434,7 +440,10 @@ impl<'a> DocCtx<'a> {
         out.feat("next1", &[self.word(r.end as isize, s)]);
         // Sentence words outside the span (context such as "said", "because").
         for i in s.toks.clone() {
-            if !r.contains(&i) && self.toks[i].kind == TokenKind::Word && !is_stop(&self.toks[i].lower) {
+            if !r.contains(&i)
+                && self.toks[i].kind == TokenKind::Word
+                && !is_stop(&self.toks[i].lower)
+            {
                 out.feat("sw", &[&self.toks[i].lower]);
             }
         }
@@ -459,7 +468,11 @@ impl<'a> DocCtx<'a> {
             out.feat("shortstrong", &[]);
         }
         let occ = self.occurrences(r.clone());
-        out.feat("occ", &[bucket_str(occ, &[1, 2, 3, 5])]);
+        if occ >= 2 {
+            out.feat("occ", &[bucket_str(occ, &[2, 3, 5])]);
+        } else {
+            out.feat("once", &[]);
+        }
         if words.iter().any(|&i| self.toks[i].rep > 0) {
             out.feat("repin", &[]);
         }
@@ -555,7 +568,10 @@ mod tests {
         assert!(!c.toks[today].in_quote);
         assert_eq!(c.toks[today].rep, 0);
         assert!(c.sents[0].is_title);
-        let mut h = HashSink { bits: 12, out: vec![] };
+        let mut h = HashSink {
+            bits: 12,
+            out: vec![],
+        };
         c.si_features(build, &mut h);
         assert!(h.out.len() > 15);
     }

@@ -255,7 +255,11 @@ mod tests {
         let m = Linear::train(4, 1, &data, &cfg);
         assert!(sigmoid(m.score(&[0, 1, 3])) > 0.8);
         assert!(sigmoid(m.score(&[0, 2, 3])) < 0.2);
-        assert_eq!(m, Linear::train(4, 1, &data, &cfg), "seeded training is reproducible");
+        assert_eq!(
+            m,
+            Linear::train(4, 1, &data, &cfg),
+            "seeded training is reproducible"
+        );
         let mut bytes = Vec::new();
         m.to_bytes(&mut bytes);
         let (back, rest) = Linear::from_bytes(&bytes).unwrap();
@@ -263,7 +267,9 @@ mod tests {
         for (a, b) in m.w.iter().zip(&back.w) {
             assert!((a - b).abs() < 1e-3);
         }
-        let multi: Vec<(Vec<u32>, u16)> = (0..300).map(|i| (vec![0, 1 + (i % 3) as u32], (i % 3) as u16)).collect();
+        let multi: Vec<(Vec<u32>, u16)> = (0..300)
+            .map(|i| (vec![0, 1 + (i % 3) as u32], (i % 3) as u16))
+            .collect();
         let mm = Linear::train(3, 3, &multi, &cfg);
         for c in 0..3u32 {
             let p = mm.probs(&[0, 1 + c]);

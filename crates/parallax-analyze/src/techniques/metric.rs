@@ -153,8 +153,16 @@ mod tests {
 
     #[test]
     fn tc_needs_matching_labels_and_is_accuracy_on_gold_spans() {
-        let gold = [f(0, 5, Some("A")), f(10, 20, Some("B")), f(30, 40, Some("C"))];
-        let pred = [f(0, 5, Some("A")), f(10, 20, Some("X")), f(30, 40, Some("C"))];
+        let gold = [
+            f(0, 5, Some("A")),
+            f(10, 20, Some("B")),
+            f(30, 40, Some("C")),
+        ];
+        let pred = [
+            f(0, 5, Some("A")),
+            f(10, 20, Some("X")),
+            f(30, 40, Some("C")),
+        ];
         let mut sc = Score::default();
         sc.add_article(&pred, &gold, Task::Tc);
         assert!((sc.precision() - 2.0 / 3.0).abs() < 1e-9);

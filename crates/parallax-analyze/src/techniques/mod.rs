@@ -213,7 +213,13 @@ pub fn profile(doc: &Document, spans: &[TechniqueSpan]) -> Profile {
             .filter(|w| spans.iter().any(|s| pred(s) && s.span.contains(w)))
             .count()
     };
-    let share = |k: usize| if n == 0 { 0.0 } else { round3(k as f32 / n as f32) };
+    let share = |k: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            round3(k as f32 / n as f32)
+        }
+    };
     let mut techniques: Vec<ProfileEntry> = Technique::ALL
         .into_iter()
         .filter_map(|t| {

@@ -92,9 +92,14 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
             articles.len()
         );
     }
-    let missing = articles.iter().filter(|x| !labels.contains_key(&x.id)).count();
+    let missing = articles
+        .iter()
+        .filter(|x| !labels.contains_key(&x.id))
+        .count();
     if missing > 0 {
-        eprintln!("parallax: note: {missing} articles have no gold labels (scored as having no spans)");
+        eprintln!(
+            "parallax: note: {missing} articles have no gold labels (scored as having no spans)"
+        );
     }
     let exs = tt::examples(&articles, &labels);
     let refs: Vec<&tt::Example> = exs.iter().collect();
@@ -159,8 +164,10 @@ fn classify(articles: &Path, spans: &Path, model: &Option<PathBuf>) -> anyhow::R
         };
         let doc = parallax_core::Document::from_text(&a.id, &a.text);
         let n = doc.char_len();
-        let (ok, bad): (Vec<Fragment>, Vec<Fragment>) =
-            frags.iter().cloned().partition(|f| f.end <= n && f.start < f.end);
+        let (ok, bad): (Vec<Fragment>, Vec<Fragment>) = frags
+            .iter()
+            .cloned()
+            .partition(|f| f.end <= n && f.start < f.end);
         for f in &bad {
             eprintln!(
                 "parallax: {}: span {id} {}..{} is empty or outside the article ({} code points); skipped",
