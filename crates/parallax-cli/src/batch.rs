@@ -148,3 +148,43 @@ pub fn single_document(paths: &[PathBuf]) -> bool {
                 }))
     }
 }
+
+/// Writes one record per document: as they come (JSONL, text), or as the
+/// elements of one JSON array (`--format json` with many documents).
+pub struct RecordWriter<W: Write> {
+    w: W,
+    array: bool,
+    first: bool,
+}
+
+impl<W: Write> RecordWriter<W> {
+    pub fn new(mut w: W, array: bool) -> std::io::Result<Self> {
+        if array {
+            writeln!(w, "[")?;
+        }
+        Ok(RecordWriter {
+            w,
+            array,
+            first: true,
+        })
+    }
+
+    pub fn write(&mut self, record: &str) -> std::io::Result<()> {
+        if self.array && !self.first {
+            writeln!(self.w, ",")?;
+        }
+        self.first = false;
+        self.w.write_all(record.as_bytes())?;
+        if !record.ends_with('\n') {
+            self.w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if self.array {
+            writeln!(self.w, "]")?;
+        }
+        self.w.flush()
+    }
+}

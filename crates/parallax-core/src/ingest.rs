@@ -81,7 +81,12 @@ impl RawDoc {
             warnings,
         } = self;
         let (text, links) = match body {
-            RawBody::Text(t) => (t, Vec::new()),
+            RawBody::Text(t) => {
+                if meta.title.is_none() {
+                    meta.title = headline(&t);
+                }
+                (t, Vec::new())
+            }
             RawBody::Markdown(t) => {
                 let links = markdown_links(&t);
                 if meta.title.is_none() {
@@ -113,6 +118,17 @@ impl RawDoc {
         doc.warnings = warnings;
         Ok(doc)
     }
+}
+
+/// The first line of a plain text when it looks like a headline: short,
+/// no sentence-final period, and followed by a blank line or another line.
+fn headline(t: &str) -> Option<String> {
+    let first = t.trim_start_matches('\u{feff}').lines().next()?.trim();
+    let ok = !first.is_empty()
+        && first.chars().count() <= 200
+        && !first.ends_with('.')
+        && t.lines().nth(1).is_some();
+    ok.then(|| first.to_string())
 }
 
 /// `[anchor](href)` links in Markdown, with the anchor's byte range.
@@ -411,9 +427,9 @@ impl Inputs {
             return Some(Err(IngestError::new(
                 shown,
                 format!(
-                    "file is {:.1} MB, over the {:.1} MB limit (raise it with --max-bytes)",
-                    meta.len() as f64 / 1e6,
-                    self.opts.max_bytes as f64 / 1e6
+                    "file is {}, over the {} limit (raise it with --max-bytes)",
+                    human_bytes(meta.len()),
+                    human_bytes(self.opts.max_bytes)
                 ),
             )));
         }
@@ -457,8 +473,8 @@ impl Inputs {
             return Some(Err(IngestError::new(
                 origin,
                 format!(
-                    "input is over the {:.1} MB limit (raise it with --max-bytes)",
-                    self.opts.max_bytes as f64 / 1e6
+                    "input is over the {} limit (raise it with --max-bytes)",
+                    human_bytes(self.opts.max_bytes)
                 ),
             )));
         }
@@ -591,6 +607,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// "1.5 MB", "2.0 KB", "17 bytes".
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        n if n >= 1_000 => format!("{:.1} KB", n as f64 / 1e3),
+        n => format!("{n} bytes"),
+    }
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
@@ -669,6 +694,16 @@ mod tests {
         let l = markdown_links(t);
         assert_eq!(&t[l[0].0..l[0].1], "the report");
         assert_eq!(l[0].2, "https://example.org/r");
+    }
+
+    #[test]
+    fn headlines() {
+        assert_eq!(
+            headline("Big news today\n\nBody text.").as_deref(),
+            Some("Big news today")
+        );
+        assert_eq!(headline("A full sentence.\nMore."), None);
+        assert_eq!(headline("Only one line"), None);
     }
 
     #[test]

@@ -4,7 +4,6 @@ use crate::batch::{self, BatchOptions};
 use parallax_analyze::output::{self, Format};
 use parallax_analyze::{Config, Pipeline};
 use parallax_core::{IngestOptions, InputFormat};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +12,8 @@ pub enum OutFormat {
     Json,
     Jsonl,
     Text,
+    /// brat standoff .ann of the attributions (Source/Cue/Content, as in PolNeAR).
+    Brat,
     /// PTC technique lines: `ID<TAB>TECHNIQUE<TAB>START<TAB>END`.
     Ptc,
 }
@@ -52,10 +53,19 @@ pub struct InputArgs {
     /// Hide the progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Worker threads (default: one per core; also RAYON_NUM_THREADS).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 impl InputArgs {
     pub fn batch_options(&self) -> BatchOptions {
+        if let Some(n) = self.threads {
+            // Only the first call can set the global pool; later ones keep it.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global();
+        }
         BatchOptions {
             ingest: IngestOptions {
                 max_bytes: self.max_bytes,
@@ -86,6 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(OutFormat::Json) => Format::Json,
         Some(OutFormat::Jsonl) => Format::Jsonl,
         Some(OutFormat::Text) => Format::Text,
+        Some(OutFormat::Brat) => Format::Brat,
         Some(OutFormat::Ptc) => Format::Ptc,
         None if single => Format::Json,
         None => Format::Jsonl,
@@ -94,34 +105,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         skip: args.skip.clone(),
     });
     let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
     let array = format == Format::Json && !single;
-    let mut first = true;
-    if array {
-        writeln!(w, "[")?;
-    }
+    let mut out = batch::RecordWriter::new(std::io::BufWriter::new(stdout.lock()), array)?;
     let outcome = batch::run(
         &paths,
         &args.input.batch_options(),
         |doc| output::render(&pipeline.analyze(doc), format),
         |s| {
+            // Line formats (ptc, brat) write nothing for a document without findings.
             if s.is_empty() {
                 return Ok(());
             }
-            if array && !first {
-                writeln!(w, ",")?;
-            }
-            first = false;
-            w.write_all(s.as_bytes())?;
-            if !s.ends_with('\n') {
-                w.write_all(b"\n")?;
-            }
-            Ok(())
+            out.write(&s)
         },
     )?;
-    if array {
-        writeln!(w, "]")?;
-    }
-    w.flush()?;
+    out.finish()?;
     Ok(outcome.exit_code())
 }

@@ -3,7 +3,6 @@
 use super::analyze::InputArgs;
 use crate::batch;
 use serde::Serialize;
-use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -31,8 +30,9 @@ struct Extracted<'a> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let paths = batch::paths_or_stdin(args.input.paths.clone())?;
     let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
     let format = args.format;
+    let array = matches!(format, OutFormat::Json) && !batch::single_document(&paths);
+    let mut out = batch::RecordWriter::new(std::io::BufWriter::new(stdout.lock()), array)?;
     let outcome = batch::run(
         &paths,
         &args.input.batch_options(),
@@ -45,11 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             })
             .expect("serializable"),
         },
-        |s| {
-            w.write_all(s.as_bytes())?;
-            w.write_all(b"\n")
-        },
+        |s| out.write(&s),
     )?;
-    w.flush()?;
+    out.finish()?;
     Ok(outcome.exit_code())
 }
