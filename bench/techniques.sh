@@ -1,11 +1,12 @@
 #!/bin/sh
 # Throughput of `parallax analyze` with and without the techniques layer on
 # the 371 PTC training articles, on one core (taskset + RAYON_NUM_THREADS=1).
-# Usage: sh bench/techniques.sh   (from the repository root)
+# Usage: sh bench/techniques.sh   (from the repository root; PTC=DIR if the
+# PTC folder is not ../shared/data/ptc)
 set -e
 cargo build --release -p parallax-cli >/dev/null 2>&1
 BIN=target/release/parallax
-ARTS=../shared/data/ptc/train-articles
+ARTS=${PTC:-../shared/data/ptc}/train-articles
 N=$(ls "$ARTS"/*.txt | wc -l)
 for run in 1 2 3; do
   for mode in all skip; do
