@@ -116,12 +116,12 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         "split: {} training articles ({} of them first used to tune the span threshold), {} validation articles",
         report.train_articles, report.tune_articles, report.validation_articles
     );
-    for (thr, gap, f1) in report.tuning.iter().take(3) {
-        println!("tuning: threshold {thr:.2} gap {gap}: SI F1 {f1:.4}");
+    for (thr, gap, fill, f1) in report.tuning.iter().take(3) {
+        println!("tuning: threshold {thr:.2} gap {gap} fill {fill:.1}: SI F1 {f1:.4}");
     }
     println!(
-        "chosen: threshold {:.2}, gap {}",
-        model.meta.threshold, model.meta.gap
+        "chosen: threshold {:.2}, gap {}, fill {:.1} (above 1: off)",
+        model.meta.threshold, model.meta.gap, model.meta.fill
     );
     std::fs::create_dir_all(&a.out).map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
     let bytes = model.to_bytes();
