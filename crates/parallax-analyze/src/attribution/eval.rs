@@ -6,11 +6,11 @@
 //! content made of several fragments is one unit). Source accuracy: among
 //! gold attributions with a source whose content some prediction overlaps,
 //! the share where the best-overlapping prediction's source span overlaps
-//! the gold source span. The same figures for direct quotations alone: gold
-//! contents that open with a quotation mark, predictions of kind `direct`
-//! whose content opens with one.
+//! the gold source span. The same figures for direct quotations alone:
+//! gold and predicted attributions whose content opens with a quotation
+//! mark (one test for both sides).
 
-use super::{AttributionKind, AttributionLayer};
+use super::AttributionLayer;
 use parallax_core::Document;
 use std::collections::HashMap;
 
@@ -196,10 +196,11 @@ pub fn predicted_items(doc: &Document, layer: &AttributionLayer) -> Vec<(Item, b
                     .map(|p| (p.span.cp_start, p.span.cp_end))
                     .collect(),
             };
-            let direct = a.kind == AttributionKind::Direct
-                && a.content
-                    .first()
-                    .is_some_and(|p| opens_quote(doc.slice(&p.span)));
+            // The same test as for gold: the content opens with a mark.
+            let direct = a
+                .content
+                .first()
+                .is_some_and(|p| opens_quote(doc.slice(&p.span)));
             (item, direct)
         })
         .collect()

@@ -236,7 +236,7 @@ impl Names {
             .mentions
             .iter()
             .filter(|m| m.person && m.last == surname && m.name.contains(' '));
-        let before = cands.clone().filter(|m| m.start < at).last();
+        let before = cands.clone().rfind(|m| m.start < at);
         before.or_else(|| cands.clone().next())
     }
 
@@ -319,7 +319,17 @@ fn resolve_one(
             })
             .collect();
         let all_caps = content.iter().all(|w| is_cap(w));
-        let m = *inside.last().unwrap();
+        // "a Congressional Research Service report": the body before the noun.
+        let has_source_noun = toks.iter().any(|w| {
+            super::lexicon::SOURCE_NOUNS
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(w))
+        });
+        let m = if has_source_noun {
+            inside[0]
+        } else {
+            *inside.last().unwrap()
+        };
         if all_caps && inside.len() > 1 && !m.person {
             let first = inside[0];
             let part = Part::new(doc, first.start, m.end);
@@ -331,6 +341,16 @@ fn resolve_one(
             }
         }
         return Some((m.name.clone(), mention_part(m)));
+    }
+    // An apposition: "Carla Diaz, the union leader, said".
+    if !super::lexicon::PRONOUNS.contains(&lower.as_str()) {
+        let before = doc.text[..sp.start].trim_end();
+        if let Some(b) = before.strip_suffix(',') {
+            let b = b.trim_end().len();
+            if let Some(m) = names.mentions.iter().rev().find(|m| m.end == b && m.person) {
+                return Some((m.name.clone(), mention_part(m)));
+            }
+        }
     }
     match lower.as_str() {
         "who" | "which" => {

@@ -192,6 +192,7 @@ fn content_sentences(doc: &Document, a: &Attribution) -> Vec<usize> {
     v
 }
 
+#[allow(clippy::needless_range_loop)]
 pub fn find(doc: &Document, atts: &mut [Attribution], names: &Names) -> Vec<CitedSource> {
     let toks = &doc.segments.tokens;
     let mut out: Vec<CitedSource> = Vec::new();
@@ -296,7 +297,7 @@ pub fn find(doc: &Document, atts: &mut [Attribution], names: &Names) -> Vec<Cite
                     && el == ","
                     && !matches!(
                         lw(doc, t).as_str(),
-                        "the" | "he" | "she" | "it" | "they" | "we" | "i"
+                        "he" | "she" | "it" | "they" | "we" | "i"
                     )
                 {
                     let r = title_run(doc, t, se, false);
@@ -321,11 +322,23 @@ pub fn find(doc: &Document, atts: &mut [Attribution], names: &Names) -> Vec<Cite
                 break;
             } else if matches!(el.as_str(), "by" | "from" | "with" | "of") {
                 // "interview with the Egyptian newspaper Al Massa", "report by the CRS".
+                // The last capitalized run before the next comma: "with the
+                // Egyptian newspaper Al Massa" -> Al Massa.
                 let mut t = e + 1;
-                while t < se && !is_punct(doc, t) && !is_cap(doc, t) && t - e < 5 {
-                    t += 1;
+                let mut best: Option<(usize, usize)> = None;
+                while t < se
+                    && t - e < 10
+                    && (!is_punct(doc, t) || matches!(word(doc, t), "’s" | "'s"))
+                {
+                    if is_cap(doc, t) {
+                        let r = title_run(doc, t, se, false);
+                        best = Some((t, r.max(t + 1)));
+                        t = r.max(t + 1);
+                    } else {
+                        t += 1;
+                    }
                 }
-                let r = title_run(doc, t, se, false);
+                let (t, r) = best.unwrap_or((e + 1, e + 1));
                 if r > t {
                     let name = doc.text[toks[t].span.start..toks[r - 1].span.end].to_string();
                     if el == "by" && org_kind(&name).is_none() {

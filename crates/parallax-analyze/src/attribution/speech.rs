@@ -328,7 +328,12 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         }
         if let Some(a) = prev {
             for &q in &uq {
-                if words_in(&ctx, raw[q].inner_start, raw[q].inner_end) < 4 && !raw[q].continues {
+                let same_para =
+                    last_unit_att.is_some_and(|(pu, _)| pu + 1 == ui && units[pu].para == u.para);
+                if words_in(&ctx, raw[q].inner_start, raw[q].inner_end)
+                    < if same_para { 1 } else { 4 }
+                    && !raw[q].continues
+                {
                     continue;
                 }
                 f.attributions[a]
@@ -491,6 +496,38 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
 
 /// Source tokens before the cue: the noun phrase it attaches to.
 fn source_back(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
+    apposition(ctx, u, cue.t0).or_else(|| source_back_plain(ctx, u, cue))
+}
+
+/// "Carla Diaz, the union leader, continued": name, apposition, comma, cue.
+fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
+    if t0 < u.t0 + 4 || ctx.lw(t0 - 1) != "," || ctx.tq[t0 - 1].is_some() {
+        return None;
+    }
+    let end = t0 - 1;
+    let c = (end.saturating_sub(10).max(u.t0)..end)
+        .rev()
+        .find(|&j| ctx.is_punct(j) || ctx.tq[j].is_some())?;
+    if ctx.lw(c) != "," || c == u.t0 || !ctx.is_cap(c - 1) || ctx.is_punct(c - 1) {
+        return None;
+    }
+    let mut s = c - 1;
+    while s > u.t0
+        && ctx.is_cap(s - 1)
+        && !ctx.is_punct(s - 1)
+        && ctx.tq[s - 1].is_none()
+        && c - s < 5
+    {
+        s -= 1;
+    }
+    // The name must open the clause (sentence start, after a comma or a quotation).
+    if s != u.t0 && !ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none() {
+        return None;
+    }
+    Some((s, end))
+}
+
+fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     let mut k = cue.t0;
     // Skip "on Tuesday", "last week" between the source and the verb.
     while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
@@ -597,31 +634,47 @@ fn choose_cue(
     raw: &[RawQuote],
     uq: &[usize],
 ) -> Option<(Cue, Option<(usize, usize)>)> {
-    let mut best: Option<(i64, Cue, Option<(usize, usize)>)> = None;
+    type Scored = (i64, Cue, Option<(usize, usize)>);
+    let mut best: Option<Scored> = None;
     for c in cues {
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
         } else {
-            let before_punct = c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some();
+            let before_punct =
+                (c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some())
+                    && apposition(ctx, u, c.t0).is_none();
             let b = if before_punct {
                 None
             } else {
                 source_back(ctx, u, c)
             };
-            b.or_else(|| {
-                if before_punct {
-                    source_fwd(ctx, u, c.t1)
-                } else {
-                    None
-                }
-            })
-            .or_else(|| {
-                let participle = ctx.lw(c.verb).ends_with("ing");
-                (participle && c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",")
-                    .then(|| clause_subject(ctx, u, c.t0))
-                    .flatten()
-            })
+            let participle = ctx.lw(c.verb).ends_with("ing");
+            let after_comma = c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",";
+            let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb));
+            if participle && after_comma {
+                // "..., saying ...": the main clause's subject speaks.
+                clause_subject(ctx, u, c.t0).or(b)
+            } else {
+                b.or_else(|| {
+                    // "..., said Caddell" (never "..., told Breitbart": the addressee).
+                    if before_punct && !addressee && !participle {
+                        source_fwd(ctx, u, c.t1)
+                    } else {
+                        None
+                    }
+                })
+            }
         };
+        // A lone lower-case word that is no pronoun is no source ("the", "held").
+        let src = src.filter(|&(a, b)| {
+            b - a > 1 || {
+                let w = ctx.lw(a);
+                ctx.is_cap(a)
+                    || lexicon::PRONOUNS.contains(&w)
+                    || w.ends_with('s')
+                    || w == "everyone"
+            }
+        });
         let Some(s) = src else { continue };
         if c.class == CueClass::Evidence
             && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
@@ -717,7 +770,8 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
                 .take_while(|&j| ctx.lw(j) != ",")
                 .find(|&j| ctx.lw(j) == "that")
             {
-                k = j;
+                k = j + 1;
+                break;
             } else {
                 while k < end
                     && ctx.tq[k].is_none()
@@ -737,6 +791,46 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
     }
     let _ = u;
     k
+}
+
+/// Words that open a frame around a quotation rather than more content.
+fn frame_start(ctx: &Ctx, k: usize) -> bool {
+    let w = ctx.lw(k);
+    w.ends_with("ing")
+        || matches!(
+            w,
+            "according"
+                | "who"
+                | "which"
+                | "as"
+                | "after"
+                | "before"
+                | "while"
+                | "when"
+                | "in"
+                | "on"
+                | "at"
+                | "during"
+                | "referring"
+                | "a"
+                | "an"
+                | "the"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "whose"
+                | "where"
+                | "since"
+                | "because"
+                | "though"
+                | "although"
+                | "then"
+                | "and"
+                | "but"
+                | "or"
+        )
+        || ctx.is_cap(k)
 }
 
 /// End of the unit without its final full stop (kept inside quotes).
@@ -793,7 +887,15 @@ fn build(
     } else {
         let before_comma = phrase_start > u.t0 + 1
             && (ctx.lw(phrase_start - 1) == "," || ctx.tq[phrase_start - 1].is_some());
-        if before_comma {
+        // "A few days later, X told ...": an introductory phrase, not content.
+        let tail_words = {
+            let k = skip_after_cue(ctx, u, &cue, phrase_end, end);
+            (k..end)
+                .filter(|&j| !ctx.is_punct(j) || ctx.tq[j].is_some())
+                .count()
+        };
+        let tail_is_clause = phrase_end < end && ctx.lw(phrase_end) != "," && tail_words > 3;
+        if before_comma && !tail_is_clause {
             // "Content, X said." or "Content, X said, more content."
             let mut ce = phrase_start;
             while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
@@ -804,12 +906,15 @@ fn build(
             let mut k = phrase_end;
             let tail_start = k;
             k = skip_after_cue(ctx, u, &cue, k, end);
-            if k < end && (k > tail_start || ctx.lw(tail_start.min(end - 1)) == ",") {
-                if (tail_start..k).any(|j| ctx.lw(j) == "," || ctx.lw(j) == ":")
-                    || ctx.tq[k].is_some()
-                {
-                    regions.push((k, end));
-                }
+            // "“A,” he said, “B.”" or "A, he said, B": the tail is content
+            // too, unless it is a quotation's frame ("according to ...",
+            // "adding that ...", "who ran ...").
+            let direct_comma = tail_start < end && ctx.lw(tail_start) == "," && k == tail_start + 1;
+            let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
+            if k < end
+                && (ctx.tq[k].is_some() || direct_comma && !head_is_quote && !frame_start(ctx, k))
+            {
+                regions.push((k, end));
             }
         } else {
             let k = skip_after_cue(ctx, u, &cue, phrase_end, end);
@@ -1060,7 +1165,35 @@ fn headline_colon(ctx: &Ctx, u: &Unit) -> Option<Attribution> {
     if colon < u.t0 + 1 || colon + 2 >= u.t1 {
         return None;
     }
-    if !(u.t0..colon).all(|k| ctx.is_cap(k) && !ctx.is_punct(k)) {
+    if !(u.t0..colon).all(|k| ctx.is_cap(k) && !ctx.is_punct(k))
+        || (u.t0..colon).any(|k| {
+            matches!(
+                ctx.lw(k),
+                "photo"
+                    | "credit"
+                    | "source"
+                    | "update"
+                    | "note"
+                    | "editor"
+                    | "image"
+                    | "video"
+                    | "watch"
+                    | "related"
+                    | "read"
+                    | "sources"
+                    | "photos"
+                    | "caption"
+                    | "warning"
+                    | "breaking"
+                    | "exclusive"
+                    | "analysis"
+                    | "opinion"
+                    | "correction"
+                    | "q"
+                    | "a"
+            )
+        })
+    {
         return None;
     }
     let end = content_end(ctx, u);
@@ -1122,7 +1255,7 @@ pub fn classify_quotes(doc: &Document, raw: &[RawQuote], f: &Found) -> Vec<Quote
                 .any(|c| c.span.start == q.start && c.span.end == q.end);
             if q.depth > 0 {
                 (QuoteKind::Speech, 0.6)
-            } else if exact && a.rule == "block" || exact && a.rule == "quoting" {
+            } else if exact && (a.rule == "block" || a.rule == "quoting") {
                 (QuoteKind::Block, 0.85)
             } else if exact {
                 (QuoteKind::Speech, 0.9)

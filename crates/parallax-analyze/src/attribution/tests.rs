@@ -1,4 +1,5 @@
-//! Sentence-level tests for each pattern, including non-attributions.
+//! Sentence-level tests for each pattern, including sentences that must
+//! not be attributions. The sentences are written for these tests.
 
 use super::*;
 
@@ -6,8 +7,326 @@ fn run(t: &str) -> AttributionLayer {
     analyze(&Document::from_text("t", t))
 }
 
+fn one(t: &str) -> Attribution {
+    let l = run(t);
+    assert_eq!(l.attributions.len(), 1, "{t}: {:#?}", l.attributions);
+    l.attributions.into_iter().next().unwrap()
+}
+
+fn src(a: &Attribution) -> &str {
+    a.source.as_ref().map(|p| p.text.as_str()).unwrap_or("")
+}
+
+fn content(a: &Attribution) -> Vec<&str> {
+    a.content.iter().map(|p| p.text.as_str()).collect()
+}
+
 #[test]
-fn smoke() {
-    let l = run("“We will win,” Smith said.");
+fn quote_then_source_said() {
+    let a = one("“We will win the state,” Smith said.");
+    assert_eq!(a.kind, AttributionKind::Direct);
+    assert_eq!(src(&a), "Smith");
+    assert_eq!(a.cue.as_ref().unwrap().text, "said");
+    assert_eq!(content(&a), vec!["“We will win the state,”"]);
+}
+
+#[test]
+fn inverted_said_source_and_straight_quotes() {
+    let a = one("\"The plan is dead,\" said Senator Jane Ortiz.");
+    assert_eq!(src(&a), "Senator Jane Ortiz");
+    assert_eq!(a.speaker.as_deref(), Some("Jane Ortiz"));
+}
+
+#[test]
+fn source_cue_colon_quote() {
+    let a = one("The mayor told reporters: “The budget is balanced.”");
+    assert_eq!(a.kind, AttributionKind::Direct);
+    assert_eq!(src(&a), "The mayor");
+    assert_eq!(content(&a), vec!["“The budget is balanced.”"]);
+}
+
+#[test]
+fn multi_sentence_quote_with_frame() {
+    let a = one("“Taxes are too high. Families are hurting,” said Lee.");
+    assert_eq!(
+        content(&a),
+        vec!["“Taxes are too high. Families are hurting,”"]
+    );
+    assert_eq!(src(&a), "Lee");
+}
+
+#[test]
+fn split_quote_is_one_attribution() {
+    let a = one("“We are ready,” she said, “and we will not back down.”");
+    assert_eq!(content(&a).len(), 2);
+    assert_eq!(src(&a), "she");
+}
+
+#[test]
+fn guillemets_and_single_quotes() {
+    let l = run("Le ministre a dit : «Nous sommes prêts.» He later said ‘We are ready for this.’");
+    assert_eq!(l.quotes.len(), 2);
+    assert_eq!(l.quotes[0].marks, "guillemet");
+    assert_eq!(l.quotes[1].marks, "single");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "He")
+        .expect("He said");
+    assert_eq!(content(a), vec!["‘We are ready for this.’"]);
+}
+
+#[test]
+fn indirect_said_that() {
+    let a = one("Jones said that the bridge would reopen in May.");
+    assert_eq!(a.kind, AttributionKind::Indirect);
+    assert_eq!(src(&a), "Jones");
+    assert_eq!(content(&a), vec!["the bridge would reopen in May"]);
+}
+
+#[test]
+fn indirect_told_addressee_skipped() {
+    let a = one("The governor told reporters on Tuesday that the plant would close.");
+    assert_eq!(content(&a), vec!["the plant would close"]);
+    assert_eq!(src(&a), "The governor");
+}
+
+#[test]
+fn indirect_content_first() {
+    let a = one("The economy is slowing down sharply this year, the central bank said.");
+    assert_eq!(
+        content(&a),
+        vec!["The economy is slowing down sharply this year"]
+    );
+    assert_eq!(src(&a), "the central bank");
+}
+
+#[test]
+fn according_to_both_orders() {
+    let a = one("According to the ministry, prices rose by four percent.");
+    assert_eq!(a.rule, "according_to");
+    assert_eq!(src(&a), "the ministry");
+    assert_eq!(content(&a), vec!["prices rose by four percent"]);
+    let b = one("Prices rose by four percent, according to the ministry.");
+    assert_eq!(content(&b), vec!["Prices rose by four percent"]);
+    assert_eq!(src(&b), "the ministry");
+}
+
+#[test]
+fn partial_quote_is_mixed_and_labelled_partial() {
+    let l = run("Brown called the proposal “a disgrace to the city” in a statement on Monday.");
     assert_eq!(l.attributions.len(), 1);
+    assert_eq!(l.attributions[0].kind, AttributionKind::Mixed);
+    assert_eq!(l.quotes[0].kind, QuoteKind::Partial);
+    assert_eq!(l.quotes[0].attribution, Some(0));
+}
+
+#[test]
+fn scare_quotes_are_not_speech() {
+    let l = run("The so-called “experts” met again in the capital.");
+    assert!(l.attributions.is_empty(), "{:?}", l.attributions);
+    assert_eq!(l.quotes.len(), 1);
+    assert_eq!(l.quotes[0].kind, QuoteKind::Scare);
+}
+
+#[test]
+fn block_quote_after_colon_line() {
+    let t = "In his 2001 memoir, the general writes:\nWe marched for nine days without food and many of us did not return.\nThe book sold well.";
+    let l = run(t);
+    let a = &l.attributions[0];
+    assert_eq!(a.rule, "block");
+    assert_eq!(
+        content(a),
+        vec!["We marched for nine days without food and many of us did not return."]
+    );
+    assert!(l
+        .quotes
+        .iter()
+        .any(|q| q.kind == QuoteKind::Block && q.marks == "none"));
+}
+
+#[test]
+fn quoted_block_paragraph_after_colon() {
+    let t = "Carla Diaz, the union leader, continued:\n\n“We have waited long enough for this contract and we will strike.”";
+    let a = one(t);
+    assert_eq!(a.kind, AttributionKind::Direct);
+    assert_eq!(a.speaker.as_deref(), Some("Carla Diaz"));
+}
+
+#[test]
+fn multi_paragraph_quote_continues() {
+    let t = "“The first thing we did was count the votes again,” said Amy Roe.\n\n“Then we counted them a third time.\n\n“Nothing changed after all of that work.”";
+    let l = run(t);
+    let a = &l.attributions[0];
+    assert_eq!(content(a).len(), 3, "{a:?}");
+    assert_eq!(a.speaker.as_deref(), Some("Amy Roe"));
+}
+
+#[test]
+fn surname_with_title_resolves_to_full_name() {
+    let t = "Michael Steele spoke in Ohio on Monday.\n\nMr. Steele said the party must change course before the fall.";
+    let l = run(t);
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Mr. Steele")
+        .expect("attribution");
+    assert_eq!(a.speaker.as_deref(), Some("Michael Steele"));
+}
+
+#[test]
+fn pronoun_resolves_to_previous_speaker() {
+    let t = "“We will appeal,” said Maria Lopez, the lawyer.\n\nShe said the ruling ignored the evidence.";
+    let l = run(t);
+    assert_eq!(l.attributions.len(), 2);
+    assert_eq!(l.attributions[1].speaker.as_deref(), Some("Maria Lopez"));
+}
+
+#[test]
+fn relative_pronoun_source() {
+    let t = "The plan was attacked by Tom Hale, who said it would raise rents across the city.";
+    let l = run(t);
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "who")
+        .expect("who");
+    assert_eq!(a.speaker.as_deref(), Some("Tom Hale"));
+}
+
+#[test]
+fn quoting_a_b_reported() {
+    let t = "Quoting the Interior Ministry, the Daily Planet reported:\n“Four bridges were closed overnight because of the flood.”";
+    let a = one(t);
+    assert_eq!(a.rule, "quoting");
+    assert_eq!(a.speaker.as_deref(), Some("Interior Ministry"));
+    assert_eq!(a.relayed_by.as_ref().unwrap().text, "the Daily Planet");
+}
+
+#[test]
+fn not_attributions() {
+    for t in [
+        "The United States and Canada signed the treaty in 1990.",
+        "The bridge was closed for repairs last week.",
+        "Voters in the swing states will decide the race.",
+        "Embedded in the old doctrine, the party kept its course.",
+        "He walked to the store and bought bread.",
+        "The report card was mailed home.",
+    ] {
+        let l = run(t);
+        assert!(l.attributions.is_empty(), "{t}: {:?}", l.attributions);
+    }
+}
+
+#[test]
+fn cited_report_with_title_publisher_and_date() {
+    let t = "According to a Budget Office report, “Water for All,” published March 3 this year, “the pipes are older than the city.”";
+    let l = run(t);
+    let s = l
+        .sources
+        .iter()
+        .find(|s| s.kind == "report")
+        .expect("report");
+    assert_eq!(s.title.as_ref().unwrap().text, "Water for All");
+    assert_eq!(s.date.as_ref().unwrap().text, "March 3");
+    assert_eq!(s.publisher.as_deref(), Some("Budget Office"));
+    assert_eq!(l.attributions[0].work, Some(0));
+    assert!(!s.sentences.is_empty());
+}
+
+#[test]
+fn cited_book_with_author_and_year() {
+    let t = "In her 2015 book, The Long Road Home, Dr. Ana Ruiz described the camps in detail.";
+    let l = run(t);
+    let s = l.sources.iter().find(|s| s.kind == "book").expect("book");
+    assert_eq!(s.title.as_ref().unwrap().text, "The Long Road Home");
+    assert_eq!(s.author.as_deref(), Some("Dr. Ana Ruiz"));
+    assert_eq!(s.date.as_ref().unwrap().text, "2015");
+}
+
+#[test]
+fn cited_document_with_date() {
+    let t = "According to a June 2, 1979 declassified FBI memo, the agents were reassigned.";
+    let l = run(t);
+    let s = l
+        .sources
+        .iter()
+        .find(|s| s.kind == "document")
+        .expect("document");
+    assert_eq!(s.date.as_ref().unwrap().text, "June 2, 1979");
+    assert_eq!(s.publisher.as_deref(), Some("FBI"));
+}
+
+#[test]
+fn links_are_sources_and_unsourced_sentences_are_marked() {
+    let doc = Document::new(
+        parallax_core::DocMeta {
+            id: "l".into(),
+            ..Default::default()
+        },
+        "The tax rose by ten percent last year. See the official figures here.".into(),
+        vec![(56, 68, "https://example.org/figures".into())],
+    );
+    let l = analyze(&doc);
+    let link = l.sources.iter().find(|s| s.kind == "link").expect("link");
+    assert_eq!(link.href.as_deref(), Some("https://example.org/figures"));
+    assert_eq!(l.unsourced.len(), 1);
+    assert_eq!(
+        l.unsourced[0].text,
+        "The tax rose by ten percent last year."
+    );
+}
+
+#[test]
+fn every_span_matches_its_text() {
+    let t = "Über “Größe,” sagte er. “Naïve café,” Smith said. According to a 2019 Ministry report, costs fell.";
+    let doc = Document::from_text("u", t);
+    let l = analyze(&doc);
+    let chars: Vec<char> = t.chars().collect();
+    let check = |p: &Part| {
+        let s: String = chars[p.span.cp_start..p.span.cp_end].iter().collect();
+        assert_eq!(s, p.text);
+    };
+    for a in &l.attributions {
+        a.content.iter().for_each(check);
+        a.source.iter().for_each(check);
+        a.cue.iter().for_each(check);
+    }
+    for q in &l.quotes {
+        let s: String = chars[q.span.cp_start..q.span.cp_end].iter().collect();
+        assert_eq!(s, q.text);
+    }
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn spans_are_code_points_and_deterministic(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("said"), Just("“"), Just("”"), Just("\""), Just("'"), Just("’"),
+                    Just("according"), Just("to"), Just("Smith"), Just("é"), Just(","),
+                    Just("."), Just(":"), Just("\n"), Just("report"), Just("the"), Just("Größe"),
+                ],
+                0..40,
+            )
+        ) {
+            let t = words.join(" ");
+            let doc = Document::from_text("p", &t);
+            let a = analyze(&doc);
+            let b = analyze(&doc);
+            prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+            let chars: Vec<char> = t.chars().collect();
+            for at in &a.attributions {
+                for p in at.content.iter().chain(at.source.iter()).chain(at.cue.iter()) {
+                    let s: String = chars[p.span.cp_start..p.span.cp_end].iter().collect();
+                    prop_assert_eq!(&s, &p.text);
+                }
+            }
+        }
+    }
 }

@@ -59,7 +59,75 @@ pub fn summary(a: &Analysis) -> String {
     if let Some(t) = &a.layers.techniques {
         techniques_summary(&mut s, t);
     }
+    if let Some(l) = &a.layers.attributions {
+        attributions_summary(&mut s, l);
+    }
     s
+}
+
+fn clip(t: &str, n: usize) -> String {
+    let one: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= n {
+        one
+    } else {
+        format!("{}…", one.chars().take(n).collect::<String>())
+    }
+}
+
+/// Who says what (speaker, cue, content), then the cited sources.
+fn attributions_summary(s: &mut String, l: &crate::attribution::AttributionLayer) {
+    let _ = writeln!(
+        s,
+        "   attributions: {} ({} quotations, {} cited sources, {} unsourced statements)",
+        l.attributions.len(),
+        l.quotes.len(),
+        l.sources.len(),
+        l.unsourced.len()
+    );
+    for a in &l.attributions {
+        let who = a
+            .speaker
+            .as_deref()
+            .or(a.source.as_ref().map(|p| p.text.as_str()))
+            .unwrap_or("(no source)");
+        let span = a.anchor();
+        let _ = writeln!(
+            s,
+            "   [{}] {:?} {} | {} | \"{}\"",
+            span.cp_start,
+            a.kind,
+            who,
+            a.cue.as_ref().map(|c| c.text.as_str()).unwrap_or("-"),
+            clip(
+                &a.content
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" … "),
+                90
+            )
+        );
+    }
+    for c in &l.sources {
+        let mut facts = vec![c.kind.to_string()];
+        if let Some(t) = &c.title {
+            facts.push(format!("title \"{}\"", clip(&t.text, 60)));
+        }
+        if let Some(x) = c.author.as_ref().or(c.publisher.as_ref()) {
+            facts.push(format!("by {x}"));
+        }
+        if let Some(d) = &c.date {
+            facts.push(format!("date {}", d.text));
+        }
+        let _ = writeln!(
+            s,
+            "   source [{}..{}] {} - \"{}\"",
+            c.span.cp_start,
+            c.span.cp_end,
+            facts.join(", "),
+            clip(&c.text, 60)
+        );
+    }
 }
 
 /// Entities by number of mentions, each with its forms; then naming variants.
