@@ -34,7 +34,16 @@ fn train_and_eval_on_a_small_subset() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("cw.bin");
     let out = parallax()
-        .args(["train", "checkworthy", "--limit", "4000", "--epochs", "4", "--bits", "16"])
+        .args([
+            "train",
+            "checkworthy",
+            "--limit",
+            "4000",
+            "--epochs",
+            "4",
+            "--bits",
+            "16",
+        ])
         .arg("--tsv")
         .arg(train_tsv())
         .arg("--out")
@@ -68,14 +77,26 @@ fn train_and_eval_on_a_small_subset() {
     // Same seed, same data: the same model file, byte for byte.
     let model2 = dir.path().join("cw2.bin");
     parallax()
-        .args(["train", "checkworthy", "--limit", "4000", "--epochs", "4", "--bits", "16"])
+        .args([
+            "train",
+            "checkworthy",
+            "--limit",
+            "4000",
+            "--epochs",
+            "4",
+            "--bits",
+            "16",
+        ])
         .arg("--tsv")
         .arg(train_tsv())
         .arg("--out")
         .arg(&model2)
         .assert()
         .success();
-    assert_eq!(std::fs::read(&model).unwrap(), std::fs::read(&model2).unwrap());
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        std::fs::read(&model2).unwrap()
+    );
 }
 
 /// The shipped model on the held-out part of the split it was trained with.
@@ -266,7 +287,10 @@ fn claims_layer_scores_every_sentence_of_a_sample() {
     let text = v["document"]["text"].as_str().unwrap();
     let c = &v["layers"]["claims"];
     let sents = c["sentences"].as_array().unwrap();
-    assert_eq!(sents.len(), v["segments"]["sentences"].as_array().unwrap().len());
+    assert_eq!(
+        sents.len(),
+        v["segments"]["sentences"].as_array().unwrap().len()
+    );
     let mut yes = 0;
     for s in sents {
         check_span(text, s);

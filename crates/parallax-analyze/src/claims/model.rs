@@ -283,7 +283,14 @@ pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
                 "w"
             };
             if !is_num && unit.chars().count() > 4 {
-                let suf: String = unit.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+                let suf: String = unit
+                    .chars()
+                    .rev()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 f.push(format!("s:{suf}"));
             }
             f.push(format!("sb:{prev_shape}{sh}"));
@@ -632,7 +639,11 @@ pub fn train(
     let mut bias_g2 = 0f32;
     // Averaged SGD (lazy form): the model is the mean of the weights over
     // all steps, kept as `w - u / c` where `u` sums `c * update`.
-    let mut u = if cfg.average { vec![0f64; n] } else { Vec::new() };
+    let mut u = if cfg.average {
+        vec![0f64; n]
+    } else {
+        Vec::new()
+    };
     let mut bias_u = 0f64;
     let mut c = 1f64;
     let mut order: Vec<usize> = (0..data.len()).collect();
