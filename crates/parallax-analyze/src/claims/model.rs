@@ -132,15 +132,13 @@ fn words(s: &str) -> Vec<(String, bool)> {
             let st = i;
             while i < chars.len() {
                 let c = chars[i];
-                if c.is_alphanumeric() {
-                    i += 1;
-                } else if matches!(c, '\'' | '’' | '.' | ',' | '-')
+                let inner = matches!(c, '\'' | '’' | '.' | ',' | '-')
                     && i + 1 < chars.len()
                     && chars[i + 1].is_alphanumeric()
                     && i > st
                     && (c != ',' && c != '.'
-                        || (chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit()))
-                {
+                        || (chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit()));
+                if c.is_alphanumeric() || inner {
                     i += 1;
                 } else {
                     break;
@@ -390,16 +388,17 @@ impl Model {
     /// [`Model::explain`] with neighbors.
     pub fn explain_ctx(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
         let feats = features_ctx(c, self.flags);
-        let score = sigmoid(self.margin_of(&feats));
-        let mut contrib: Vec<(String, f32)> = feats
-            .into_iter()
-            .filter(|f| f != "bias")
-            .map(|f| {
-                let w = self.weights[self.slot(&f)];
-                (f, w)
-            })
-            .filter(|(_, w)| *w > 0.0)
-            .collect();
+        let v = feature_value(self.flags, feats.len());
+        let mut sum = 0f32;
+        let mut contrib: Vec<(String, f32)> = Vec::new();
+        for f in feats {
+            let w = self.weights[self.slot(&f)];
+            sum += w;
+            if w > 0.0 && f != "bias" {
+                contrib.push((f, w));
+            }
+        }
+        let score = sigmoid(self.bias + v * sum);
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         contrib.truncate(k);
         (score, contrib)

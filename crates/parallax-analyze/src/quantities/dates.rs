@@ -435,10 +435,16 @@ mod tests {
             .collect()
     }
 
+    /// (text, published, [(mention, value)])
+    type Case = (
+        &'static str,
+        Option<&'static str>,
+        &'static [(&'static str, &'static str)],
+    );
+
     #[test]
     fn table_of_cases() {
-        // (text, published, [(mention, value)])
-        let cases: &[(&str, Option<&str>, &[(&str, &str)])] = &[
+        let cases: &[Case] = &[
             (
                 "On November 2, the House voted.",
                 None,
