@@ -11,12 +11,37 @@ pub enum EvalCommand {
         #[arg(long)]
         ptc: PathBuf,
     },
+    /// Named entities: precision/recall/F1 per type, CoNLL entity-level metric.
+    Ner {
+        /// Gold CoNLL file (last column = IOB tag), e.g. ../shared/data/conll2003/valid.txt.
+        #[arg(long)]
+        conll: PathBuf,
+        /// Model file instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Attribution content P/R/F1 (PTC span metric) and source accuracy against PolNeAR (text/ + attributions/).
+    Attribution {
+        /// PolNeAR split folder holding `text/` and `attributions/`.
+        #[arg(long)]
+        polnear: PathBuf,
+        /// Score at most this many articles (sorted by name).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
+    Techniques(super::techniques::EvalArgs),
     /// Check-worthiness F1 (positive class), precision and recall on a CheckThat! TSV.
     Checkworthy(crate::cmd::checkworthy::Args),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
+        EvalCommand::Attribution { polnear, limit } => {
+            super::eval_attribution::run(&polnear, limit)
+        }
+        EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Checkworthy(a) => checkworthy(a),
         EvalCommand::Sentences { ptc } => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
