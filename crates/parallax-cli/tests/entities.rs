@@ -29,7 +29,11 @@ fn analyze(sample: &str) -> Value {
         .arg(shared().join("samples").join(sample))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -45,7 +49,12 @@ fn entity<'a>(layer: &'a Value, name: &str) -> Option<&'a Value> {
 fn check_spans(v: &Value) {
     let text: Vec<char> = v["document"]["text"].as_str().unwrap().chars().collect();
     let l = &v["layers"]["entities"];
-    for x in l["mentions"].as_array().unwrap().iter().chain(l["naming"].as_array().unwrap()) {
+    for x in l["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(l["naming"].as_array().unwrap())
+    {
         let s = x["span"]["start"].as_u64().unwrap() as usize;
         let e = x["span"]["end"].as_u64().unwrap() as usize;
         let slice: String = text[s..e].iter().collect();
@@ -58,7 +67,13 @@ fn sample_000_names_israel_north_korea_hamas_and_two_kims() {
     let v = analyze("000_827a4d4c4b0bcbf4.txt");
     check_spans(&v);
     let l = &v["layers"]["entities"];
-    for name in ["Israel", "North Korea", "Hamas", "Kim Il Sung", "Kim Jong Un"] {
+    for name in [
+        "Israel",
+        "North Korea",
+        "Hamas",
+        "Kim Il Sung",
+        "Kim Jong Un",
+    ] {
         assert!(entity(l, name).is_some(), "no entity {name}");
     }
     let kis = entity(l, "Kim Il Sung").unwrap();
@@ -66,7 +81,11 @@ fn sample_000_names_israel_north_korea_hamas_and_two_kims() {
     assert_eq!(kis["label"], "PER");
     assert_ne!(kis["id"], kju["id"]);
     // Short forms "Kim" are kept as surface forms of the person they follow.
-    assert!(kis["forms"].as_array().unwrap().iter().any(|f| f["text"] == "Kim"));
+    assert!(kis["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["text"] == "Kim"));
     // "the Kim regime" is a naming variant that stands for North Korea.
     let nk = entity(l, "North Korea").unwrap()["id"].clone();
     let regime = l["naming"]
@@ -153,7 +172,16 @@ fn train_eval_and_tag_on_a_small_subset() {
     head_docs(&conll.join("valid.txt"), 15, &dev);
     let model_dir = dir.path().join("model");
     parallax()
-        .args(["train", "ner", "--max-docs", "60", "--epochs", "3", "--clusters", "16,32"])
+        .args([
+            "train",
+            "ner",
+            "--max-docs",
+            "60",
+            "--epochs",
+            "3",
+            "--clusters",
+            "16,32",
+        ])
         .arg("--train")
         .arg(conll.join("train.txt"))
         .arg("--out")
@@ -165,14 +193,27 @@ fn train_eval_and_tag_on_a_small_subset() {
     // Same seed, same data: the same bytes.
     let first = std::fs::read(&model).unwrap();
     parallax()
-        .args(["train", "ner", "--max-docs", "60", "--epochs", "3", "--clusters", "16,32"])
+        .args([
+            "train",
+            "ner",
+            "--max-docs",
+            "60",
+            "--epochs",
+            "3",
+            "--clusters",
+            "16,32",
+        ])
         .arg("--train")
         .arg(conll.join("train.txt"))
         .arg("--out")
         .arg(&model_dir)
         .assert()
         .success();
-    assert_eq!(first, std::fs::read(&model).unwrap(), "training is reproducible");
+    assert_eq!(
+        first,
+        std::fs::read(&model).unwrap(),
+        "training is reproducible"
+    );
 
     let out = parallax()
         .args(["eval", "ner", "--conll"])
@@ -214,7 +255,10 @@ fn train_eval_and_tag_on_a_small_subset() {
     for (a, b) in src_tokens.iter().zip(&out_tokens) {
         assert!(b.starts_with(a), "{b:?} does not extend {a:?}");
         let tag = b.rsplit(' ').next().unwrap();
-        assert!(tag == "O" || tag.starts_with("B-") || tag.starts_with("I-"), "{b}");
+        assert!(
+            tag == "O" || tag.starts_with("B-") || tag.starts_with("I-"),
+            "{b}"
+        );
     }
 }
 

@@ -57,7 +57,11 @@ pub fn cluster(
     let mut pred: Vec<HashMap<u32, u32>> = vec![HashMap::new(); nw];
     for s in sents {
         let mut prev = boundary;
-        for w in s.iter().map(|w| *id.get(w.as_str()).unwrap_or(&rare)).chain([boundary]) {
+        for w in s
+            .iter()
+            .map(|w| *id.get(w.as_str()).unwrap_or(&rare))
+            .chain([boundary])
+        {
             if w != prev {
                 *succ[prev as usize].entry(w).or_default() += 1;
                 *pred[w as usize].entry(prev).or_default() += 1;
@@ -67,10 +71,8 @@ pub fn cluster(
     }
     let succ: Vec<Vec<(u32, u32)>> = succ.into_iter().map(sorted).collect();
     let pred: Vec<Vec<(u32, u32)>> = pred.into_iter().map(sorted).collect();
-    let mut out: HashMap<String, [u16; 2]> = vocab
-        .iter()
-        .map(|(w, _)| (w.to_string(), [0, 0]))
-        .collect();
+    let mut out: HashMap<String, [u16; 2]> =
+        vocab.iter().map(|(w, _)| (w.to_string(), [0, 0])).collect();
     for (g, &k) in ks.iter().enumerate() {
         let classes = exchange(&succ, &pred, k.max(2), iters);
         for (i, (w, _)) in vocab.iter().enumerate() {
@@ -88,7 +90,12 @@ fn sorted(m: HashMap<u32, u32>) -> Vec<(u32, u32)> {
 
 /// The exchange algorithm proper over word ids `0..n` (already sorted by
 /// descending frequency). Returns the class of each word.
-fn exchange(succ: &[Vec<(u32, u32)>], pred: &[Vec<(u32, u32)>], k: usize, iters: usize) -> Vec<usize> {
+fn exchange(
+    succ: &[Vec<(u32, u32)>],
+    pred: &[Vec<(u32, u32)>],
+    k: usize,
+    iters: usize,
+) -> Vec<usize> {
     let n = succ.len();
     let mut class: Vec<usize> = (0..n).map(|i| i % k).collect();
     // Class bigram matrix and marginals.
@@ -203,7 +210,11 @@ mod tests {
     #[test]
     fn words_in_the_same_contexts_share_a_class() {
         let mut sents = Vec::new();
-        for (day, name) in [("monday", "smith"), ("tuesday", "jones"), ("friday", "brown")] {
+        for (day, name) in [
+            ("monday", "smith"),
+            ("tuesday", "jones"),
+            ("friday", "brown"),
+        ] {
             for _ in 0..5 {
                 sents.push(
                     format!("on {day} the talks ended")

@@ -152,8 +152,8 @@ impl TokInfo {
             .collect();
         let (shape, short_shape) = shape(&word);
         let init_cap = word.chars().next().is_some_and(char::is_uppercase);
-        let all_caps = word.chars().any(char::is_alphabetic)
-            && !word.chars().any(char::is_lowercase);
+        let all_caps =
+            word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_lowercase);
         let cluster = res.clusters.get(&lower).copied();
         TokInfo {
             word,
@@ -372,7 +372,12 @@ pub fn static_features(toks: &[TokInfo], res: &Resources) -> Vec<Vec<u64>> {
             }
         }
         if tk.cluster.is_none() && !res.clusters.is_empty() {
-            f.push(Fh::new(t::RARE_SHAPE).str(&tk.short_shape).byte(i.min(1) as u8).get());
+            f.push(
+                Fh::new(t::RARE_SHAPE)
+                    .str(&tk.short_shape)
+                    .byte(i.min(1) as u8)
+                    .get(),
+            );
         }
         if tk.init_cap && res.lower_common.contains(&word_key(&tk.lower)) {
             f.push(Fh::new(t::LOWER_COMMON).byte(i.min(1) as u8).get());
@@ -420,7 +425,12 @@ pub fn dynamic_features(
     }
     if hist != 0 {
         out.push(Fh::new(t::HIST).byte(hist).get());
-        out.push(Fh::new(t::HIST_SHAPE).byte(hist).str(&tok.short_shape).get());
+        out.push(
+            Fh::new(t::HIST_SHAPE)
+                .byte(hist)
+                .str(&tok.short_shape)
+                .get(),
+        );
     }
 }
 
@@ -470,8 +480,14 @@ mod tests {
     #[test]
     fn features_are_deterministic_and_context_sensitive() {
         let res = Resources::default();
-        let a: Vec<TokInfo> = ["Kim", "said"].iter().map(|w| TokInfo::new(w, &res)).collect();
-        let b: Vec<TokInfo> = ["Kim", "went"].iter().map(|w| TokInfo::new(w, &res)).collect();
+        let a: Vec<TokInfo> = ["Kim", "said"]
+            .iter()
+            .map(|w| TokInfo::new(w, &res))
+            .collect();
+        let b: Vec<TokInfo> = ["Kim", "went"]
+            .iter()
+            .map(|w| TokInfo::new(w, &res))
+            .collect();
         let fa = static_features(&a, &res);
         assert_eq!(fa, static_features(&a, &res));
         assert_ne!(fa[0], static_features(&b, &res)[0]);

@@ -128,7 +128,10 @@ pub fn group(ms: &[MentionKey]) -> (Vec<usize>, Vec<Link>, Vec<Entity>) {
         let fam = family(ms[i].label);
         let mut cands: Vec<usize> = Vec::new();
         for j in (0..n).filter(|&j| full[j]) {
-            if family(ms[j].label) == fam && is_part(&ms[i].words, &ms[j].words) && !cands.contains(&of[j]) {
+            if family(ms[j].label) == fam
+                && is_part(&ms[i].words, &ms[j].words)
+                && !cands.contains(&of[j])
+            {
                 cands.push(of[j]);
             }
         }
@@ -194,7 +197,9 @@ pub fn group(ms: &[MentionKey]) -> (Vec<usize>, Vec<Link>, Vec<Entity>) {
             .filter(|&t| {
                 t != s
                     && !slot_unresolved[t]
-                    && slot_members[t].iter().any(|&m| ms[m].cased.len() >= 2 && initials(&ms[m].cased) == acro)
+                    && slot_members[t]
+                        .iter()
+                        .any(|&m| ms[m].cased.len() >= 2 && initials(&ms[m].cased) == acro)
             })
             .collect();
         if targets.len() == 1 {
@@ -253,8 +258,16 @@ pub fn group(ms: &[MentionKey]) -> (Vec<usize>, Vec<Link>, Vec<Entity>) {
             .iter()
             .copied()
             .max_by(|&a, &b| {
-                let ca = e.forms.iter().find(|f| f.text == ms[a].text).map_or(0, |f| f.count);
-                let cb = e.forms.iter().find(|f| f.text == ms[b].text).map_or(0, |f| f.count);
+                let ca = e
+                    .forms
+                    .iter()
+                    .find(|f| f.text == ms[a].text)
+                    .map_or(0, |f| f.count);
+                let cb = e
+                    .forms
+                    .iter()
+                    .find(|f| f.text == ms[b].text)
+                    .map_or(0, |f| f.count);
                 ms[a]
                     .words
                     .len()
@@ -313,7 +326,12 @@ mod tests {
         assert_eq!(links[1].alternatives, vec![of[2]]);
         let kju = &ents[of[0]];
         assert_eq!(kju.name, "Kim Jong Un");
-        assert_eq!(kju.forms.len(), 2, "keeps every surface form: {:?}", kju.forms);
+        assert_eq!(
+            kju.forms.len(),
+            2,
+            "keeps every surface form: {:?}",
+            kju.forms
+        );
     }
 
     #[test]

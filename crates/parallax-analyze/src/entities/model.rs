@@ -75,7 +75,11 @@ pub fn observed_transitions<'a>(seqs: impl Iterator<Item = &'a [u8]>) -> Transit
     for p in 0..NTAGS {
         for c in 0..NTAGS {
             let entity_to_begin = p != 0 && c != 0 && !is_inside(c as u8);
-            let min = if entity_to_begin { MIN_TRANSITION_COUNT } else { 1 };
+            let min = if entity_to_begin {
+                MIN_TRANSITION_COUNT
+            } else {
+                1
+            };
             t[p][c] = n[p][c] >= min;
         }
     }
@@ -220,7 +224,14 @@ impl Model {
         for (i, tok) in toks.iter().enumerate() {
             feats.clear();
             feats.extend_from_slice(&stat[i]);
-            features::dynamic_features(&mut feats, tok, toks.get(i + 1), prev, prev2, hist.get(tok));
+            features::dynamic_features(
+                &mut feats,
+                tok,
+                toks.get(i + 1),
+                prev,
+                prev2,
+                hist.get(tok),
+            );
             self.score_into(&feats, &mut scores);
             let mut best = best_allowed(&scores, &self.trans[prev as usize]);
             if continues_name(prev, best, tok, &self.res) {
@@ -377,7 +388,10 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let s = self.b.get(self.p..self.p + n).ok_or(ModelError::Truncated)?;
+        let s = self
+            .b
+            .get(self.p..self.p + n)
+            .ok_or(ModelError::Truncated)?;
         self.p += n;
         Ok(s)
     }
@@ -480,7 +494,8 @@ mod tests {
     fn binary_round_trip() {
         let mut m = Model::default();
         m.index.insert(42, 0);
-        m.weights.push([1.0, -2.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0]);
+        m.weights
+            .push([1.0, -2.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0]);
         m.res.gazetteer.insert(7, 3);
         m.res.gaz_max_len = 4;
         m.res.lower_common.insert(99);
@@ -496,7 +511,13 @@ mod tests {
         assert_eq!(r.res.clusters["kim"], [1, 2]);
         assert_eq!(r.meta, m.meta);
         assert_eq!(r.trans, m.trans);
-        assert!(matches!(Model::from_bytes(&b[..b.len() - 3]), Err(ModelError::Truncated)));
-        assert!(matches!(Model::from_bytes(b"nope!!xx"), Err(ModelError::Magic)));
+        assert!(matches!(
+            Model::from_bytes(&b[..b.len() - 3]),
+            Err(ModelError::Truncated)
+        ));
+        assert!(matches!(
+            Model::from_bytes(b"nope!!xx"),
+            Err(ModelError::Magic)
+        ));
     }
 }

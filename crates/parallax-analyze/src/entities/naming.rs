@@ -61,8 +61,20 @@ pub const HEADS: &[(&str, &str)] = &[
 /// document's most named target) when the phrase itself names none. Other
 /// heads ("the resistance", "the army") are too often about someone else.
 const STATE_HEADS: &[&str] = &[
-    "regime", "state", "entity", "government", "administration", "authorities", "leadership",
-    "occupation", "occupier", "occupiers", "dictatorship", "dynasty", "junta", "colony",
+    "regime",
+    "state",
+    "entity",
+    "government",
+    "administration",
+    "authorities",
+    "leadership",
+    "occupation",
+    "occupier",
+    "occupiers",
+    "dictatorship",
+    "dynasty",
+    "junta",
+    "colony",
 ];
 
 /// Words that name an entity inside a phrase: (lowercase word, entity).
@@ -132,9 +144,9 @@ const DETERMINERS: &[&str] = &[
 const STOP: &[&str] = &[
     "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "is", "was", "are",
     "were", "be", "a", "an", "as", "that", "which", "who", "but", "not", "has", "have", "had",
-    "against", "under", "over", "into", "about", "after", "before", "between", "through",
-    "during", "without", "within", "than", "like", "since", "until", "upon", "via", "toward",
-    "towards", "amid", "among", "despite",
+    "against", "under", "over", "into", "about", "after", "before", "between", "through", "during",
+    "without", "within", "than", "like", "since", "until", "upon", "via", "toward", "towards",
+    "amid", "among", "despite",
 ];
 
 /// One candidate naming variant.
@@ -179,7 +191,9 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             // by a lowercase word such as a verb).
             if let Some((_, country)) = METONYMS.iter().find(|(c, _)| *c == words[h]) {
                 let next = lw.get(h + 1).filter(|_| h + 1 < r.end);
-                let actor = next.is_some_and(|n| n == "'s" || n.chars().all(char::is_lowercase) && !STOP.contains(&n.as_str()));
+                let actor = next.is_some_and(|n| {
+                    n == "'s" || n.chars().all(char::is_lowercase) && !STOP.contains(&n.as_str())
+                });
                 if actor {
                     out.push(NamingVariant {
                         span: toks[h].span,
@@ -201,6 +215,10 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             // is fine; one followed by "of" names something else ("the
             // state of emergency") unless a name follows.
             if h + 1 < r.end && lw[h + 1] == "of" {
+                continue;
+            }
+            // "occupation forces": the phrase ends at the last head.
+            if h + 1 < r.end && HEADS.iter().any(|(w, _)| *w == lw[h + 1]) {
                 continue;
             }
             // Walk back over at most three modifiers to a determiner or possessor.
@@ -243,15 +261,25 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             let anchor = (s..h).find_map(|j| {
                 ANCHORS
                     .iter()
-                    .find(|(a, _)| *a == lw[j] && (lw[j] != "north" && lw[j] != "south" || lw.get(j + 1).is_some_and(|n| n == "korea" || n == "korean")))
+                    .find(|(a, _)| {
+                        *a == lw[j]
+                            && (lw[j] != "north" && lw[j] != "south"
+                                || lw.get(j + 1).is_some_and(|n| n == "korea" || n == "korean"))
+                    })
                     .map(|(a, t)| (words[j].to_string(), a, *t))
             });
             let (refers_to, conf, cue) = match (anchor, possessor) {
-                (Some((w, _, t)), _) => (Some(t.to_string()), 0.85, format!("'{w}' + head '{head}'")),
+                (Some((w, _, t)), _) => {
+                    (Some(t.to_string()), 0.85, format!("'{w}' + head '{head}'"))
+                }
                 (None, Some((a, b))) => {
                     // "Obama's leadership": the possessor is what it names.
                     let who = doc.text[toks[a].span.start..toks[b - 1].span.end].to_string();
-                    (Some(who.clone()), 0.7, format!("possessor '{who}' + head '{head}'"))
+                    (
+                        Some(who.clone()),
+                        0.7,
+                        format!("possessor '{who}' + head '{head}'"),
+                    )
                 }
                 (None, None) => (None, 0.0, String::new()),
             };
@@ -272,7 +300,10 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
     // Resolve phrases without an anchor: same head earlier, else the
     // document's most named target, else leave open.
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for v in out.iter().filter(|v| v.kind == "descriptive" && v.relation == "is") {
+    for v in out
+        .iter()
+        .filter(|v| v.kind == "descriptive" && v.relation == "is")
+    {
         if let Some(t) = &v.refers_to {
             match counts.iter_mut().find(|(x, _)| x == t) {
                 Some(c) => c.1 += 1,
@@ -291,7 +322,10 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             continue;
         }
         let same_head = (0..i).rev().find(|&j| {
-            out[j].kind == "descriptive" && out[j].head == out[i].head && out[j].refers_to.is_some() && !out[j].cue.starts_with("most")
+            out[j].kind == "descriptive"
+                && out[j].head == out[i].head
+                && out[j].refers_to.is_some()
+                && !out[j].cue.starts_with("most")
         });
         if let Some(j) = same_head {
             out[i].refers_to = out[j].refers_to.clone();
@@ -300,7 +334,10 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
         } else if let Some((t, _)) = counts.first().filter(|_| out[i].relation == "is") {
             out[i].refers_to = Some(t.clone());
             out[i].confidence = 0.35;
-            out[i].cue = format!("most named target of this document's descriptions ('{}')", t);
+            out[i].cue = format!(
+                "most named target of this document's descriptions ('{}')",
+                t
+            );
         } else {
             out[i].confidence = 0.2;
             out[i].cue = format!("head '{}' with no target found", out[i].head);
@@ -327,7 +364,9 @@ mod tests {
 
     #[test]
     fn finds_descriptions_with_anchors() {
-        let v = run("We have seen the Zionist colonial regime bomb Gaza. The Israeli state has cut power.");
+        let v = run(
+            "We have seen the Zionist colonial regime bomb Gaza. The Israeli state has cut power.",
+        );
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(v[0].text, "the Zionist colonial regime");
         assert_eq!(v[0].refers_to.as_deref(), Some("Israel"));
@@ -337,7 +376,9 @@ mod tests {
 
     #[test]
     fn bare_head_follows_earlier_phrase_with_same_head() {
-        let v = run("Groups sympathetic to the Kim regime reacted. The regime was quick to praise them.");
+        let v = run(
+            "Groups sympathetic to the Kim regime reacted. The regime was quick to praise them.",
+        );
         assert_eq!(v[0].refers_to.as_deref(), Some("North Korea"));
         assert_eq!(v[1].text, "The regime");
         assert_eq!(v[1].refers_to.as_deref(), Some("North Korea"));
@@ -369,5 +410,8 @@ mod tests {
         assert_eq!(v[0].refers_to.as_deref(), Some("President Obama"));
         let r = v.iter().find(|x| x.head == "resistance").unwrap();
         assert_eq!(r.refers_to, None);
+        let v = run("Israel’s occupation forces moved in.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].text, "Israel’s occupation forces");
     }
 }

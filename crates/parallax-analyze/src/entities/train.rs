@@ -85,7 +85,8 @@ fn gazetteer(docs: &[ConllDoc], skip: impl Fn(usize) -> bool) -> (HashMap<u64, u
                 let Some(ty) = features::TYPES.iter().position(|t| *t == c.label) else {
                     continue;
                 };
-                let words: Vec<String> = s.tokens[c.start..c.end].iter().map(|w| lower(w)).collect();
+                let words: Vec<String> =
+                    s.tokens[c.start..c.end].iter().map(|w| lower(w)).collect();
                 *g.entry(seq_key(&words)).or_default() |= 1 << ty;
                 max_len = max_len.max(words.len());
             }
@@ -369,4 +370,91 @@ pub fn evaluate(m: &Model, docs: &[ConllDoc]) -> conll::Score {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(sents: &[&str]) -> ConllDoc {
+        // "word/TAG" pairs separated by spaces.
+        let mut d = ConllDoc::default();
+        for s in sents {
+            let mut cs = conll::ConllSentence::default();
+            for wt in s.split(' ') {
+                let (w, t) = wt.split_once('/').unwrap();
+                cs.lines.push(format!("{w} X X {t}"));
+                cs.tokens.push(w.to_string());
+                cs.tags.push(t.to_string());
+            }
+            d.sentences.push(cs);
+        }
+        d
+    }
+
+    fn data() -> Vec<ConllDoc> {
+        let names = ["Smith", "Jones", "Brown", "Clark", "Lewis", "Adams"];
+        let places = ["Paris", "Berlin", "Madrid", "Rome", "Vienna", "Oslo"];
+        (0..12)
+            .map(|i| {
+                let a = format!(
+                    "John/B-PER {}/I-PER visited/O {}/B-LOC on/O Monday/O ./O",
+                    names[i % 6],
+                    places[(i + 1) % 6]
+                );
+                let b = format!(
+                    "The/O bank/O in/O {}/B-LOC said/O Mr/O {}/B-PER left/O ./O",
+                    places[i % 6],
+                    names[(i + 2) % 6]
+                );
+                doc(&[&a, &b])
+            })
+            .collect()
+    }
+
+    fn cfg() -> TrainConfig {
+        TrainConfig {
+            epochs: 5,
+            clusters: [2, 4],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn learns_a_toy_task_and_is_reproducible() {
+        let docs = data();
+        let m = train(&docs, None, &cfg(), |_| {});
+        let s = evaluate(&m, &docs);
+        assert!(s.overall().2 > 0.95, "{}", s.report());
+        let again = train(&docs, None, &cfg(), |_| {});
+        assert_eq!(m.to_bytes(), again.to_bytes(), "same seed, same bytes");
+        // A new sentence with known names in a new order.
+        let toks = m.infos(&["John", "Lewis", "visited", "Oslo", "."]);
+        let (tags, confs) = m.tag_sentence(&toks, &mut DocHistory::default());
+        let names: Vec<&str> = tags.iter().map(|&t| model::TAGS[t as usize]).collect();
+        assert_eq!(names, ["B-PER", "I-PER", "O", "B-LOC", "O"]);
+        assert!(confs.iter().all(|c| (0.0..=1.0).contains(c)));
+    }
+
+    #[test]
+    fn jackknifed_gazetteer_excludes_own_fold() {
+        let docs = data();
+        let (g, _) = gazetteer(&docs, |di| di % 2 == 0);
+        let (all, max) = gazetteer(&docs, |_| false);
+        assert!(g.len() <= all.len());
+        assert_eq!(max, 2);
+        assert!(all.contains_key(&seq_key(&["john", "smith"])));
+    }
+
+    #[test]
+    fn shuffle_is_seeded() {
+        let mut a: Vec<u32> = (0..20).collect();
+        let mut b = a.clone();
+        Rng::new(1).shuffle(&mut a);
+        Rng::new(1).shuffle(&mut b);
+        assert_eq!(a, b);
+        let mut c: Vec<u32> = (0..20).collect();
+        Rng::new(2).shuffle(&mut c);
+        assert_ne!(a, c);
+    }
 }

@@ -69,7 +69,12 @@ fn entities_summary(s: &mut String, l: &crate::entities::EntitiesLayer) {
         l.naming.len()
     );
     let mut es: Vec<&crate::entities::group::Entity> = l.entities.iter().collect();
-    es.sort_by(|a, b| b.mentions.len().cmp(&a.mentions.len()).then(a.id.cmp(&b.id)));
+    es.sort_by(|a, b| {
+        b.mentions
+            .len()
+            .cmp(&a.mentions.len())
+            .then(a.id.cmp(&b.id))
+    });
     for e in es.iter().take(15) {
         let forms: Vec<String> = e
             .forms

@@ -89,7 +89,10 @@ pub fn train(a: NerArgs) -> anyhow::Result<ExitCode> {
         docs.truncate(n);
     }
     let dev = a.dev.as_deref().map(read_conll).transpose()?;
-    anyhow::ensure!(a.clusters.len() == 2, "--clusters takes two numbers, e.g. 64,400");
+    anyhow::ensure!(
+        a.clusters.len() == 2,
+        "--clusters takes two numbers, e.g. 64,400"
+    );
     let cfg = train::TrainConfig {
         epochs: a.epochs,
         seed: a.seed,
