@@ -24,7 +24,9 @@ import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
+# ../shared next to the repository; PARALLAX_SHARED overrides it.
+SHARED = Path(os.environ.get("PARALLAX_SHARED", ROOT.parent / "shared"))
+DATA = SHARED / "data" / "ptc" / "train-articles"
 VENV = ROOT / "bench" / ".venv"
 BIN = ROOT / "target" / "release" / "parallax"
 
@@ -97,6 +99,8 @@ def main():
     files = sorted(DATA.glob("*.txt"))
     if a.articles:
         files = files[: a.articles]
+    if not files:
+        sys.exit(f"{DATA}: no .txt articles (set PARALLAX_SHARED to the shared/ folder)")
     words = sum(len(f.read_text(encoding="utf-8").split()) for f in files)
     py = ensure_venv()
     p = parallax_run(files, a.repeat)

@@ -184,7 +184,11 @@ mod tests {
         assert!(names.contains(&"Israel"), "{names:?}");
         assert!(names.contains(&"Hamas"), "{names:?}");
         let kju = l.entities.iter().find(|e| e.name == "Kim Jong Un").unwrap();
-        assert_eq!(kju.mentions.len(), 2);
+        let full = kju.forms.iter().find(|f| f.text == "Kim Jong Un").unwrap();
+        assert_eq!(full.count, 2);
+        // The "Kim" of "The Kim regime" follows the most recent full name.
+        let kis = l.entities.iter().find(|e| e.name == "Kim Il Sung").unwrap();
+        assert_ne!(kju.id, kis.id);
         assert_eq!(kju.label, "PER");
         // "Hamas’": the possessive apostrophe is not part of the mention.
         assert!(l.mentions.iter().any(|m| m.text == "Hamas"));
