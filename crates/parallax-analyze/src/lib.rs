@@ -11,8 +11,12 @@
 //! `text` copy of its evidence), add an `Option<Layer>` field to [`Layers`],
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
+pub mod attribution;
+pub mod claims;
 pub mod entities;
 pub mod output;
+pub mod quantities;
+pub mod techniques;
 
 use parallax_core::Document;
 use serde::Serialize;
@@ -27,6 +31,19 @@ pub struct Layers {
     /// Named entities, their grouping, and descriptive naming variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<entities::EntitiesLayer>,
+    /// Quotations, attributions (source, cue, content), cited sources and
+    /// unsourced sentences (`docs/attribution.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributions: Option<attribution::AttributionLayer>,
+    /// Persuasion techniques (`techniques`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub techniques: Option<techniques::TechniquesLayer>,
+    /// Amounts, percentages, counts and dates, normalized (`quantities`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantities: Option<quantities::QuantitiesLayer>,
+    /// Check-worthiness score per sentence (`claims`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<claims::ClaimsLayer>,
 }
 
 /// One document and every layer computed on it.
@@ -65,6 +82,18 @@ impl Pipeline {
         let mut layers = Layers::default();
         if self.config.enabled("entities") {
             layers.entities = Some(entities::analyze(&doc));
+        }
+        if self.config.enabled("attributions") {
+            layers.attributions = Some(attribution::analyze(&doc));
+        }
+        if self.config.enabled("techniques") {
+            layers.techniques = Some(techniques::analyze(&doc));
+        }
+        if self.config.enabled("quantities") {
+            layers.quantities = Some(quantities::analyze(&doc));
+        }
+        if self.config.enabled("claims") {
+            layers.claims = Some(claims::analyze(&doc));
         }
         Analysis { doc, layers }
     }

@@ -56,6 +56,9 @@ pub fn summary(a: &Analysis) -> String {
     if let Some(l) = &a.layers.entities {
         entities_summary(&mut s, l);
     }
+    if let Some(t) = &a.layers.techniques {
+        techniques_summary(&mut s, t);
+    }
     s
 }
 
@@ -102,6 +105,48 @@ fn entities_summary(s: &mut String, l: &crate::entities::EntitiesLayer) {
             n.relation,
             n.confidence,
             n.cue
+        );
+    }
+}
+
+/// Persuasion techniques: the profile, then each span with its cues.
+fn techniques_summary(s: &mut String, t: &crate::techniques::TechniquesLayer) {
+    let p = &t.profile;
+    let _ = writeln!(
+        s,
+        "   techniques: {} spans covering {:.1}% of words",
+        p.spans,
+        100.0 * p.share
+    );
+    for e in &p.techniques {
+        let _ = writeln!(
+            s,
+            "     {:<40} {:>3} spans {:>5.1}% of words",
+            e.name,
+            e.count,
+            100.0 * e.share
+        );
+    }
+    for sp in &t.spans {
+        let cues: Vec<String> = sp
+            .evidence
+            .iter()
+            .take(3)
+            .map(|e| format!("{} \"{}\"", e.kind, e.cue))
+            .collect();
+        let _ = writeln!(
+            s,
+            "   [{}..{}] {} ({:.2}): \"{}\"{}",
+            sp.span.cp_start,
+            sp.span.cp_end,
+            sp.name,
+            sp.confidence,
+            sp.text,
+            if cues.is_empty() {
+                String::new()
+            } else {
+                format!(" - {}", cues.join("; "))
+            }
         );
     }
 }
