@@ -283,7 +283,6 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
                 }
                 (None, None) => (None, 0.0, String::new()),
             };
-            let _ = head;
             out.push(NamingVariant {
                 span: phrase_span,
                 text,
@@ -311,7 +310,7 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             }
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     for i in 0..out.len() {
         if out[i].refers_to.is_some() || out[i].kind != "descriptive" {
             continue;

@@ -48,7 +48,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -57,7 +57,7 @@ impl Rng {
     }
     pub fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
             v.swap(i, j);
         }
     }
@@ -144,9 +144,8 @@ impl Perceptron {
         *s = [0.0; NTAGS];
         for f in feats {
             if let Some(&r) = self.index.get(f) {
-                let w = &self.w[r as usize];
-                for k in 0..NTAGS {
-                    s[k] += w[k];
+                for (x, w) in s.iter_mut().zip(&self.w[r as usize]) {
+                    *x += w;
                 }
             }
         }
@@ -177,6 +176,7 @@ impl Perceptron {
         }
     }
 
+    #[allow(clippy::needless_range_loop)] // three parallel arrays
     fn averaged(self) -> (KeyMap<u32>, Vec<[f32; NTAGS]>) {
         let n = self.i.max(1) as f64;
         let mut w = Vec::with_capacity(self.w.len());
@@ -195,8 +195,11 @@ impl Perceptron {
 /// A document prepared for training: token infos, static features (with its
 /// fold's gazetteer) and gold tags, per sentence.
 struct Prepared {
-    sents: Vec<(Vec<TokInfo>, Vec<Vec<u64>>, Vec<u8>)>,
+    sents: Vec<PreparedSentence>,
 }
+
+/// Token infos, static features per token, gold tag indices.
+type PreparedSentence = (Vec<TokInfo>, Vec<Vec<u64>>, Vec<u8>);
 
 /// Trains a model on `docs`. `log` receives one line per stage/epoch.
 /// `dev`, when given, is tagged after each epoch and its F1 logged.
