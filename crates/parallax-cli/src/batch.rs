@@ -26,6 +26,9 @@ impl Outcome {
     }
 }
 
+/// A finished job: its result, the document's warnings, and its origin.
+type Done<T> = (T, Vec<String>, String);
+
 /// Settings shared by every batch command.
 pub struct BatchOptions {
     pub ingest: IngestOptions,
@@ -66,7 +69,7 @@ pub fn run<T: Send>(
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Result<(T, Vec<String>, String), IngestError>> = chunk
+        let results: Vec<Result<Done<T>, IngestError>> = chunk
             .into_par_iter()
             .map(|r| {
                 r.and_then(RawDoc::into_document).and_then(|d| {

@@ -407,7 +407,7 @@ impl Inputs {
                         format!("cannot read stdin: {e}"),
                     )));
                 }
-                return self.from_bytes("-".into(), "stdin".into(), bytes, None);
+                return self.read_bytes("-".into(), "stdin".into(), bytes, None);
             }
             Source::File { path, format } => (path, format),
         };
@@ -460,10 +460,10 @@ impl Inputs {
             Ok(b) => b,
             Err(e) => return Some(Err(IngestError::new(shown, io_reason(&e)))),
         };
-        self.from_bytes(shown, stem, bytes, format)
+        self.read_bytes(shown, stem, bytes, format)
     }
 
-    fn from_bytes(
+    fn read_bytes(
         &mut self,
         origin: String,
         stem: String,
