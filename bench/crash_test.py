@@ -33,7 +33,7 @@ def main():
     for k in range(kills):
         p = subprocess.Popen([binary, "ingest", "--no-progress", "--batch-size", "50", "--db", db, corpus],
                              stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 3.0))
+        time.sleep(rng.uniform(4.0, 15.0))
         p.send_signal(signal.SIGKILL)
         p.wait()
         c = sqlite3.connect(db)
@@ -42,6 +42,15 @@ def main():
     print(f"articles stored after each kill -9: {counts}")
     r = subprocess.run([binary, "ingest", "--no-progress", "--db", db, corpus], stderr=subprocess.PIPE, text=True)
     print(r.stderr.strip().splitlines()[-1])
+    # Articles an analyzer could not handle are reported and not stored.
+    failed = [l for l in r.stderr.splitlines() if l.startswith("parallax: error:")]
+    for l in failed[:5]:
+        print(l[:300])
+    import json
+    with open(corpus, encoding="utf-8") as f:
+        distinct = len({json.loads(line)["text"] for line in f})
+    print(f"{n} articles, {distinct} distinct texts, {len(failed)} refused by an analyzer")
+    n = distinct - len(failed)
     c = sqlite3.connect(db)
     total, distinct_hash, distinct_id = c.execute(
         "SELECT count(*), count(DISTINCT content_hash), count(DISTINCT doc_id) FROM articles").fetchone()

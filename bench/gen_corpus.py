@@ -5,6 +5,7 @@ distinct texts; past that, each copy gets an "Edition k" line so every
 article has its own text (and content hash). Never commit the output.
 
     python3 bench/gen_corpus.py 10000 bench/out/corpus10k.jsonl
+    python3 bench/gen_corpus.py 10000 bench/out/corpus10k/ 1000   # a folder of 1,000-article shards
 """
 import csv
 import json
@@ -68,16 +69,28 @@ def base_articles():
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
     path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "bench", "out", f"corpus{n}.jsonl")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shard = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     base = [a for a in base_articles() if a["text"].strip()]
-    with open(path, "w", encoding="utf-8") as f:
-        for k in range(n):
-            a = dict(base[k % len(base)])
-            edition = k // len(base)
-            if edition:
-                a["id"] = f"{a['id']}-e{edition}"
-                a["text"] = f"Edition {edition}\n\n{a['text']}"
-            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    if shard:
+        os.makedirs(path, exist_ok=True)
+        for old in os.listdir(path):
+            if old.endswith(".jsonl"):
+                os.remove(os.path.join(path, old))
+    else:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    f = None
+    for k in range(n):
+        if f is None or (shard and k % shard == 0):
+            if f:
+                f.close()
+            f = open(os.path.join(path, f"part-{k // shard:04d}.jsonl") if shard else path, "w", encoding="utf-8")
+        a = dict(base[k % len(base)])
+        edition = k // len(base)
+        if edition:
+            a["id"] = f"{a['id']}-e{edition}"
+            a["text"] = f"Edition {edition}\n\n{a['text']}"
+        f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    f.close()
     print(f"{path}: {n} articles from {len(base)} distinct PTC + PolNeAR texts", file=sys.stderr)
 
 

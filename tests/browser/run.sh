@@ -29,7 +29,7 @@ trap cleanup EXIT
 DB="$WORK/corpus.db"
 INPUTS=("$HERE/fixtures")
 for s in "$ROOT/../shared/samples" "$ROOT/../../shared/samples"; do
-  if [ -d "$s" ]; then INPUTS+=("$s"); break; fi
+  if [ -d "$s" ]; then INPUTS+=("$s"/*.txt); break; fi
 done
 "$BIN" ingest --no-progress --db "$DB" "${INPUTS[@]}"
 "$BIN" serve --db "$DB" --addr 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &

@@ -26,6 +26,9 @@ impl Outcome {
     }
 }
 
+/// A finished job: its result, the document's warnings, and its origin.
+type Done<T> = (T, Vec<String>, String);
+
 /// Settings shared by every batch command.
 pub struct BatchOptions {
     pub ingest: IngestOptions,
@@ -66,13 +69,25 @@ pub fn run<T: Send>(
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Result<(T, Vec<String>, String), IngestError>> = chunk
+        let results: Vec<Result<Done<T>, IngestError>> = chunk
             .into_par_iter()
             .map(|r| {
-                r.and_then(RawDoc::into_document).map(|d| {
+                r.and_then(RawDoc::into_document).and_then(|d| {
                     let warnings = d.warnings.clone();
                     let origin = d.meta.origin.clone();
-                    (job(d), warnings, origin)
+                    // An analyzer bug on one document is that document's
+                    // error, not the end of the batch.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(d)))
+                        .map(|t| (t, warnings, origin.clone()))
+                        .map_err(|p| {
+                            IngestError::new(
+                                origin,
+                                format!(
+                                    "internal error while analyzing: {}; please report it",
+                                    panic_message(&p)
+                                ),
+                            )
+                        })
                 })
             })
             .collect();
@@ -124,6 +139,19 @@ pub fn run<T: Send>(
         out.failed = 1;
     }
     Ok(out)
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(160)
+        .collect()
 }
 
 /// Inputs from the command line; none means stdin when it is piped.

@@ -240,3 +240,33 @@ fn eval_sentences_prints_f1() {
     let f1: f64 = s.split("F1 ").nth(1).unwrap().trim().parse().unwrap();
     assert!(f1 > 0.9, "{s}");
 }
+
+#[test]
+fn jsonl_size_limit_applies_per_line_not_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.jsonl");
+    let mut s = String::new();
+    for i in 0..30 {
+        s.push_str(&format!(
+            "{{\"id\":\"d{i}\",\"text\":\"Article number {i} says little. It ends here.\"}}\n"
+        ));
+    }
+    s.push_str(&format!(
+        "{{\"id\":\"huge\",\"text\":\"{}\"}}\n",
+        "x ".repeat(800)
+    ));
+    std::fs::write(&p, s).unwrap();
+    let out = parallax()
+        .args(["analyze", "--max-bytes", "1000", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 30);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("big.jsonl:31: line is over the 1000 byte limit"),
+        "{err}"
+    );
+    assert!(err.contains("30 ok, 1 failed"), "{err}");
+}

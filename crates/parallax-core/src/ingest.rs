@@ -407,7 +407,7 @@ impl Inputs {
                         format!("cannot read stdin: {e}"),
                     )));
                 }
-                return self.from_bytes("-".into(), "stdin".into(), bytes, None);
+                return self.read_bytes("-".into(), "stdin".into(), bytes, None);
             }
             Source::File { path, format } => (path, format),
         };
@@ -423,7 +423,9 @@ impl Inputs {
             Ok(m) => m,
             Err(e) => return Some(Err(IngestError::new(shown, io_reason(&e)))),
         };
-        if meta.len() > self.opts.max_bytes {
+        let format = self.opts.format.or(ext_format);
+        // A JSONL corpus may be any size: the limit applies to each line.
+        if meta.len() > self.opts.max_bytes && format != Some(InputFormat::Jsonl) {
             return Some(Err(IngestError::new(
                 shown,
                 format!(
@@ -433,7 +435,6 @@ impl Inputs {
                 ),
             )));
         }
-        let format = self.opts.format.or(ext_format);
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -459,10 +460,10 @@ impl Inputs {
             Ok(b) => b,
             Err(e) => return Some(Err(IngestError::new(shown, io_reason(&e)))),
         };
-        self.from_bytes(shown, stem, bytes, format)
+        self.read_bytes(shown, stem, bytes, format)
     }
 
-    fn from_bytes(
+    fn read_bytes(
         &mut self,
         origin: String,
         stem: String,

@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS findings (
     role        TEXT             -- `speaker`, `cited` or NULL (see findings.rs)
 );
 CREATE INDEX IF NOT EXISTS findings_article ON findings(article_id);
-CREATE INDEX IF NOT EXISTS findings_layer_label ON findings(layer, label);
+-- Covers the per-layer counts of `stats` and the technique filter of `search`.
+CREATE INDEX IF NOT EXISTS findings_layer_label_path ON findings(layer, label, path);
 CREATE INDEX IF NOT EXISTS findings_role_who ON findings(role, who);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='id',
@@ -565,19 +566,37 @@ impl Store {
         };
         let speakers = names("speaker")?;
         let cited_sources = names("cited")?;
+        // GROUP BY the covering index's columns (fast), then fold labels.
         let mut st = self.conn.prepare(
-            "SELECT layer, coalesce(label, path), count(*) FROM findings
-             GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+            "SELECT layer, label, path, count(*) FROM findings GROUP BY layer, label, path",
         )?;
-        let layers = st
-            .query_map([], |r| {
-                Ok(LayerLabel {
-                    layer: r.get(0)?,
-                    label: r.get(1)?,
-                    count: r.get(2)?,
-                })
-            })?
-            .collect::<std::result::Result<_, _>>()?;
+        let mut folded: std::collections::BTreeMap<(String, String), i64> = Default::default();
+        for row in st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })? {
+            let (layer, label, path, n) = row?;
+            *folded.entry((layer, label.unwrap_or(path))).or_default() += n;
+        }
+        let mut layers: Vec<LayerLabel> = folded
+            .into_iter()
+            .map(|((layer, label), count)| LayerLabel {
+                layer,
+                label,
+                count,
+            })
+            .collect();
+        layers.sort_by(|a, b| {
+            (a.layer.as_str(), -a.count, a.label.as_str()).cmp(&(
+                b.layer.as_str(),
+                -b.count,
+                b.label.as_str(),
+            ))
+        });
         Ok(Stats {
             articles,
             tokens,
@@ -591,10 +610,11 @@ impl Store {
 
     fn group_stats(&self, key: &str, top: usize) -> Result<Vec<GroupStat>> {
         let sql = format!(
-            "SELECT {key} AS k, count(*), coalesce(sum(a.token_count), 0),
-                    coalesce(sum((SELECT count(*) FROM findings f
-                                  WHERE f.article_id = a.id AND f.layer = 'techniques')), 0)
-             FROM articles a GROUP BY k ORDER BY k"
+            "SELECT {key} AS k, count(*), coalesce(sum(a.token_count), 0), coalesce(sum(t.n), 0)
+             FROM articles a LEFT JOIN (SELECT article_id, count(*) AS n FROM findings
+                                        WHERE layer = 'techniques' GROUP BY article_id) t
+                  ON t.article_id = a.id
+             GROUP BY k ORDER BY k"
         );
         let mut st = self.conn.prepare(&sql)?;
         let mut groups: Vec<GroupStat> = st

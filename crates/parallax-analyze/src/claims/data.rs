@@ -8,7 +8,8 @@
 //! are the **dev** part (threshold tuning), 20-99 the **train** part. The
 //! split depends only on the id and the seed, not on the file order.
 
-use super::model::fnv1a;
+use super::model::{fnv1a, Ctx};
+use std::collections::HashMap;
 
 /// One TSV row.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,17 +102,40 @@ pub fn parse_tsv(text: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// Each row with its neighbors: CheckThat! ids number the sentences of a
+/// debate in order, so the rows with ids `id - 1` and `id + 1` (when they are
+/// in the same file) are the sentences before and after. Texts only: the
+/// neighbors' labels are never used.
+pub fn contexts(rows: &[Row]) -> Vec<Ctx<'_>> {
+    let by_id: HashMap<u64, &str> = rows
+        .iter()
+        .filter_map(|r| Some((r.id.parse::<u64>().ok()?, r.text.as_str())))
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let id = r.id.parse::<u64>().ok();
+            Ctx {
+                prev: id
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| by_id.get(&i).copied()),
+                text: &r.text,
+                next: id.and_then(|i| by_id.get(&(i + 1)).copied()),
+            }
+        })
+        .collect()
+}
+
 /// Rows with a label, split into (train, dev, held-out) by [`part_of`].
-pub fn split(rows: &[Row], seed: u64) -> [Vec<(&str, bool)>; 3] {
-    let mut parts: [Vec<(&str, bool)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for r in rows {
+pub fn split(rows: &[Row], seed: u64) -> [Vec<(Ctx<'_>, bool)>; 3] {
+    let mut parts: [Vec<(Ctx, bool)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (r, c) in rows.iter().zip(contexts(rows)) {
         let Some(y) = r.label else { continue };
         let k = match part_of(&r.id, seed) {
             Part::Train => 0,
             Part::Dev => 1,
             Part::Heldout => 2,
         };
-        parts[k].push((r.text.as_str(), y));
+        parts[k].push((c, y));
     }
     parts
 }

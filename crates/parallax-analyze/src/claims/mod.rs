@@ -84,12 +84,18 @@ pub fn analyze(doc: &Document) -> ClaimsLayer {
 /// Scores every sentence of a document with a given model.
 pub fn analyze_with(doc: &Document, m: &Model) -> ClaimsLayer {
     let mut sentences = Vec::with_capacity(doc.segments.sentences.len());
-    for (i, s) in doc.segments.sentences.iter().enumerate() {
+    let sents = &doc.segments.sentences;
+    for (i, s) in sents.iter().enumerate() {
         let text = doc.slice(&s.span);
         if text.trim().is_empty() {
             continue;
         }
-        let (score, cues) = m.explain(text, CUES);
+        let ctx = model::Ctx {
+            prev: i.checked_sub(1).map(|j| doc.slice(&sents[j].span)),
+            text,
+            next: sents.get(i + 1).map(|n| doc.slice(&n.span)),
+        };
+        let (score, cues) = m.explain_ctx(&ctx, CUES);
         sentences.push(ClaimSentence {
             sentence: i,
             span: s.span,

@@ -132,15 +132,13 @@ fn words(s: &str) -> Vec<(String, bool)> {
             let st = i;
             while i < chars.len() {
                 let c = chars[i];
-                if c.is_alphanumeric() {
-                    i += 1;
-                } else if matches!(c, '\'' | '’' | '.' | ',' | '-')
+                let inner = matches!(c, '\'' | '’' | '.' | ',' | '-')
                     && i + 1 < chars.len()
                     && chars[i + 1].is_alphanumeric()
                     && i > st
                     && (c != ',' && c != '.'
-                        || (chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit()))
-                {
+                        || (chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit()));
+                if c.is_alphanumeric() || inner {
                     i += 1;
                 } else {
                     break;
@@ -165,11 +163,68 @@ fn shape(w: &str) -> String {
         .collect()
 }
 
-/// The feature strings of one sentence (deduplicated, in a stable order).
+/// Feature-set flags stored in the model: which optional features it uses.
+pub const FEAT_NORM: u32 = 1;
+pub const FEAT_TRIGRAMS: u32 = 2;
+pub const FEAT_PREFIX: u32 = 4;
+pub const FEAT_CHARGRAMS: u32 = 8;
+pub const FEAT_SHAPES: u32 = 16;
+pub const FEAT_CONTEXT: u32 = 32;
+
+/// A sentence with its neighbors (the sentences before and after it).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Ctx<'a> {
+    pub prev: Option<&'a str>,
+    pub text: &'a str,
+    pub next: Option<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A sentence without neighbors.
+    pub fn alone(text: &'a str) -> Self {
+        Ctx {
+            prev: None,
+            text,
+            next: None,
+        }
+    }
+}
+
+/// Features of a sentence plus, with [`FEAT_CONTEXT`], the words and cue
+/// flags of its neighbors (prefixed `p` and `n`: `pw:percent`, `nc:number`).
+pub fn features_ctx(c: &Ctx, flags: u32) -> Vec<String> {
+    let mut f = features_with(c.text, flags);
+    if flags & FEAT_CONTEXT != 0 {
+        for (tag, o) in [("p", c.prev), ("n", c.next)] {
+            match o {
+                None => f.push(format!("{tag}:none")),
+                Some(t) => {
+                    for g in features_with(t, 0) {
+                        if g.starts_with("w:") || g.starts_with("c:") {
+                            f.push(format!("{tag}{g}"));
+                        }
+                    }
+                }
+            }
+        }
+        f.sort();
+        f.dedup();
+    }
+    f
+}
+
+/// The feature strings of one sentence with the default feature set.
 pub fn features(sentence: &str) -> Vec<String> {
+    features_with(sentence, 0)
+}
+
+/// The feature strings of one sentence (deduplicated, in a stable order).
+pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
     let ws = words(sentence);
     let mut f: Vec<String> = Vec::with_capacity(ws.len() * 2 + 12);
     let mut prev = "<s>".to_string();
+    let mut prev2 = "<s0>".to_string();
+    let mut prev_shape = "^";
     let (mut num, mut numw, mut pct, mut money, mut year, mut comp, mut caps) =
         (false, false, false, false, false, false, 0usize);
     for (k, (w, cap)) in ws.iter().enumerate() {
@@ -204,8 +259,46 @@ pub fn features(sentence: &str) -> Vec<String> {
             f.push(format!("f:{unit}"));
         }
         f.push(format!("w:{unit}"));
+        if flags & FEAT_PREFIX != 0 && unit.chars().count() > 5 {
+            let p: String = unit.chars().take(5).collect();
+            f.push(format!("p:{p}"));
+        }
+        if flags & FEAT_CHARGRAMS != 0 && !is_num {
+            let cs: Vec<char> = format!("<{unit}>").chars().collect();
+            for n in [3usize, 4, 5] {
+                for win in cs.windows(n) {
+                    let g: String = win.iter().collect();
+                    f.push(format!("g:{g}"));
+                }
+            }
+        }
+        if flags & FEAT_SHAPES != 0 {
+            let sh = if is_num {
+                "N"
+            } else if *cap && k > 0 {
+                "C"
+            } else {
+                "w"
+            };
+            if !is_num && unit.chars().count() > 4 {
+                let suf: String = unit
+                    .chars()
+                    .rev()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                f.push(format!("s:{suf}"));
+            }
+            f.push(format!("sb:{prev_shape}{sh}"));
+            prev_shape = sh;
+        }
         f.push(format!("b:{prev} {unit}"));
-        prev = unit;
+        if flags & FEAT_TRIGRAMS != 0 {
+            f.push(format!("t:{prev2} {prev} {unit}"));
+        }
+        prev2 = std::mem::replace(&mut prev, unit);
     }
     f.push(format!("b:{prev} </s>"));
     for (on, name) in [
@@ -246,10 +339,22 @@ pub struct Model {
     pub seed: u64,
     /// Bias, already shifted by the tuned threshold.
     pub bias: f32,
+    /// Feature-set flags (`FEAT_*`).
+    pub flags: u32,
     pub weights: Vec<f32>,
 }
 
-const MAGIC: &[u8; 8] = b"PXCW0001";
+const MAGIC: &[u8; 8] = b"PXCW0002";
+const HEADER: usize = 28;
+
+/// Value of each of `n` active binary features (1, or 1/sqrt(n) when normalized).
+fn feature_value(flags: u32, n: usize) -> f32 {
+    if flags & FEAT_NORM != 0 && n > 0 {
+        1.0 / (n as f32).sqrt()
+    } else {
+        1.0
+    }
+}
 
 impl Model {
     fn slot(&self, feature: &str) -> usize {
@@ -257,8 +362,9 @@ impl Model {
     }
 
     fn margin_of(&self, feats: &[String]) -> f32 {
+        let v = feature_value(self.flags, feats.len());
         self.bias
-            + feats
+            + v * feats
                 .iter()
                 .map(|f| self.weights[self.slot(f)])
                 .sum::<f32>()
@@ -266,22 +372,33 @@ impl Model {
 
     /// Score in [0, 1]; `>= 0.5` means check-worthy.
     pub fn score(&self, sentence: &str) -> f32 {
-        sigmoid(self.margin_of(&features(sentence)))
+        self.score_ctx(&Ctx::alone(sentence))
+    }
+
+    /// Score of a sentence with its neighbors.
+    pub fn score_ctx(&self, c: &Ctx) -> f32 {
+        sigmoid(self.margin_of(&features_ctx(c, self.flags)))
     }
 
     /// Score plus the `k` features that pushed it up most (the cues shown to users).
     pub fn explain(&self, sentence: &str, k: usize) -> (f32, Vec<(String, f32)>) {
-        let feats = features(sentence);
-        let score = sigmoid(self.margin_of(&feats));
-        let mut contrib: Vec<(String, f32)> = feats
-            .into_iter()
-            .filter(|f| f != "bias")
-            .map(|f| {
-                let w = self.weights[self.slot(&f)];
-                (f, w)
-            })
-            .filter(|(_, w)| *w > 0.0)
-            .collect();
+        self.explain_ctx(&Ctx::alone(sentence), k)
+    }
+
+    /// [`Model::explain`] with neighbors.
+    pub fn explain_ctx(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
+        let feats = features_ctx(c, self.flags);
+        let v = feature_value(self.flags, feats.len());
+        let mut sum = 0f32;
+        let mut contrib: Vec<(String, f32)> = Vec::new();
+        for f in feats {
+            let w = self.weights[self.slot(&f)];
+            sum += w;
+            if w > 0.0 && f != "bias" {
+                contrib.push((f, w));
+            }
+        }
+        let score = sigmoid(self.bias + v * sum);
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         contrib.truncate(k);
         (score, contrib)
@@ -290,11 +407,12 @@ impl Model {
     /// Serializes: magic, bits (u32), seed (u64), bias (f32), then the
     /// weights as f16 (IEEE half, little-endian) to halve the file.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(24 + self.weights.len() * 2);
+        let mut out = Vec::with_capacity(HEADER + self.weights.len() * 2);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&self.seed.to_le_bytes());
         out.extend_from_slice(&self.bias.to_le_bytes());
+        out.extend_from_slice(&self.flags.to_le_bytes());
         for w in &self.weights {
             out.extend_from_slice(&f32_to_f16(*w).to_le_bytes());
         }
@@ -302,24 +420,25 @@ impl Model {
     }
 
     pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
-        if b.len() < 24 || &b[..8] != MAGIC {
+        if b.len() < HEADER || &b[..8] != MAGIC {
             return Err("not a parallax check-worthiness model (bad magic)".into());
         }
         let bits = u32::from_le_bytes(b[8..12].try_into().unwrap());
         let seed = u64::from_le_bytes(b[12..20].try_into().unwrap());
         let bias = f32::from_le_bytes(b[20..24].try_into().unwrap());
+        let flags = u32::from_le_bytes(b[24..28].try_into().unwrap());
         if !(1..=24).contains(&bits) {
             return Err(format!("bad model: {bits} hash bits"));
         }
         let n = 1usize << bits;
-        if b.len() != 24 + 2 * n {
+        if b.len() != HEADER + 2 * n {
             return Err(format!(
                 "bad model: {} bytes of weights, expected {}",
-                b.len() - 24,
+                b.len() - HEADER,
                 2 * n
             ));
         }
-        let weights = b[24..]
+        let weights = b[HEADER..]
             .chunks_exact(2)
             .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
             .collect();
@@ -327,6 +446,7 @@ impl Model {
             bits,
             seed,
             bias,
+            flags,
             weights,
         })
     }
@@ -403,16 +523,22 @@ pub struct TrainConfig {
     pub learning_rate: f32,
     pub l2: f32,
     pub seed: u64,
+    /// Feature-set flags (`FEAT_*`).
+    pub flags: u32,
+    /// Average the weights over all SGD steps.
+    pub average: bool,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            bits: 18,
-            epochs: 8,
-            learning_rate: 0.1,
+            bits: 20,
+            epochs: 10,
+            learning_rate: 0.2,
             l2: 1e-6,
             seed: 42,
+            flags: FEAT_NORM | FEAT_TRIGRAMS,
+            average: false,
         }
     }
 }
@@ -490,14 +616,14 @@ pub struct TrainReport {
 /// Trains on `train`, tunes the decision threshold on `dev`, and returns a
 /// quantized model whose `score >= 0.5` is the tuned decision.
 pub fn train(
-    train: &[(&str, bool)],
-    dev: &[(&str, bool)],
+    train: &[(Ctx, bool)],
+    dev: &[(Ctx, bool)],
     cfg: &TrainConfig,
 ) -> (Model, TrainReport) {
     let n = 1usize << cfg.bits;
     let mask = (n as u64) - 1;
-    let slots = |s: &str| -> Vec<u32> {
-        let mut v: Vec<u32> = features(s)
+    let slots = |s: &Ctx| -> Vec<u32> {
+        let mut v: Vec<u32> = features_ctx(s, cfg.flags)
             .iter()
             .map(|f| (fnv1a(f.as_bytes()) & mask) as u32)
             .collect();
@@ -510,33 +636,57 @@ pub fn train(
     let mut g2 = vec![0f32; n];
     let mut bias = 0f32;
     let mut bias_g2 = 0f32;
+    // Averaged SGD (lazy form): the model is the mean of the weights over
+    // all steps, kept as `w - u / c` where `u` sums `c * update`.
+    let mut u = if cfg.average {
+        vec![0f64; n]
+    } else {
+        Vec::new()
+    };
+    let mut bias_u = 0f64;
+    let mut c = 1f64;
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut rng = SplitMix::new(cfg.seed);
     for _ in 0..cfg.epochs {
         rng.shuffle(&mut order);
         for &i in &order {
             let (x, y) = &data[i];
-            let m: f32 = bias + x.iter().map(|&j| w[j as usize]).sum::<f32>();
+            let v = feature_value(cfg.flags, x.len());
+            let m: f32 = bias + v * x.iter().map(|&j| w[j as usize]).sum::<f32>();
             let g = sigmoid(m) - if *y { 1.0 } else { 0.0 };
             for &j in x {
                 let j = j as usize;
-                let gj = g + cfg.l2 * w[j];
+                let gj = g * v + cfg.l2 * w[j];
                 g2[j] += gj * gj;
-                w[j] -= cfg.learning_rate * gj / (g2[j].sqrt() + 1e-6);
+                let d = cfg.learning_rate * gj / (g2[j].sqrt() + 1e-6);
+                w[j] -= d;
+                if cfg.average {
+                    u[j] -= c * d as f64;
+                }
             }
             bias_g2 += g * g;
-            bias -= cfg.learning_rate * g / (bias_g2.sqrt() + 1e-6);
+            let d = cfg.learning_rate * g / (bias_g2.sqrt() + 1e-6);
+            bias -= d;
+            bias_u -= c * d as f64;
+            c += 1.0;
         }
+    }
+    if cfg.average {
+        for (wj, uj) in w.iter_mut().zip(&u) {
+            *wj = (*wj as f64 - uj / c) as f32;
+        }
+        bias = (bias as f64 - bias_u / c) as f32;
     }
     let mut model = Model {
         bits: cfg.bits,
         seed: cfg.seed,
         bias,
+        flags: cfg.flags,
         weights: w,
     };
     model.quantize();
     // Tune the threshold on dev (probabilities 0.05..0.95 in steps of 0.01).
-    let dev_scores: Vec<(f32, bool)> = dev.iter().map(|(s, y)| (model.score(s), *y)).collect();
+    let dev_scores: Vec<(f32, bool)> = dev.iter().map(|(s, y)| (model.score_ctx(s), *y)).collect();
     let mut best = (0.5f32, Prf::default(), -1.0f64);
     for k in 5..=95 {
         let t = k as f32 / 100.0;
@@ -602,6 +752,7 @@ mod tests {
             bits: 4,
             seed: 7,
             bias: -0.25,
+            flags: FEAT_NORM,
             weights: (0..16).map(|i| i as f32 * 0.1 - 0.8).collect(),
         };
         m.quantize();
@@ -626,10 +777,10 @@ mod tests {
             "Let me answer that.",
             "Good evening everyone.",
         ];
-        let data: Vec<(&str, bool)> = pos
+        let data: Vec<(Ctx, bool)> = pos
             .iter()
-            .map(|s| (*s, true))
-            .chain(neg.iter().map(|s| (*s, false)))
+            .map(|s| (Ctx::alone(s), true))
+            .chain(neg.iter().map(|s| (Ctx::alone(s), false)))
             .collect();
         let cfg = TrainConfig {
             bits: 12,

@@ -199,6 +199,7 @@ mod t {
     pub const RARE_SHAPE: u8 = 29;
 }
 
+#[allow(clippy::needless_range_loop)] // i..=j spans read clearer as indices
 /// Gazetteer hits per token: `type * 4 + position` (0 begin, 1 inside,
 /// 2 last, 3 unit), deduplicated.
 pub fn gazetteer_hits(toks: &[TokInfo], res: &Resources) -> Vec<Vec<u8>> {

@@ -163,3 +163,74 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
         naming,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn embedded_model_finds_and_groups_names() {
+        let d = Document::from_text(
+            "t",
+            "North Korean leader Kim Jong Un met officials in Pyongyang. \
+             His grandfather Kim Il Sung founded the state. Kim Jong Un later spoke. \
+             The Kim regime praised Hamas’ attack on Israel.",
+        );
+        let l = analyze(&d);
+        let names: Vec<&str> = l.entities.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"Kim Jong Un"), "{names:?}");
+        assert!(names.contains(&"Kim Il Sung"), "{names:?}");
+        assert!(names.contains(&"Israel"), "{names:?}");
+        assert!(names.contains(&"Hamas"), "{names:?}");
+        let kju = l.entities.iter().find(|e| e.name == "Kim Jong Un").unwrap();
+        let full = kju.forms.iter().find(|f| f.text == "Kim Jong Un").unwrap();
+        assert_eq!(full.count, 2);
+        // The "Kim" of "The Kim regime" follows the most recent full name.
+        let kis = l.entities.iter().find(|e| e.name == "Kim Il Sung").unwrap();
+        assert_ne!(kju.id, kis.id);
+        assert_eq!(kju.label, "PER");
+        // "Hamas’": the possessive apostrophe is not part of the mention.
+        assert!(l.mentions.iter().any(|m| m.text == "Hamas"));
+        let regime = l
+            .naming
+            .iter()
+            .find(|n| n.text == "The Kim regime")
+            .unwrap();
+        assert_eq!(regime.refers_to.as_deref(), Some("North Korea"));
+    }
+
+    #[test]
+    fn layer_is_deterministic() {
+        let d = Document::from_text(
+            "t",
+            "Israel and Hamas fought in Gaza, the United Nations said.",
+        );
+        assert_eq!(analyze(&d), analyze(&d));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn spans_are_the_evidence(words in proptest::collection::vec(
+            prop_oneof![
+                Just("Kim"), Just("Jong"), Just("Un"), Just("Israel’s"), Just("the"),
+                Just("regime"), Just("“Hamas”"), Just("U.S."), Just("said"), Just("—"),
+                Just("Zürich"), Just("."), Just("[North"), Just("Korea]"), Just("état"),
+            ], 0..40)) {
+            let text = words.join(" ");
+            let d = Document::from_text("p", &text);
+            let l = analyze(&d);
+            let chars: Vec<char> = d.text.chars().collect();
+            for m in &l.mentions {
+                prop_assert_eq!(d.slice(&m.span), m.text.as_str());
+                let s: String = chars[m.span.cp_start..m.span.cp_end].iter().collect();
+                prop_assert_eq!(s, m.text.clone());
+                prop_assert!(m.entity < l.entities.len());
+            }
+            for n in &l.naming {
+                prop_assert_eq!(d.slice(&n.span), n.text.as_str());
+            }
+        }
+    }
+}

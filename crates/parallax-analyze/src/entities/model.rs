@@ -29,7 +29,7 @@ pub fn tag_type(t: u8) -> Option<usize> {
 }
 
 pub fn is_inside(t: u8) -> bool {
-    t != 0 && t % 2 == 0
+    t != 0 && t & 1 == 0
 }
 
 /// May tag `t` follow tag `prev` in IOB2? (`I-X` only after `B-X`/`I-X`.)
@@ -59,6 +59,7 @@ pub fn iob2_transitions() -> Transitions {
 /// training data to stay open (B-PER B-LOC occurs 3 times in 6,600 names).
 pub const MIN_TRANSITION_COUNT: u32 = 5;
 
+#[allow(clippy::needless_range_loop)] // (prev, tag) matrices read clearer as indices
 /// IOB2-valid transitions seen in `seqs` (sentence start = `O`); a
 /// transition from an entity tag to `B-X` needs [`MIN_TRANSITION_COUNT`].
 pub fn observed_transitions<'a>(seqs: impl Iterator<Item = &'a [u8]>) -> Transitions {
@@ -170,8 +171,8 @@ impl DocHistory {
             None => 0,
             Some(c) => {
                 let mut best = 0;
-                for k in 1..4 {
-                    if c[k] > c[best] {
+                for (k, &n) in c.iter().enumerate().skip(1) {
+                    if n > c[best] {
                         best = k;
                     }
                 }
@@ -195,9 +196,8 @@ impl Model {
         *scores = [0.0; NTAGS];
         for f in feats {
             if let Some(&i) = self.index.get(f) {
-                let w = &self.weights[i as usize];
-                for k in 0..NTAGS {
-                    scores[k] += w[k];
+                for (s, w) in scores.iter_mut().zip(&self.weights[i as usize]) {
+                    *s += w;
                 }
             }
         }

@@ -217,6 +217,10 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             if h + 1 < r.end && lw[h + 1] == "of" {
                 continue;
             }
+            // "occupation forces": the phrase ends at the last head.
+            if h + 1 < r.end && HEADS.iter().any(|(w, _)| *w == lw[h + 1]) {
+                continue;
+            }
             // Walk back over at most three modifiers to a determiner or possessor.
             let mut start = None;
             let mut k = h;
@@ -279,7 +283,6 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
                 }
                 (None, None) => (None, 0.0, String::new()),
             };
-            let _ = head;
             out.push(NamingVariant {
                 span: phrase_span,
                 text,
@@ -307,7 +310,7 @@ pub fn find(doc: &Document, entity_of_name: &dyn Fn(&str) -> Option<usize>) -> V
             }
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     for i in 0..out.len() {
         if out[i].refers_to.is_some() || out[i].kind != "descriptive" {
             continue;
@@ -406,5 +409,8 @@ mod tests {
         assert_eq!(v[0].refers_to.as_deref(), Some("President Obama"));
         let r = v.iter().find(|x| x.head == "resistance").unwrap();
         assert_eq!(r.refers_to, None);
+        let v = run("Israel’s occupation forces moved in.");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].text, "Israel’s occupation forces");
     }
 }

@@ -48,7 +48,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -57,7 +57,7 @@ impl Rng {
     }
     pub fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
             v.swap(i, j);
         }
     }
@@ -144,9 +144,8 @@ impl Perceptron {
         *s = [0.0; NTAGS];
         for f in feats {
             if let Some(&r) = self.index.get(f) {
-                let w = &self.w[r as usize];
-                for k in 0..NTAGS {
-                    s[k] += w[k];
+                for (x, w) in s.iter_mut().zip(&self.w[r as usize]) {
+                    *x += w;
                 }
             }
         }
@@ -177,6 +176,7 @@ impl Perceptron {
         }
     }
 
+    #[allow(clippy::needless_range_loop)] // three parallel arrays
     fn averaged(self) -> (KeyMap<u32>, Vec<[f32; NTAGS]>) {
         let n = self.i.max(1) as f64;
         let mut w = Vec::with_capacity(self.w.len());
@@ -195,8 +195,11 @@ impl Perceptron {
 /// A document prepared for training: token infos, static features (with its
 /// fold's gazetteer) and gold tags, per sentence.
 struct Prepared {
-    sents: Vec<(Vec<TokInfo>, Vec<Vec<u64>>, Vec<u8>)>,
+    sents: Vec<PreparedSentence>,
 }
+
+/// Token infos, static features per token, gold tag indices.
+type PreparedSentence = (Vec<TokInfo>, Vec<Vec<u64>>, Vec<u8>);
 
 /// Trains a model on `docs`. `log` receives one line per stage/epoch.
 /// `dev`, when given, is tagged after each epoch and its F1 logged.
@@ -370,4 +373,91 @@ pub fn evaluate(m: &Model, docs: &[ConllDoc]) -> conll::Score {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(sents: &[&str]) -> ConllDoc {
+        // "word/TAG" pairs separated by spaces.
+        let mut d = ConllDoc::default();
+        for s in sents {
+            let mut cs = conll::ConllSentence::default();
+            for wt in s.split(' ') {
+                let (w, t) = wt.split_once('/').unwrap();
+                cs.lines.push(format!("{w} X X {t}"));
+                cs.tokens.push(w.to_string());
+                cs.tags.push(t.to_string());
+            }
+            d.sentences.push(cs);
+        }
+        d
+    }
+
+    fn data() -> Vec<ConllDoc> {
+        let names = ["Smith", "Jones", "Brown", "Clark", "Lewis", "Adams"];
+        let places = ["Paris", "Berlin", "Madrid", "Rome", "Vienna", "Oslo"];
+        (0..12)
+            .map(|i| {
+                let a = format!(
+                    "John/B-PER {}/I-PER visited/O {}/B-LOC on/O Monday/O ./O",
+                    names[i % 6],
+                    places[(i + 1) % 6]
+                );
+                let b = format!(
+                    "The/O bank/O in/O {}/B-LOC said/O Mr/O {}/B-PER left/O ./O",
+                    places[i % 6],
+                    names[(i + 2) % 6]
+                );
+                doc(&[&a, &b])
+            })
+            .collect()
+    }
+
+    fn cfg() -> TrainConfig {
+        TrainConfig {
+            epochs: 5,
+            clusters: [2, 4],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn learns_a_toy_task_and_is_reproducible() {
+        let docs = data();
+        let m = train(&docs, None, &cfg(), |_| {});
+        let s = evaluate(&m, &docs);
+        assert!(s.overall().2 > 0.95, "{}", s.report());
+        let again = train(&docs, None, &cfg(), |_| {});
+        assert_eq!(m.to_bytes(), again.to_bytes(), "same seed, same bytes");
+        // A new sentence with known names in a new order.
+        let toks = m.infos(&["John", "Lewis", "visited", "Oslo", "."]);
+        let (tags, confs) = m.tag_sentence(&toks, &mut DocHistory::default());
+        let names: Vec<&str> = tags.iter().map(|&t| model::TAGS[t as usize]).collect();
+        assert_eq!(names, ["B-PER", "I-PER", "O", "B-LOC", "O"]);
+        assert!(confs.iter().all(|c| (0.0..=1.0).contains(c)));
+    }
+
+    #[test]
+    fn jackknifed_gazetteer_excludes_own_fold() {
+        let docs = data();
+        let (g, _) = gazetteer(&docs, |di| di % 2 == 0);
+        let (all, max) = gazetteer(&docs, |_| false);
+        assert!(g.len() <= all.len());
+        assert_eq!(max, 2);
+        assert!(all.contains_key(&seq_key(&["john", "smith"])));
+    }
+
+    #[test]
+    fn shuffle_is_seeded() {
+        let mut a: Vec<u32> = (0..20).collect();
+        let mut b = a.clone();
+        Rng::new(1).shuffle(&mut a);
+        Rng::new(1).shuffle(&mut b);
+        assert_eq!(a, b);
+        let mut c: Vec<u32> = (0..20).collect();
+        Rng::new(2).shuffle(&mut c);
+        assert_ne!(a, c);
+    }
 }

@@ -62,6 +62,8 @@ pub fn summary(a: &Analysis) -> String {
     if let Some(l) = &a.layers.attributions {
         attributions_summary(&mut s, l);
     }
+    quantities_summary(&mut s, a);
+    claims_summary(&mut s, a);
     s
 }
 
@@ -215,6 +217,82 @@ fn techniques_summary(s: &mut String, t: &crate::techniques::TechniquesLayer) {
             } else {
                 format!(" - {}", cues.join("; "))
             }
+        );
+    }
+}
+
+/// Quantities and dates, one a line, with their normalized values.
+fn quantities_summary(s: &mut String, a: &Analysis) {
+    let Some(q) = &a.layers.quantities else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "   quantities: {} numbers, {} dates",
+        q.quantities.len(),
+        q.dates.len()
+    );
+    for x in &q.quantities {
+        let mut norm = String::new();
+        if let Some(c) = x.comparator {
+            let _ = write!(norm, "{c} ");
+        }
+        let _ = write!(norm, "{}", x.value);
+        if let Some(u) = &x.unit {
+            let _ = write!(norm, " {u}");
+        }
+        if let Some(c) = x.currency {
+            let _ = write!(norm, " {c}");
+        }
+        if let Some(p) = x.per {
+            let _ = write!(norm, " per {p}");
+        }
+        if let Some(c) = &x.counted {
+            let _ = write!(norm, " ({})", c.text);
+        }
+        let _ = writeln!(
+            s,
+            "   {} [{}..{}] \"{}\" = {}",
+            x.kind, x.span.cp_start, x.span.cp_end, x.text, norm
+        );
+    }
+    for d in &q.dates {
+        let _ = writeln!(
+            s,
+            "   date [{}..{}] \"{}\" = {} ({})",
+            d.span.cp_start, d.span.cp_end, d.text, d.value, d.granularity
+        );
+    }
+}
+
+/// The check-worthy sentences, highest score first.
+fn claims_summary(s: &mut String, a: &Analysis) {
+    let Some(c) = &a.layers.claims else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "   check-worthy sentences: {} of {} (model {})",
+        c.check_worthy,
+        c.sentences.len(),
+        c.model
+    );
+    let mut top: Vec<_> = c
+        .sentences
+        .iter()
+        .filter(|x| x.label == crate::claims::LABEL_YES)
+        .collect();
+    top.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for x in top.iter().take(10) {
+        let cues: Vec<&str> = x.cues.iter().map(|c| c.feature.as_str()).collect();
+        let _ = writeln!(
+            s,
+            "   claim {:.2} [{}..{}] \"{}\" (cues: {})",
+            x.score,
+            x.span.cp_start,
+            x.span.cp_end,
+            x.text,
+            cues.join(", ")
         );
     }
 }

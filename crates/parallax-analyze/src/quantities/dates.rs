@@ -94,39 +94,40 @@ struct Rules {
 
 static RULES: Lazy<Rules> = Lazy::new(|| {
     let m = MONTH_RE;
+    // ASCII word boundaries keep the fast DFA engines usable on non-ASCII text.
     let re = |s: String| Regex::new(&s).expect("valid date regex");
     Rules {
         // May 24, 1984 / October 16, 1986, / Oct. 7th 2023
         mdy: re(format!(
-            r"\b(?P<m>{m})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>1\d{{3}}|20\d\d)\b"
+            r"(?-u:\b)(?P<m>{m})[ \t\n\xA0]+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?,?[ \t\n\xA0]+(?P<y>1[0-9]{{3}}|20[0-9][0-9])(?-u:\b)"
         )),
         // 24 May 1984
         dmy: re(format!(
-            r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{m})\s*,?\s+(?P<y>1\d{{3}}|20\d\d)\b"
+            r"(?-u:\b)(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?[ \t\n\xA0]+(?:of[ \t\n\xA0]+)?(?P<m>{m})[ \t\n\xA0]*,?[ \t\n\xA0]+(?P<y>1[0-9]{{3}}|20[0-9][0-9])(?-u:\b)"
         )),
         // September 2022 / August of 1948
         my: re(format!(
-            r"\b(?P<m>{m})\s+(?:of\s+)?(?P<y>1\d{{3}}|20\d\d)\b"
+            r"(?-u:\b)(?P<m>{m})[ \t\n\xA0]+(?:of[ \t\n\xA0]+)?(?P<y>1[0-9]{{3}}|20[0-9][0-9])(?-u:\b)"
         )),
         // November 2 / March 1 this year / October 7th
         md: re(format!(
-            r"\b(?P<m>{m})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?P<rel>\s+(?:this|last|next)\s+year)?"
+            r"(?-u:\b)(?P<m>{m})[ \t\n\xA0]+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?(?-u:\b)(?P<rel>[ \t\n\xA0]+(?:this|last|next)[ \t\n\xA0]+year)?"
         )),
         // 2 November
         dm: re(format!(
-            r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{m})"
+            r"(?-u:\b)(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?[ \t\n\xA0]+(?:of[ \t\n\xA0]+)?(?P<m>{m})"
         )),
         // in October / since March (a preposition keeps "May I" out)
         m_only: re(format!(
-            r"\b(?:in|since|by|until|till|during|last|next|this|early|late|mid-|from|through)\s+(?P<m>{m})\b(?P<rel>\s+(?:this|last|next)\s+year)?"
+            r"(?-u:\b)(?:in|since|by|until|till|during|last|next|this|early|late|mid-|from|through)[ \t\n\xA0]+(?P<m>{m})(?-u:\b)(?P<rel>[ \t\n\xA0]+(?:this|last|next)[ \t\n\xA0]+year)?"
         )),
-        iso: re(r"\b(?P<y>1\d{3}|20\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b".into()),
+        iso: re(r"(?-u:\b)(?P<y>1[0-9]{3}|20[0-9][0-9])-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])(?-u:\b)".into()),
         us: re(
-            r"\b(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12]\d|3[01])/(?P<y>1\d{3}|20\d\d)\b".into(),
+            r"(?-u:\b)(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12][0-9]|3[01])/(?P<y>1[0-9]{3}|20[0-9][0-9])(?-u:\b)".into(),
         ),
         // the 1970s / mid-1980s / the '80s
-        decade: re(r"(?:\b(?P<c>1[5-9]|20)(?P<d>\d)0|['’](?P<s>\d)0)s\b".into()),
-        year: re(r"\b(?P<y>1[5-9]\d\d|20\d\d)\b".into()),
+        decade: re(r"(?:(?-u:\b)(?P<c>1[5-9]|20)(?P<d>[0-9])0|['’](?P<s>[0-9])0)s(?-u:\b)".into()),
+        year: re(r"(?-u:\b)(?P<y>1[5-9][0-9][0-9]|20[0-9][0-9])(?-u:\b)".into()),
     }
 });
 
@@ -434,10 +435,16 @@ mod tests {
             .collect()
     }
 
+    /// (text, published, [(mention, value)])
+    type Case = (
+        &'static str,
+        Option<&'static str>,
+        &'static [(&'static str, &'static str)],
+    );
+
     #[test]
     fn table_of_cases() {
-        // (text, published, [(mention, value)])
-        let cases: &[(&str, Option<&str>, &[(&str, &str)])] = &[
+        let cases: &[Case] = &[
             (
                 "On November 2, the House voted.",
                 None,

@@ -28,3 +28,34 @@ pub fn analyze(doc: &Document) -> QuantitiesLayer {
     let quantities = numbers::find(doc, &skip);
     QuantitiesLayer { quantities, dates }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Any text: no panic, every span is the evidence of its finding.
+        #[test]
+        fn spans_are_evidence(text in "([a-zA-Z$€%,.\\-’ 0-9]|over |about |one-third|million |percent|May |19[0-9]{2}|ü|\\n){0,40}") {
+            let doc = Document::from_text("p", &text);
+            let l = analyze(&doc);
+            for q in &l.quantities {
+                prop_assert_eq!(doc.slice(&q.span), q.text.as_str());
+                prop_assert!(q.value.is_finite());
+                if let Some(c) = &q.counted {
+                    prop_assert_eq!(doc.slice(&c.span), c.text.as_str());
+                    prop_assert!(c.span.start >= q.span.end);
+                }
+            }
+            for d in &l.dates {
+                prop_assert_eq!(doc.slice(&d.span), d.text.as_str());
+            }
+            // Quantities never overlap dates.
+            for q in &l.quantities {
+                prop_assert!(l.dates.iter().all(|d| !d.span.overlaps(&q.span)));
+            }
+        }
+    }
+}

@@ -86,11 +86,10 @@ fn tokenize(text: &str) -> Vec<Tok> {
             // 635,000 / 3.8 / 1,000,000.50
             i += 1;
             while i < b.len() {
-                if b[i].is_ascii_digit() {
-                    i += 1;
-                } else if (b[i] == b',' || b[i] == b'.')
-                    && i + 1 < b.len()
-                    && b[i + 1].is_ascii_digit()
+                if b[i].is_ascii_digit()
+                    || ((b[i] == b',' || b[i] == b'.')
+                        && i + 1 < b.len()
+                        && b[i + 1].is_ascii_digit())
                 {
                     i += 1;
                 } else {
@@ -102,13 +101,12 @@ fn tokenize(text: &str) -> Vec<Tok> {
             i += cl;
             while i < text.len() {
                 let d = text[i..].chars().next().unwrap();
-                if d.is_alphabetic() {
-                    i += d.len_utf8();
-                } else if (d == '\'' || d == '’')
-                    && text[i + d.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|x| x.is_alphabetic())
+                if d.is_alphabetic()
+                    || ((d == '\'' || d == '’')
+                        && text[i + d.len_utf8()..]
+                            .chars()
+                            .next()
+                            .is_some_and(|x| x.is_alphabetic()))
                 {
                     i += d.len_utf8();
                 } else {
@@ -362,8 +360,7 @@ fn number_words(text: &str, toks: &[Tok], i: usize) -> Option<Num> {
             _ => return None,
         }
     }
-    loop {
-        let Some(x) = w(j) else { break };
+    while let Some(x) = w(j) {
         if let Some(v) = small(&x) {
             if any && cur % 100.0 != 0.0 {
                 break;
@@ -583,11 +580,7 @@ pub fn find(doc: &Document, skip: &[(usize, usize)]) -> Vec<Quantity> {
         }
         // Percent / currency words / units.
         let nx = lw(k);
-        if toks.get(k).is_some_and(|x| tx(x) == "%") {
-            kind = "percent";
-            unit = Some("%".into());
-            k += 1;
-        } else if nx == "percent" || nx == "pct" {
+        if toks.get(k).is_some_and(|x| tx(x) == "%") || nx == "percent" || nx == "pct" {
             kind = "percent";
             unit = Some("%".into());
             k += 1;

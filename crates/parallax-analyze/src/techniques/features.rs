@@ -468,7 +468,11 @@ impl<'a> DocCtx<'a> {
             out.feat("shortstrong", &[]);
         }
         let occ = self.occurrences(r.clone());
-        out.feat("occ", &[bucket_str(occ, &[1, 2, 3, 5])]);
+        if occ >= 2 {
+            out.feat("occ", &[bucket_str(occ, &[2, 3, 5])]);
+        } else {
+            out.feat("once", &[]);
+        }
         if words.iter().any(|&i| self.toks[i].rep > 0) {
             out.feat("repin", &[]);
         }

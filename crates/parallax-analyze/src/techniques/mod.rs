@@ -109,8 +109,16 @@ pub struct TechniqueSpan {
     pub technique_confidence: f32,
     /// The runner-up technique and its probability.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub alternative: Option<(Technique, f32)>,
+    pub alternative: Option<Alternative>,
     pub evidence: Vec<Evidence>,
+}
+
+/// A runner-up technique.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Alternative {
+    pub technique: Technique,
+    pub name: &'static str,
+    pub probability: f32,
 }
 
 /// Per-technique counts for the article.
@@ -177,9 +185,11 @@ pub fn analyze_with(m: &dyn TechniqueModel, doc: &Document) -> TechniquesLayer {
                 confidence: round3(sc * tp),
                 span_confidence: round3(sc),
                 technique_confidence: round3(tp),
-                alternative: order
-                    .get(1)
-                    .map(|&i| (Technique::ALL[i], round3(c.probs[i]))),
+                alternative: order.get(1).map(|&i| Alternative {
+                    technique: Technique::ALL[i],
+                    name: Technique::ALL[i].name(),
+                    probability: round3(c.probs[i]),
+                }),
                 evidence: c.evidence,
             }
         })

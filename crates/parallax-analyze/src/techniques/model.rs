@@ -23,6 +23,10 @@ pub struct ModelMeta {
     pub threshold: f32,
     /// Runs of positive tokens separated by at most this many tokens are joined.
     pub gap: usize,
+    /// A sentence whose share of positive tokens reaches this becomes one
+    /// whole-sentence span (values above 1 turn this off).
+    #[serde(default = "no_fill")]
+    pub fill: f32,
     pub seed: u64,
     pub valid_share: f64,
     pub si_epochs: usize,
@@ -31,6 +35,10 @@ pub struct ModelMeta {
     pub train_ids: Vec<String>,
     /// Held-out articles (never trained on): `parallax eval techniques --held-out`.
     pub validation_ids: Vec<String>,
+}
+
+fn no_fill() -> f32 {
+    2.0
 }
 
 /// The default (linear) model.
@@ -92,10 +100,39 @@ impl LinearModel {
     }
 
     /// Joins tokens at or above `threshold` into spans within sentences.
-    pub fn decode(ctx: &DocCtx, probs: &[f32], threshold: f32, gap: usize) -> Vec<Candidate> {
+    pub fn decode(
+        ctx: &DocCtx,
+        probs: &[f32],
+        threshold: f32,
+        gap: usize,
+        fill: f32,
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
         let toks = &ctx.doc.segments.tokens;
         for s in &ctx.sents {
+            if s.toks.is_empty() {
+                continue;
+            }
+            let pos = s.toks.clone().filter(|&i| probs[i] >= threshold).count();
+            if pos as f32 >= fill * s.toks.len() as f32 {
+                // Most of the sentence is positive: take all of it.
+                let (a, b) = (s.toks.start, s.toks.end - 1);
+                let mut a2 = a;
+                let mut b2 = b;
+                while a2 < b2 && toks[a2].kind == TokenKind::Punct {
+                    a2 += 1;
+                }
+                while b2 > a2 && toks[b2].kind == TokenKind::Punct {
+                    b2 -= 1;
+                }
+                let conf = probs[a..=b].iter().sum::<f32>() / (b - a + 1) as f32;
+                out.push(Candidate {
+                    toks: a2..b2 + 1,
+                    span: ctx.doc.span(toks[a2].span.start, toks[b2].span.end),
+                    confidence: conf,
+                });
+                continue;
+            }
             let mut run: Option<(usize, usize)> = None; // first, last positive
             let flush = |run: Option<(usize, usize)>, out: &mut Vec<Candidate>| {
                 let Some((a, b)) = run else { return };
@@ -135,7 +172,7 @@ impl LinearModel {
 
     pub fn identify_ctx(&self, ctx: &DocCtx) -> Vec<Candidate> {
         let p = self.token_probs(ctx);
-        Self::decode(ctx, &p, self.meta.threshold, self.meta.gap)
+        Self::decode(ctx, &p, self.meta.threshold, self.meta.gap, self.meta.fill)
     }
 
     /// Technique probabilities for the span over tokens `r`.
@@ -160,7 +197,9 @@ impl LinearModel {
         let mut scored: Vec<(f32, &str, &str)> = sink
             .out
             .iter()
-            .filter(|(tpl, _, _)| tpl != "b")
+            // Structural features (bias, length, coverage, capitalization
+            // share, not repeated) shape the decision but are no cue to show.
+            .filter(|(tpl, _, _)| !matches!(tpl.as_str(), "b" | "len" | "cover" | "capw" | "once"))
             .map(|(tpl, parts, b)| {
                 let row = &self.tc.w[*b as usize * k..(*b as usize + 1) * k];
                 let mean = row.iter().sum::<f32>() / k as f32;
@@ -220,15 +259,37 @@ impl LinearModel {
                         );
                     }
                 }
-                "occ" | "repin" => {
+                "occ" => {
                     let n = ctx.occurrences(r.clone());
-                    let note = if n >= 2 {
-                        format!("occurs {n} times in the article")
-                    } else {
-                        "its words recur in the article".to_string()
-                    };
+                    let note = format!("occurs {n} times in the article");
                     push(
                         Evidence::new("repetition", &span_text, &note, weight),
+                        &mut ev,
+                    );
+                }
+                "repin" => {
+                    // The longest recurring n-gram inside the span.
+                    let cue = repeated_part(ctx, r.clone()).unwrap_or_else(|| span_text.clone());
+                    push(
+                        Evidence::new(
+                            "repetition",
+                            &cue,
+                            "recurs elsewhere in the article",
+                            weight,
+                        ),
+                        &mut ev,
+                    );
+                }
+                "prev1" | "prev2" | "next1" | "sw"
+                    if parts.contains("<s>") || parts.contains("</s>") =>
+                {
+                    push(
+                        Evidence::new(
+                            "pattern",
+                            "at a sentence edge",
+                            &format!("{tpl}={parts}"),
+                            weight,
+                        ),
                         &mut ev,
                     );
                 }
@@ -249,11 +310,8 @@ impl LinearModel {
                         "quest" => "question",
                         "squest" => "in a question",
                         "caps" => "all-caps word",
-                        "capw" => "capitalized words",
                         "inq" => "inside a quotation",
                         "title" => "in the headline",
-                        "len" => "span length",
-                        "cover" => "share of its sentence",
                         _ => "pattern",
                     };
                     push(
@@ -313,6 +371,17 @@ impl TechniqueModel for LinearModel {
             })
             .collect()
     }
+}
+
+/// The text of the recurring (rep > 0) tokens of `r`, first run only.
+fn repeated_part(ctx: &DocCtx, r: Range<usize>) -> Option<String> {
+    let toks = &ctx.doc.segments.tokens;
+    let a = r.clone().find(|&i| ctx.toks[i].rep > 0)?;
+    let mut b = a;
+    while b + 1 < r.end && ctx.toks[b + 1].rep > 0 {
+        b += 1;
+    }
+    Some(ctx.doc.text[toks[a].span.start..toks[b].span.end].to_string())
 }
 
 pub fn argmax(v: &[f32]) -> usize {

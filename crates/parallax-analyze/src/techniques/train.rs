@@ -110,7 +110,7 @@ fn tc_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
     data
 }
 
-fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize) -> LinearModel {
+fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f32) -> LinearModel {
     let si = Linear::train(
         cfg.si_bits,
         1,
@@ -139,6 +139,7 @@ fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize) -> Linea
         meta: ModelMeta {
             threshold,
             gap,
+            fill,
             seed: cfg.seed,
             valid_share: cfg.valid_share,
             si_epochs: cfg.si_epochs,
@@ -157,8 +158,8 @@ pub struct TrainReport {
     pub train_articles: usize,
     pub tune_articles: usize,
     pub validation_articles: usize,
-    /// (threshold, gap, SI F1 on the tuning articles), best first.
-    pub tuning: Vec<(f32, usize, f64)>,
+    /// (threshold, gap, fill, SI F1 on the tuning articles), best first.
+    pub tuning: Vec<(f32, usize, f32, f64)>,
 }
 
 /// Trains the default model: seeded split into training and validation
@@ -174,7 +175,7 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
             .collect()
     };
     let (fit_ex, tune_ex, train_ex) = (pick(&fit_ids), pick(&tune_ids), pick(&train_ids));
-    let first = fit(&fit_ex, cfg, 0.5, 0);
+    let first = fit(&fit_ex, cfg, 0.5, 0, 2.0);
     // Tune the decoding on the tuning articles.
     let ctxs: Vec<(DocCtx, Vec<f32>)> = tune_ex
         .iter()
@@ -185,27 +186,30 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
         })
         .collect();
     let mut tuning = Vec::new();
-    for gap in [0usize, 1, 2] {
-        for t in 0..13 {
-            let thr = 0.15 + 0.05 * t as f32;
-            let mut sc = Score::default();
-            for ((ctx, p), ex) in ctxs.iter().zip(&tune_ex) {
-                let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap)
-                    .iter()
-                    .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
-                    .collect();
-                sc.add_article(&pred, &ex.gold, Task::Si);
+    for fill in [2.0f32, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2] {
+        for gap in [0usize, 1, 2] {
+            for t in 0..13 {
+                let thr = 0.15 + 0.05 * t as f32;
+                let mut sc = Score::default();
+                for ((ctx, p), ex) in ctxs.iter().zip(&tune_ex) {
+                    let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap, fill)
+                        .iter()
+                        .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
+                        .collect();
+                    sc.add_article(&pred, &ex.gold, Task::Si);
+                }
+                tuning.push((thr, gap, fill, sc.f1()));
             }
-            tuning.push((thr, gap, sc.f1()));
         }
     }
     tuning.sort_by(|a, b| {
-        b.2.total_cmp(&a.2)
+        b.3.total_cmp(&a.3)
             .then(a.0.total_cmp(&b.0))
             .then(a.1.cmp(&b.1))
+            .then(b.2.total_cmp(&a.2))
     });
-    let (thr, gap, _) = tuning[0];
-    let mut model = fit(&train_ex, cfg, thr, gap);
+    let (thr, gap, fill, _) = tuning[0];
+    let mut model = fit(&train_ex, cfg, thr, gap, fill);
     model.meta.validation_ids = valid_ids.clone();
     let report = TrainReport {
         train_articles: train_ex.len(),

@@ -55,27 +55,27 @@ pub fn load_model(path: Option<&Path>) -> anyhow::Result<std::borrow::Cow<'stati
     }
 }
 
-/// Rows of the chosen part (the split uses the model's seed).
-pub fn select(rows: Vec<Row>, split: Split, seed: u64) -> Vec<Row> {
+/// Whether a row is in the chosen part (the split uses the model's seed).
+pub fn selected(r: &Row, split: Split, seed: u64) -> bool {
     let want = match split {
-        Split::All => return rows,
+        Split::All => return true,
         Split::Heldout => Part::Heldout,
         Split::Dev => Part::Dev,
         Split::Train => Part::Train,
     };
-    rows.into_iter()
-        .filter(|r| data::part_of(&r.id, seed) == want)
-        .collect()
+    data::part_of(&r.id, seed) == want
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model = load_model(args.model.as_deref())?;
-    let rows = select(read_rows(&args.tsv)?, args.split, model.seed);
+    let rows = read_rows(&args.tsv)?;
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     writeln!(w, "Sentence_id\tscore")?;
-    for r in &rows {
-        writeln!(w, "{}\t{:.4}", r.id, model.score(&r.text))?;
+    for (r, c) in rows.iter().zip(data::contexts(&rows)) {
+        if selected(r, args.split, model.seed) {
+            writeln!(w, "{}\t{:.4}", r.id, model.score_ctx(&c))?;
+        }
     }
     w.flush()?;
     Ok(ExitCode::SUCCESS)

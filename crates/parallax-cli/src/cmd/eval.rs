@@ -74,14 +74,20 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
-    use crate::cmd::checkworthy::{load_model, read_rows, select, Split};
-    use parallax_analyze::claims::data::{part_of, Part};
+    use crate::cmd::checkworthy::{load_model, read_rows, selected, Split};
+    use parallax_analyze::claims::data::{contexts, part_of, Part};
     let model = load_model(a.model.as_deref())?;
-    let rows = select(read_rows(&a.tsv)?, a.split, model.seed);
+    let all = read_rows(&a.tsv)?;
+    let ctxs = contexts(&all);
+    let rows: Vec<_> = all
+        .iter()
+        .zip(&ctxs)
+        .filter(|(r, _)| selected(r, a.split, model.seed))
+        .collect();
     let mut prf = parallax_analyze::claims::model::Prf::default();
     let mut unlabeled = 0;
     let mut in_train = 0;
-    for r in &rows {
+    for (r, c) in &rows {
         let Some(y) = r.label else {
             unlabeled += 1;
             continue;
@@ -89,7 +95,7 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
         if part_of(&r.id, model.seed) != Part::Heldout {
             in_train += 1;
         }
-        prf.add(y, model.score(&r.text) >= 0.5);
+        prf.add(y, model.score_ctx(c) >= 0.5);
     }
     anyhow::ensure!(
         unlabeled < rows.len(),

@@ -35,7 +35,20 @@ enum Job {
     Failed(String),
 }
 
+thread_local! {
+    /// Where the last analyzer panic on this thread happened.
+    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Analyzer panics become one error line per article (see the job below).
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_AT.with(|l| *l.borrow_mut() = Some(at));
+    }));
     let paths = batch::paths_or_stdin(args.input.paths.clone())?;
     anyhow::ensure!(args.batch_size > 0, "--batch-size must be at least 1");
     let mut store =
@@ -69,7 +82,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 return Job::Known;
             }
             let origin = doc.meta.origin.clone();
-            let json = output::render(&pipeline.analyze(doc), Format::Jsonl);
+            // One article that trips an analyzer must not stop the ingest.
+            let analyzed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                output::render(&pipeline.analyze(doc), Format::Jsonl)
+            }));
+            let json = match analyzed {
+                Ok(j) => j,
+                Err(p) => {
+                    let msg = p
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| p.downcast_ref::<&str>().copied())
+                        .unwrap_or("unknown panic");
+                    let msg: String = msg.lines().next().unwrap_or("").chars().take(200).collect();
+                    let at = PANIC_AT.with(|l| l.borrow_mut().take()).unwrap_or_default();
+                    return Job::Failed(format!(
+                        "{origin}: an analyzer failed on this article (a bug; please report it): {msg} at {at}"
+                    ));
+                }
+            };
             match NewArticle::from_analysis_json(&json) {
                 Ok(a) => Job::New(Box::new(a)),
                 Err(e) => Job::Failed(format!("{origin}: {e}")),

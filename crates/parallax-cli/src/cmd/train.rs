@@ -116,12 +116,12 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         "split: {} training articles ({} of them first used to tune the span threshold), {} validation articles",
         report.train_articles, report.tune_articles, report.validation_articles
     );
-    for (thr, gap, f1) in report.tuning.iter().take(3) {
-        println!("tuning: threshold {thr:.2} gap {gap}: SI F1 {f1:.4}");
+    for (thr, gap, fill, f1) in report.tuning.iter().take(3) {
+        println!("tuning: threshold {thr:.2} gap {gap} fill {fill:.1}: SI F1 {f1:.4}");
     }
     println!(
-        "chosen: threshold {:.2}, gap {}",
-        model.meta.threshold, model.meta.gap
+        "chosen: threshold {:.2}, gap {}, fill {:.1} (above 1: off)",
+        model.meta.threshold, model.meta.gap, model.meta.fill
     );
     std::fs::create_dir_all(&a.out).map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
     let bytes = model.to_bytes();
@@ -171,6 +171,18 @@ pub struct CheckworthyArgs {
     /// log2 of the number of hashed feature slots.
     #[arg(long, default_value_t = TrainConfig::default().bits)]
     pub bits: u32,
+    /// AdaGrad learning rate.
+    #[arg(long, default_value_t = TrainConfig::default().learning_rate)]
+    pub lr: f32,
+    /// L2 regularization per update.
+    #[arg(long, default_value_t = TrainConfig::default().l2)]
+    pub l2: f32,
+    /// Feature-set flags: 1 normalize, 2 word trigrams, 4 word prefixes, 8 char n-grams, 16 shapes and suffixes, 32 neighbor sentences (sum them).
+    #[arg(long, default_value_t = TrainConfig::default().flags)]
+    pub features: u32,
+    /// Average the weights over all SGD steps (true/false).
+    #[arg(long, default_value_t = TrainConfig::default().average, action = clap::ArgAction::Set)]
+    pub average: bool,
     /// Use only the first N rows of the file (quick runs and CI).
     #[arg(long)]
     pub limit: Option<usize>,
@@ -192,12 +204,15 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
         bits: a.bits,
         epochs: a.epochs,
         seed: a.seed,
-        ..Default::default()
+        learning_rate: a.lr,
+        l2: a.l2,
+        flags: a.features,
+        average: a.average,
     };
     let (m, report) = model::train(&train, &dev, &cfg);
     let mut held_prf = model::Prf::default();
     for (s, y) in &held {
-        held_prf.add(*y, m.score(s) >= 0.5);
+        held_prf.add(*y, m.score_ctx(s) >= 0.5);
     }
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
@@ -205,11 +220,15 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(&a.out, m.to_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
     println!(
-        "trained on {} sentences (seed {}, {} epochs, 2^{} features); dev {} / held-out {}",
+        "trained on {} sentences (seed {}, {} epochs, 2^{} slots, lr {}, l2 {}, features {}, average {}); dev {} / held-out {}",
         train.len(),
         a.seed,
         a.epochs,
         a.bits,
+        a.lr,
+        a.l2,
+        a.features,
+        a.average,
         dev.len(),
         held.len()
     );

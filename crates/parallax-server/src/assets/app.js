@@ -123,7 +123,7 @@ function hue(s) {
   for (const c of s) h = (h * 31 + c.codePointAt(0)) % 360;
   return h;
 }
-const LAYER_HUES = { techniques: 0, attributions: 225, quotes: 200, sources: 280, citations: 280, unsourced: 60,
+const LAYER_HUES = { aligned: 150, only_here: 30, techniques: 0, attributions: 225, quotes: 200, sources: 280, citations: 280, unsourced: 60,
   quantities: 130, numbers: 130, dates: 170, claims: 40, entities: 320, links: 190 };
 function colorFor(group, alpha = 0.35) {
   const key = group.split('/').pop();
@@ -155,7 +155,7 @@ function renderAnalysis(host, analysis, opts = {}) {
   host.hidden = false;
   const d = analysis.document;
   const cps = codePoints(d.text);
-  let findings = collectFindings(analysis.layers || {});
+  let findings = collectFindings({ ...(analysis.layers || {}), ...(opts.extraLayers || {}) });
   for (const l of analysis.links || []) {
     findings.push({ layer: 'links', group: 'links', path: '', label: 'link', start: l.span.start, end: l.span.end, text: l.text,
       confidence: null, who: null, obj: { href: l.href }, parent: null, holder: null });
@@ -361,8 +361,10 @@ async function loadCompareList() {
       list.replaceChildren(el('p', { class: 'hint', text: 'The corpus is empty: ingest articles with `parallax ingest` or use “Save to corpus”.' }));
       return;
     }
+    const pre = new Set(PRESELECT);
+    PRESELECT = [];
     list.replaceChildren(...r.articles.map((a) => el('label', { class: 'pick' },
-      el('input', { type: 'checkbox', value: a.id, 'data-id': a.id }),
+      el('input', { type: 'checkbox', value: a.id, 'data-id': a.id, checked: pre.has(a.id) }),
       ` ${a.title || a.doc_id}`, el('span', { class: 'meta', text: ` ${[a.source, a.published].filter(Boolean).join(' · ')} #${a.id}` }))));
   } catch (e) {
     list.replaceChildren(el('p', { class: 'error', text: e.message }));
@@ -377,39 +379,75 @@ async function doCompare() {
   out.replaceChildren();
   $('#compare-summary').replaceChildren();
   try {
-    const arts = await Promise.all(ids.map((id) => api('/api/articles/' + id)));
+    const [arts, c] = await Promise.all([
+      Promise.all(ids.map((id) => api('/api/articles/' + id))),
+      CAPS.compare ? api('/api/compare', { method: 'POST', body: JSON.stringify({ ids }) }) : null,
+    ]);
     out.style.setProperty('--cols', String(arts.length));
-    const rendered = arts.map((a) => {
+    arts.forEach((a, i) => {
       const pane = el('div', { class: 'pane', 'data-id': a.id });
       out.append(pane);
-      return renderAnalysis(pane, a.analysis, { compact: true });
+      renderAnalysis(pane, a.analysis, { compact: true, extraLayers: c ? comparisonLayer(c, i) : {} });
     });
-    if (CAPS.compare) {
-      const c = await api('/api/compare', { method: 'POST', body: JSON.stringify({ ids }) });
-      renderComparison($('#compare-summary'), c, arts, rendered);
-    }
-    status('compare-status', `${arts.length} articles side by side`);
+    if (c) renderComparison($('#compare-summary'), c, arts);
+    status('compare-status', `${arts.length} articles side by side` + (c ? `: ${c.aligned.length} aligned pairs, ${c.only_in_one.length} items in one article only` : ''));
   } catch (e) {
     status('compare-status', e.message, true);
   }
 }
 
-/** Generic view of a comparison: every top-level list becomes a table. */
-function renderComparison(host, c, arts, rendered) {
-  host.replaceChildren(el('h3', { text: 'Comparison' }));
-  const block = (name, v) => {
-    if (Array.isArray(v)) {
-      const items = v.slice(0, 200).map((x) => el('li', { text: fmtValue(x) }));
-      return el('details', { class: 'cmp-block', open: v.length <= 20 },
-        el('summary', { text: `${name} (${v.length})` }), el('ul', {}, items));
-    }
-    if (isObj(v)) {
-      return el('details', { class: 'cmp-block', open: true }, el('summary', { text: name }),
-        ...Object.entries(v).map(([k, x]) => block(k, x)));
-    }
-    return el('p', {}, el('strong', { text: name + ': ' }), fmtValue(v));
-  };
-  for (const [k, v] of Object.entries(c)) host.append(block(k, v));
+/** The comparison's spans in article i, as a layer the pane highlights. */
+function comparisonLayer(c, i) {
+  const title = (k) => (c.articles[k] && (c.articles[k].title || c.articles[k].id)) || `article ${k + 1}`;
+  const aligned = [];
+  for (const a of c.aligned || []) {
+    a.sides.forEach((side, k) => {
+      if (side.article !== i) return;
+      const other = a.sides[1 - k];
+      aligned.push({ span: side.span, text: side.text, label: a.label, similarity: a.similarity, confidence: a.confidence,
+        evidence: a.evidence, [`in ${title(other.article)}`]: other.text,
+        differing_values: a.differing_values || undefined, attribution_differs: a.attribution_differs });
+    });
+  }
+  const only = (c.only_in_one || []).filter((o) => o.article === i)
+    .map((o) => ({ span: o.span, text: o.text, label: 'only here: ' + o.kind, best_elsewhere: o.best_elsewhere }));
+  return { compare: { aligned, only_here: only } };
+}
+
+/** Tables of a comparison: aligned pairs, what only one article has, naming, quotes. */
+function renderComparison(host, c, arts) {
+  host.replaceChildren(el('h3', { text: 'Comparison' }),
+    el('p', { class: 'hint', text: 'Highlights in the “compare” layer of each article below. Labels describe the texts; nothing here says which article is right.' }));
+  const name = (k) => (c.articles[k] && (c.articles[k].title || c.articles[k].id)) || `article ${k + 1}`;
+  const table = (head, rows) => el('table', { class: 'cmp' }, el('thead', {}, el('tr', {}, head.map((h) => el('th', { text: h })))),
+    el('tbody', {}, rows.map((r) => el('tr', {}, r.map((x) => el('td', { text: fmtValue(x) }))))));
+  if (c.aligned && c.aligned.length) {
+    host.append(el('details', { class: 'cmp-block', open: true }, el('summary', { text: `Aligned sentences (${c.aligned.length})` }),
+      table(['label', 'similarity', ...[0, 1].map((k) => 'side ' + (k + 1)), 'evidence'],
+        c.aligned.map((a) => [a.label, a.similarity, ...a.sides.map((s) => `${name(s.article)}: ${s.text}`), a.evidence]))));
+  }
+  if (c.naming && c.naming.length) {
+    host.append(el('details', { class: 'cmp-block' }, el('summary', { text: `Naming (${c.naming.length} entities)` }),
+      table(['entity', ...c.articles.map((_, k) => name(k))],
+        c.naming.map((n) => [n.entity, ...n.by_article.map((fs) => fs.map((f) => `${f.text} ×${f.count}`).join(', ') || '—')]))));
+  }
+  if (c.quotes && c.quotes.length) {
+    host.append(el('details', { class: 'cmp-block' }, el('summary', { text: `Quotes by speaker (${c.quotes.length})` }),
+      table(['speaker', ...c.articles.map((_, k) => name(k))],
+        c.quotes.map((q) => [q.speaker, ...q.by_article.map((qs) => qs.map((x) => x.text).join(' | ') || '—')]))));
+  }
+  for (const [k, v] of Object.entries(c)) {
+    if (['aligned', 'naming', 'quotes', 'only_in_one', 'articles', 'schema'].includes(k)) continue;
+    host.append(genericBlock(k, v));
+  }
+}
+
+function genericBlock(name, v) {
+  if (Array.isArray(v)) {
+    return el('details', { class: 'cmp-block' }, el('summary', { text: `${name} (${v.length})` }),
+      el('ul', {}, v.slice(0, 200).map((x) => el('li', { text: fmtValue(x) }))));
+  }
+  return el('p', {}, el('strong', { text: name + ': ' }), fmtValue(v));
 }
 
 // ---- corpus ----------------------------------------------------------------
@@ -522,6 +560,32 @@ async function doSearch(ev) {
   }
 }
 
+// ---- stories -----------------------------------------------------------------
+
+let PRESELECT = [];
+
+async function doCluster() {
+  const params = new URLSearchParams();
+  const add = (k, id) => { const v = $('#' + id).value.trim(); if (v) params.set(k, v); };
+  add('q', 'q'); add('source', 'f-source'); add('from', 'f-from'); add('to', 'f-to');
+  params.set('limit', '200');
+  status('cluster-status', 'Grouping…');
+  try {
+    const r = await api('/api/cluster?' + params);
+    const multi = r.stories.filter((s) => s.size > 1);
+    $('#stories').replaceChildren(...multi.map((s) => el('li', { class: 'story' },
+      el('strong', { text: `${s.size} articles ` }),
+      el('button', { type: 'button', class: 'chip', text: 'compare', onclick: () => {
+        PRESELECT = s.members.map((m) => Number(m.id));
+        location.hash = 'compare';
+      } }),
+      el('ul', {}, s.members.map((m) => el('li', {}, el('a', { href: '#article/' + m.id, text: m.title || ('#' + m.id) })))))));
+    status('cluster-status', `${r.articles} articles, ${r.stories.length} stories, ${multi.length} with more than one article`);
+  } catch (e) {
+    status('cluster-status', e.message, true);
+  }
+}
+
 // ---- start -------------------------------------------------------------------
 
 function route() {
@@ -542,6 +606,8 @@ async function start() {
   $('#save-btn').addEventListener('click', doSave);
   $('#compare-btn').addEventListener('click', doCompare);
   $('#search-form').addEventListener('submit', doSearch);
+  $('#cluster-btn').addEventListener('click', doCluster);
+  $('#cluster-box').hidden = !CAPS.cluster;
   $('#upload').addEventListener('change', async (ev) => {
     const f = ev.target.files[0];
     if (!f) return;
