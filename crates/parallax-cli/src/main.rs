@@ -25,6 +25,10 @@ enum Command {
     Analyze(cmd::analyze::Args),
     /// Print the main text of an article (HTML main-text extraction).
     Extract(cmd::extract::Args),
+    /// Compare several articles on one story side by side (JSON, --html report).
+    Compare(cmd::compare::Args),
+    /// Group articles into stories (JSON).
+    Cluster(cmd::cluster::Args),
     /// Score an analyzer on held-out data.
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
@@ -35,6 +39,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Extract(a) => cmd::extract::run(a),
+        Command::Compare(a) => cmd::compare::run(a),
+        Command::Cluster(a) => cmd::cluster::run(a),
         Command::Eval(a) => cmd::eval::run(a),
     };
     match result {
