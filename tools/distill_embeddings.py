@@ -156,7 +156,10 @@ def main():
     # 1. each token through the full model
     t0 = time.time()
     cache = os.path.join(CACHE, "token_vectors.npy")  # deterministic; reused when re-running with another DIM
-    if os.path.exists(cache):
+    if os.environ.get("PX_INPUT_LAYER"):
+        # fallback: the model's input token embeddings, no transformer pass (weaker; see model card)
+        vecs = bert.w["embeddings.word_embeddings.weight"].copy()
+    elif os.path.exists(cache):
         vecs = np.load(cache)
     else:
         vecs = np.zeros((V, 384), np.float32)

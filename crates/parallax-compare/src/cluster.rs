@@ -24,7 +24,10 @@ use std::collections::{BTreeMap, HashMap};
 pub struct ClusterOptions {
     pub threshold: f32,
     pub k: usize,
+    /// Weight of the Jaccard overlap of names.
     pub name_weight: f32,
+    /// Weight of the tf-idf cosine of content words (the rest: embedding cosine).
+    pub term_weight: f32,
 }
 
 impl Default for ClusterOptions {
@@ -32,7 +35,8 @@ impl Default for ClusterOptions {
         ClusterOptions {
             threshold: 0.45,
             k: 10,
-            name_weight: 0.3,
+            name_weight: 0.2,
+            term_weight: 0.4,
         }
     }
 }
@@ -43,6 +47,8 @@ pub struct DocFeatures {
     pub vec: Vec<f32>,
     /// Hashes of the lowercased names the article uses, sorted, deduplicated.
     pub names: Vec<u64>,
+    /// (hash of a content-word stem, 1 + ln tf), sorted by hash.
+    pub terms: Vec<(u64, f32)>,
 }
 
 fn hash(s: &str) -> u64 {
@@ -71,7 +77,29 @@ pub fn features(doc: &Document) -> DocFeatures {
     }
     names.sort_unstable();
     names.dedup();
-    DocFeatures { vec, names }
+    let words = evidence::words(&doc.text);
+    let mut tf: BTreeMap<u64, f32> = BTreeMap::new();
+    for st in crate::stems_all(&words) {
+        *tf.entry(hash(&st)).or_default() += 1.0;
+    }
+    let terms = tf.into_iter().map(|(h, c)| (h, 1.0 + c.ln())).collect();
+    DocFeatures { vec, names, terms }
+}
+
+fn sparse_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
 }
 
 fn jaccard(a: &[u64], b: &[u64]) -> f32 {
@@ -118,10 +146,29 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
         })
         .collect();
     let row = |i: usize| &flat[i * dim..(i + 1) * dim];
-    let w = opts.name_weight;
+    // tf-idf over this batch, L2-normalized
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for f in feats {
+        for (h, _) in &f.terms {
+            *df.entry(*h).or_default() += 1;
+        }
+    }
+    let terms: Vec<Vec<(u64, f32)>> = feats
+        .par_iter()
+        .map(|f| {
+            let mut v: Vec<(u64, f32)> =
+                f.terms.iter().map(|(h, w)| (*h, w * ((1.0 + n as f32) / (1.0 + df[h] as f32)).ln())).collect();
+            let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|x| x.1 /= norm);
+            }
+            v
+        })
+        .collect();
+    let (wn, wt) = (opts.name_weight, opts.term_weight);
     let sim = |i: usize, j: usize| {
         let c: f32 = row(i).iter().zip(row(j)).map(|(a, b)| a * b).sum();
-        (1.0 - w) * c + w * jaccard(&feats[i].names, &feats[j].names)
+        (1.0 - wn - wt) * c + wn * jaccard(&feats[i].names, &feats[j].names) + wt * sparse_dot(&terms[i], &terms[j])
     };
     let k = opts.k.min(n.saturating_sub(1));
     // exact k nearest neighbours by cosine, then re-scored with names

@@ -207,7 +207,9 @@ const NOT_NAMES: &[&str] = &[
     "For", "With", "Under", "Over", "Around", "Despite", "There", "What", "Why", "How", "Who", "Yes",
     "No", "Not", "My", "I", "You", "Your", "Whenever", "During", "Shortly", "Because", "Also",
     "Even", "Then", "Here", "Now", "So", "Quoting", "According", "Pre", "None", "One", "Two",
-    "Along", "About", "Former", "Photo", "Credit", "Glory",
+    "Along", "About", "Former", "Photo", "Credit", "Glory", "January", "February", "March", "April",
+    "May", "June", "July", "August", "September", "October", "November", "December", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 ];
 
 /// Capitalized word sequences that look like names (a light stand-in for
@@ -221,12 +223,12 @@ pub fn names(t: &str) -> Vec<(usize, usize)> {
         // drop a leading function word ("The Kim regime" -> "Kim")
         let first = txt.split_whitespace().next().unwrap_or("");
         if NOT_NAMES.contains(&first.trim_end_matches('.')) {
-            match txt.find(char::is_whitespace) {
-                Some(k) => s += k + 1,
+            match txt.char_indices().find(|(_, c)| c.is_whitespace()) {
+                Some((k, c)) => s += k + c.len_utf8(),
                 None => continue,
             }
             while s < e && t[s..].starts_with(char::is_whitespace) {
-                s += 1;
+                s += t[s..].chars().next().map_or(1, char::len_utf8);
             }
         }
         let tt = &t[s..e];
@@ -235,6 +237,16 @@ pub fn names(t: &str) -> Vec<(usize, usize)> {
         e = s + tt2.len();
         if e <= s || !t[s..].starts_with(|c: char| c.is_uppercase()) {
             continue;
+        }
+        // "north Korea", "south Korea": a lowercase direction word belongs to the name
+        for d in ["north ", "south ", "east ", "west "] {
+            if s >= d.len() && t.is_char_boundary(s - d.len()) && &t[s - d.len()..s] == d {
+                let before = t[..s - d.len()].chars().next_back();
+                if before.is_none_or(|c| !c.is_alphanumeric()) {
+                    s -= d.len();
+                }
+                break;
+            }
         }
         let tt = &t[s..e];
         if tt.len() < 2 || NOT_NAMES.contains(&tt) || tt.chars().all(|c| c.is_uppercase()) && tt.len() > 6 {
@@ -288,5 +300,18 @@ mod tests {
         let n: Vec<&str> = names(t).into_iter().map(|(s, e)| &t[s..e]).collect();
         assert!(n.contains(&"Kim Il Sung"));
         assert!(n.contains(&"Kim"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_spans_are_boundaries(t in "[ A-Za-z0-9\u{a0}\u{2019}“”'\".,$%:-]{0,80}") {
+            for (a, b) in names(&t).into_iter().chain(quotations(&t)) {
+                proptest::prop_assert!(t.is_char_boundary(a) && t.is_char_boundary(b) && a < b);
+            }
+            for v in values(&t, 0, t.len()) {
+                proptest::prop_assert_eq!(&t[v.bytes.0..v.bytes.1], v.text.as_str());
+            }
+            let _ = crate::rules::descriptive_refs(&t);
+        }
     }
 }

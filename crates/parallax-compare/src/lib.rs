@@ -46,7 +46,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            align_threshold: 0.55,
+            align_threshold: 0.47,
             only_threshold: 0.40,
         }
     }
@@ -255,18 +255,40 @@ fn content(ws: &[String]) -> Vec<&str> {
     v
 }
 
+/// Stems of every content word occurrence (with repeats), for term frequencies.
+pub(crate) fn stems_all(ws: &[String]) -> Vec<String> {
+    ws.iter()
+        .filter(|w| w.len() > 2 && !STOP.contains(&w.as_str()))
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
+/// Content words cut to their first 5 characters (a crude stemmer:
+/// training/trained, Palestine/Palestinian, Korea/Korean meet).
+pub(crate) fn stems(ws: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = content(ws).into_iter().map(|w| w.chars().take(5).collect()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Similarity of two sentences: embedding cosine mixed with the share of
 /// content words they have in common (over the shorter one). Symmetric.
 pub fn pair_score(a: &view::SentenceView, b: &view::SentenceView) -> f32 {
     let cos = cosine(&a.vec, &b.vec);
-    let (ca, cb) = (content(&a.words), content(&b.words));
+    let (ca, cb) = (&a.stems, &b.stems);
     let common = ca.iter().filter(|w| cb.binary_search(w).is_ok()).count();
     let overlap = if ca.is_empty() || cb.is_empty() {
         0.0
     } else {
         common as f32 / ca.len().min(cb.len()) as f32
     };
-    0.75 * cos + 0.25 * overlap
+    // a shared date or amount (not a bare count) is strong evidence of the same fact
+    let shared_value = a
+        .values
+        .iter()
+        .any(|x| x.kind != evidence::ValueKind::Count && b.values.iter().any(|y| x.compatible(y)));
+    0.6 * cos + 0.3 * overlap + if shared_value { 0.1 } else { 0.0 }
 }
 
 impl Comparer<'_> {
@@ -294,7 +316,7 @@ impl Comparer<'_> {
                 id: v.doc.meta.id.clone(),
                 title: v.doc.meta.title.clone(),
                 chars: v.doc.char_len(),
-                sentences: v.sentences.len(),
+                sentences: v.sentences.iter().filter(|s| s.part_of.is_none()).count(),
                 provenance: v.provenance.clone(),
             })
             .collect();
@@ -332,6 +354,15 @@ impl Comparer<'_> {
                 let col_best: Vec<Option<(usize, f32)>> = (0..vy.sentences.len())
                     .map(|j| argmax(&mut m.iter().map(|r| r[j]).enumerate()))
                     .collect();
+                if std::env::var_os("PARALLAX_DEBUG_ALIGN").is_some() {
+                    for (i, r) in m.iter().enumerate() {
+                        let mut o: Vec<(usize, f32)> = r.iter().copied().enumerate().collect();
+                        o.sort_by(|a, b| b.1.total_cmp(&a.1));
+                        for (j, v) in o.into_iter().take(2) {
+                            eprintln!("{x}:{i} {y}:{j} {v:.3} | {} | {}", vx.sentences[i].text, vy.sentences[j].text);
+                        }
+                    }
+                }
                 for (i, rb) in row_best.iter().enumerate() {
                     if let Some((_, v)) = rb {
                         best[x][i] = best[x][i].max(*v);
@@ -342,13 +373,35 @@ impl Comparer<'_> {
                         best[y][j] = best[y][j].max(*v);
                     }
                 }
-                for (i, rb) in row_best.iter().enumerate() {
-                    let Some((j, s)) = *rb else { continue };
-                    if s < self.options.align_threshold || col_best[j].map(|c| c.0) != Some(i) {
+                // a pair aligns when one sentence is the other's best match
+                // (either direction: the union is symmetric) and it scores
+                // over the threshold
+                let mut pairs: Vec<(usize, usize, f32)> = row_best
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, rb)| rb.map(|(j, s)| (i, j, s)))
+                    .chain(col_best.iter().enumerate().filter_map(|(j, cb)| cb.map(|(i, s)| (i, j, s))))
+                    .filter(|p| p.2 >= self.options.align_threshold)
+                    .collect();
+                pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                pairs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
+                for (i, j, s) in pairs {
+                    // a polarity difference between loosely similar sentences is
+                    // more likely two different facts: ask for a closer match
+                    let (a, b) = (&vx.sentences[i], &vy.sentences[j]);
+                    let polar = a.negations.len() % 2 != b.negations.len() % 2
+                        || evidence::antonym_between(&a.words, &b.words).is_some();
+                    if polar && s < self.options.align_threshold + 0.1 {
                         continue;
                     }
                     aligned_sent[x][i] = true;
                     aligned_sent[y][j] = true;
+                    if let Some(p) = vx.sentences[i].part_of {
+                        aligned_sent[x][p] = true;
+                    }
+                    if let Some(p) = vy.sentences[j].part_of {
+                        aligned_sent[y][p] = true;
+                    }
                     aligned.push(self.label_pair(
                         (x, &vx.doc, &vx.sentences[i]),
                         (y, &vy.doc, &vy.sentences[j]),
@@ -416,7 +469,21 @@ impl Comparer<'_> {
                 .map(|x| x.text.clone())
                 .collect()
         };
-        let (ua, ub) = (unmatched(&a.values, &b.values), unmatched(&b.values, &a.values));
+        // conflicting only when, for some kind, each side has a value the other lacks
+        // (one side merely adding a date is not a difference)
+        let mut ua = Vec::new();
+        let mut ub = Vec::new();
+        for kind in [evidence::ValueKind::Year, evidence::ValueKind::Percent, evidence::ValueKind::Money, evidence::ValueKind::Count] {
+            let (xa, xb): (Vec<Value>, Vec<Value>) = (
+                a.values.iter().filter(|v| v.kind == kind).cloned().collect(),
+                b.values.iter().filter(|v| v.kind == kind).cloned().collect(),
+            );
+            let (pa, pb) = (unmatched(&xa, &xb), unmatched(&xb, &xa));
+            if !pa.is_empty() && !pb.is_empty() {
+                ua.extend(pa);
+                ub.extend(pb);
+            }
+        }
         let mut differing_values = None;
         if !ua.is_empty() || !ub.is_empty() {
             label = AlignLabel::DifferentValues;
@@ -778,7 +845,7 @@ fn profile(i: usize, v: &ArticleView) -> Profile {
     };
     Profile {
         article: i,
-        sentences: v.sentences.len(),
+        sentences: v.sentences.iter().filter(|s| s.part_of.is_none()).count(),
         claims: claims.len(),
         claims_citing_nothing: nothing,
         share_citing_nothing: if claims.is_empty() { 0.0 } else { round3(nothing as f32 / claims.len() as f32) },

@@ -13,7 +13,7 @@ pub static SOURCE_RE: Lazy<Regex> = Lazy::new(|| {
 
 /// (alias, canonical name). Matching is exact on the mention text.
 const ALIASES: &[(&str, &str)] = &[
-    ("North Korean", "North Korea"), ("North Koreans", "North Korea"), ("north Korea", "North Korea"),
+    ("North Korean", "North Korea"), ("North Koreans", "North Korea"), ("north Korea", "North Korea"), ("north Korean", "North Korea"), ("south Korean", "South Korea"),
     ("DPRK", "North Korea"), ("Pyongyang", "North Korea"),
     ("Democratic People’s Republic of Korea", "North Korea"), ("Democratic People's Republic of Korea", "North Korea"),
     ("South Korean", "South Korea"), ("south Korea", "South Korea"), ("Seoul", "South Korea"),

@@ -18,6 +18,8 @@ pub struct SentenceView {
     pub text: String,
     pub vec: Vec<f32>,
     pub words: Vec<String>,
+    /// Stemmed content words, sorted (for overlap).
+    pub stems: Vec<String>,
     pub values: Vec<Value>,
     pub negations: Vec<String>,
     /// Attribution cue (document byte range), from the attributions layer or the light rule.
@@ -29,6 +31,8 @@ pub struct SentenceView {
     pub checkworthy: Option<f32>,
     /// The sentence is (part of) a quotation.
     pub in_quote: bool,
+    /// For a half of a long sentence: the index of the whole sentence.
+    pub part_of: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -134,26 +138,47 @@ impl ArticleView {
 
     fn sentences_from_rules(&mut self, enc: &dyn SentenceEncoder) {
         let doc = &self.doc;
-        for s in &doc.segments.sentences {
+        // units: every sentence, plus the two halves of a long sentence
+        // (split at the comma nearest its middle), so that one clause of a
+        // long sentence can align on its own
+        let mut units: Vec<(usize, usize, Option<usize>)> = Vec::new();
+        for (k, s) in doc.segments.sentences.iter().enumerate() {
             let (bs, be) = (s.span.start, s.span.end);
+            units.push((bs, be, None));
+            let t = &doc.text[bs..be];
+            if t.split_whitespace().count() > 30 {
+                let mid = t.len() / 2;
+                if let Some(c) = t.match_indices(", ").map(|(i, _)| i).min_by_key(|&i| i.abs_diff(mid)) {
+                    let (l, r) = (&t[..c], &t[c + 2..]);
+                    if l.split_whitespace().count() >= 8 && r.split_whitespace().count() >= 8 {
+                        units.push((bs, bs + c, Some(k)));
+                        units.push((bs + c + 2, be, Some(k)));
+                    }
+                }
+            }
+        }
+        for (bs, be, part_of) in units {
             let text = doc.text[bs..be].to_string();
             let words = evidence::words(&text);
             let values = evidence::values(&doc.text, bs, be);
             let names = evidence::names(&text);
             let attribution = evidence::attribution_cue(&text).map(|(a, b)| (bs + a, bs + b));
-            let claim = words.len() >= 6
+            let claim = part_of.is_none()
+                && words.len() >= 6
                 && !text.trim_end().ends_with('?')
                 && (!values.is_empty() || names.iter().any(|(a, _)| *a > 0) || names.len() > 1);
             self.sentences.push(SentenceView {
-                span: s.span,
+                span: doc.span(bs, be),
                 vec: enc.encode(&text),
                 negations: evidence::negations(&words),
+                stems: crate::stems(&alias_words(&words)),
                 words,
                 values,
                 attribution,
                 claim,
                 checkworthy: None,
                 in_quote: false,
+                part_of,
                 text,
             });
         }
@@ -331,4 +356,19 @@ fn intro_speaker(doc: &Document, i: usize) -> Option<(String, Span)> {
         return None;
     }
     speaker_in(doc, p.span.start, p.span.end, None)
+}
+
+/// Words with demonyms and aliases folded to their entity ("Israeli" ->
+/// "israel"), so overlap sees the same entity under different forms.
+fn alias_words(ws: &[String]) -> Vec<String> {
+    ws.iter()
+        .map(|w| {
+            let mut c = w.chars();
+            let cap: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+            match crate::rules::alias_of(&cap) {
+                Some(k) => k.to_lowercase().replace(' ', ""),
+                None => w.clone(),
+            }
+        })
+        .collect()
 }

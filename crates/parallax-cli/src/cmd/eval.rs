@@ -96,7 +96,7 @@ fn eval_cluster(dir: &std::path::Path, parts: usize, threshold: Option<f32>, swe
     );
     let base = ClusterOptions::default();
     if sweep {
-        for t in [0.25f32, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7] {
+        for t in [0.15f32, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
             let l = cluster::cluster(&feats, &ClusterOptions { threshold: t, ..base.clone() });
             let (p, r, f) = cluster::bcubed(&l, &gold);
             println!("  threshold {t:.2}: B-cubed P {p:.4} R {r:.4} F1 {f:.4}");
