@@ -11,7 +11,12 @@
 //! `text` copy of its evidence), add an `Option<Layer>` field to [`Layers`],
 //! compute it in [`Pipeline::analyze`], and describe it in `docs/schema.md`.
 
+pub mod attribution;
+pub mod claims;
+pub mod entities;
 pub mod output;
+pub mod quantities;
+pub mod techniques;
 
 use parallax_core::Document;
 use serde::Serialize;
@@ -22,7 +27,24 @@ pub const SCHEMA_VERSION: &str = "1.0";
 
 /// The layers an analysis may hold; a layer not run is absent from output.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Layers {}
+pub struct Layers {
+    /// Named entities, their grouping, and descriptive naming variants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<entities::EntitiesLayer>,
+    /// Quotations, attributions (source, cue, content), cited sources and
+    /// unsourced sentences (`docs/attribution.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributions: Option<attribution::AttributionLayer>,
+    /// Persuasion techniques (`techniques`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub techniques: Option<techniques::TechniquesLayer>,
+    /// Amounts, percentages, counts and dates, normalized (`quantities`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantities: Option<quantities::QuantitiesLayer>,
+    /// Check-worthiness score per sentence (`claims`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<claims::ClaimsLayer>,
+}
 
 /// One document and every layer computed on it.
 #[derive(Clone, Debug)]
@@ -57,7 +79,22 @@ impl Pipeline {
 
     /// Analyzes one document. Pure: the same document gives the same analysis.
     pub fn analyze(&self, doc: Document) -> Analysis {
-        let layers = Layers::default();
+        let mut layers = Layers::default();
+        if self.config.enabled("entities") {
+            layers.entities = Some(entities::analyze(&doc));
+        }
+        if self.config.enabled("attributions") {
+            layers.attributions = Some(attribution::analyze(&doc));
+        }
+        if self.config.enabled("techniques") {
+            layers.techniques = Some(techniques::analyze(&doc));
+        }
+        if self.config.enabled("quantities") {
+            layers.quantities = Some(quantities::analyze(&doc));
+        }
+        if self.config.enabled("claims") {
+            layers.claims = Some(claims::analyze(&doc));
+        }
         Analysis { doc, layers }
     }
 }

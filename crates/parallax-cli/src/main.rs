@@ -29,9 +29,27 @@ enum Command {
     Compare(cmd::compare::Args),
     /// Group articles into stories (JSON).
     Cluster(cmd::cluster::Args),
+    /// Analyze articles into a corpus database (idempotent, resumable).
+    Ingest(cmd::ingest::Args),
+    /// Full-text search of a corpus (BM25) with filters.
+    Search(cmd::search::Args),
+    /// Corpus statistics: technique density per source and month, speakers, sources.
+    Stats(cmd::stats::Args),
+    /// Serve the HTTP API and the web app (127.0.0.1 by default).
+    Serve(cmd::serve::Args),
     /// Score an analyzer on held-out data.
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
+    /// Retrain one of the project's models (seeded, reproducible).
+    #[command(subcommand)]
+    Train(cmd::train::TrainCommand),
+    /// Tag a CoNLL file with named entities (predicted tag appended to each token line).
+    Ner(cmd::ner::Args),
+    /// Persuasion techniques: classify given spans, list the techniques.
+    #[command(subcommand)]
+    Techniques(cmd::techniques::TechniquesCommand),
+    /// Score sentences of a CheckThat! TSV for check-worthiness (`Sentence_id<TAB>score`).
+    Checkworthy(cmd::checkworthy::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +60,14 @@ fn main() -> ExitCode {
         Command::Compare(a) => cmd::compare::run(a),
         Command::Cluster(a) => cmd::cluster::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Search(a) => cmd::search::run(a),
+        Command::Stats(a) => cmd::stats::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Ner(a) => cmd::ner::run(a),
+        Command::Techniques(a) => cmd::techniques::run(a),
+        Command::Checkworthy(a) => cmd::checkworthy::run(a),
     };
     match result {
         Ok(code) => code,

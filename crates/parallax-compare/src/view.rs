@@ -117,9 +117,24 @@ impl ArticleView {
         };
         v.sentences_from_rules(enc);
         let used = crate::adapt::adapt_layers(&mut v, a);
-        if !used.quotes {
-            v.quotes_from_rules();
+        // rule quotes fill in what the attributions layer missed (e.g. block
+        // quotations without marks)
+        let layer_quotes = std::mem::take(&mut v.quotes);
+        v.quotes_from_rules();
+        let rule_quotes = std::mem::take(&mut v.quotes);
+        v.quotes = layer_quotes;
+        for q in rule_quotes {
+            if let Some(o) = v.quotes.iter_mut().find(|o| o.span.overlaps(&q.span)) {
+                if o.speaker.is_none() {
+                    o.speaker = q.speaker.clone();
+                    o.speaker_span = q.speaker_span;
+                }
+            } else {
+                v.quotes.push(q);
+            }
         }
+        v.quotes.sort_by_key(|q| q.span.start);
+        let _ = used.quotes;
         if !used.sources {
             v.sources_from_rules();
         }

@@ -4,7 +4,9 @@
 //! Every `start`/`end` written by any format is a Unicode code-point offset,
 //! end exclusive (invariant 2).
 
+pub mod brat;
 pub mod json;
+pub mod ptc;
 pub mod text;
 
 use crate::Analysis;
@@ -18,6 +20,10 @@ pub enum Format {
     Jsonl,
     /// A short human summary.
     Text,
+    /// brat standoff `.ann` of the attributions layer (PolNeAR style).
+    Brat,
+    /// PTC technique lines `ID<TAB>TECHNIQUE<TAB>START<TAB>END` (see [`ptc`]).
+    Ptc,
 }
 
 /// Renders one analysis in a format. `Json` is pretty, `Jsonl` one line.
@@ -28,5 +34,7 @@ pub fn render(a: &Analysis, format: Format) -> String {
         }
         Format::Jsonl => serde_json::to_string(&json::AnalysisJson::from(a)).expect("serializable"),
         Format::Text => text::summary(a),
+        Format::Brat => brat::ann(a),
+        Format::Ptc => ptc::render(a),
     }
 }

@@ -12,6 +12,10 @@ pub enum OutFormat {
     Json,
     Jsonl,
     Text,
+    /// brat standoff .ann of the attributions (Source/Cue/Content, as in PolNeAR).
+    Brat,
+    /// PTC technique lines: `ID<TAB>TECHNIQUE<TAB>START<TAB>END`.
+    Ptc,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -92,6 +96,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(OutFormat::Json) => Format::Json,
         Some(OutFormat::Jsonl) => Format::Jsonl,
         Some(OutFormat::Text) => Format::Text,
+        Some(OutFormat::Brat) => Format::Brat,
+        Some(OutFormat::Ptc) => Format::Ptc,
         None if single => Format::Json,
         None => Format::Jsonl,
     };
@@ -105,7 +111,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &paths,
         &args.input.batch_options(),
         |doc| output::render(&pipeline.analyze(doc), format),
-        |s| out.write(&s),
+        |s| {
+            // Line formats (ptc, brat) write nothing for a document without findings.
+            if s.is_empty() {
+                return Ok(());
+            }
+            out.write(&s)
+        },
     )?;
     out.finish()?;
     Ok(outcome.exit_code())

@@ -27,11 +27,39 @@ pub enum EvalCommand {
         #[arg(long)]
         sweep: bool,
     },
+    /// Named entities: precision/recall/F1 per type, CoNLL entity-level metric.
+    Ner {
+        /// Gold CoNLL file (last column = IOB tag), e.g. ../shared/data/conll2003/valid.txt.
+        #[arg(long)]
+        conll: PathBuf,
+        /// Model file instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Attribution content P/R/F1 (PTC span metric) and source accuracy against PolNeAR (text/ + attributions/).
+    Attribution {
+        /// PolNeAR split folder holding `text/` and `attributions/`.
+        #[arg(long)]
+        polnear: PathBuf,
+        /// Score at most this many articles (sorted by name).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
+    Techniques(super::techniques::EvalArgs),
+    /// Check-worthiness F1 (positive class), precision and recall on a CheckThat! TSV.
+    Checkworthy(crate::cmd::checkworthy::Args),
 }
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         EvalCommand::Cluster { dir, parts, threshold, sweep } => eval_cluster(&dir, parts, threshold, sweep),
+        EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
+        EvalCommand::Attribution { polnear, limit } => {
+            super::eval_attribution::run(&polnear, limit)
+        }
+        EvalCommand::Techniques(a) => super::techniques::eval(a),
+        EvalCommand::Checkworthy(a) => checkworthy(a),
         EvalCommand::Sentences { ptc } => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?
@@ -108,5 +136,47 @@ fn eval_cluster(dir: &std::path::Path, parts: usize, threshold: Option<f32>, swe
     let groups = l.iter().collect::<std::collections::BTreeSet<_>>().len();
     println!("threshold {:.2}: {} groups for {} gold stories", opts.threshold, groups, stories);
     println!("B-cubed precision {p:.4}  recall {r:.4}  F1 {f:.4}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
+    use crate::cmd::checkworthy::{load_model, read_rows, select, Split};
+    use parallax_analyze::claims::data::{part_of, Part};
+    let model = load_model(a.model.as_deref())?;
+    let rows = select(read_rows(&a.tsv)?, a.split, model.seed);
+    let mut prf = parallax_analyze::claims::model::Prf::default();
+    let mut unlabeled = 0;
+    let mut in_train = 0;
+    for r in &rows {
+        let Some(y) = r.label else {
+            unlabeled += 1;
+            continue;
+        };
+        if part_of(&r.id, model.seed) != Part::Heldout {
+            in_train += 1;
+        }
+        prf.add(y, model.score(&r.text) >= 0.5);
+    }
+    anyhow::ensure!(
+        unlabeled < rows.len(),
+        "{}: no class_label column to score against",
+        a.tsv.display()
+    );
+    println!(
+        "check-worthiness on {} ({:?} split, {} labeled sentences, model {})",
+        a.tsv.display(),
+        a.split,
+        rows.len() - unlabeled,
+        a.model
+            .as_ref()
+            .map_or("embedded".to_string(), |p| p.display().to_string())
+    );
+    if a.split == Split::All && in_train > 0 {
+        println!(
+            "note: {in_train} of these ids fall in the model's train/dev split (seed {}); if this is the CheckThat! train file, use --split heldout",
+            model.seed
+        );
+    }
+    println!("{}", prf.report());
     Ok(ExitCode::SUCCESS)
 }

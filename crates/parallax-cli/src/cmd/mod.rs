@@ -1,5 +1,14 @@
 pub mod analyze;
 pub mod cluster;
 pub mod compare;
+pub mod checkworthy;
 pub mod eval;
+pub mod eval_attribution;
 pub mod extract;
+pub mod ingest;
+pub mod search;
+pub mod serve;
+pub mod stats;
+pub mod ner;
+pub mod techniques;
+pub mod train;

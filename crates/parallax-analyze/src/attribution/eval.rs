@@ -1,0 +1,254 @@
+//! Scoring against PolNeAR-style brat annotations.
+//!
+//! Content: precision, recall and F1 where each predicted content earns the
+//! share of it that overlaps gold contents, and each gold content the share
+//! of it covered by predictions (the PTC span metric, on code points; a
+//! content made of several fragments is one unit). Source accuracy: among
+//! gold attributions with a source whose content some prediction overlaps,
+//! the share where the best-overlapping prediction's source span overlaps
+//! the gold source span. The same figures for direct quotations alone: gold
+//! contents that open with a quotation mark, predictions of kind `direct`
+//! whose content opens with one.
+
+use super::{AttributionKind, AttributionLayer};
+use parallax_core::Document;
+use std::collections::HashMap;
+
+/// A code-point range, end exclusive.
+pub type Range = (usize, usize);
+
+/// One attribution as a set of ranges per role.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Item {
+    pub source: Vec<Range>,
+    pub cue: Vec<Range>,
+    pub content: Vec<Range>,
+}
+
+fn ranges(s: &str) -> Option<Vec<Range>> {
+    s.split(';')
+        .map(|r| {
+            let mut it = r.split_whitespace();
+            let a = it.next()?.parse().ok()?;
+            let b = it.next()?.parse().ok()?;
+            Some((a, b))
+        })
+        .collect()
+}
+
+/// Parses a brat `.ann` (PolNeAR flavour): `T` lines and `E` lines tying
+/// `Source`, `Cue` and `Content`. Attributions without content are dropped.
+pub fn parse_ann(ann: &str) -> Vec<Item> {
+    let mut t: HashMap<&str, Vec<Range>> = HashMap::new();
+    let mut events = Vec::new();
+    for line in ann.lines() {
+        let mut cols = line.split('\t');
+        let (Some(id), Some(body)) = (cols.next(), cols.next()) else {
+            continue;
+        };
+        if id.starts_with('T') && id[1..].bytes().all(|b| b.is_ascii_digit()) {
+            if let Some((_, rs)) = body.split_once(' ') {
+                if let Some(r) = ranges(rs) {
+                    t.insert(id, r);
+                }
+            }
+        } else if id.starts_with('E') && id[1..].bytes().all(|b| b.is_ascii_digit()) {
+            events.push(body);
+        }
+    }
+    let mut out = Vec::new();
+    for e in events {
+        let mut item = Item::default();
+        for arg in e.split_whitespace() {
+            let Some((role, tid)) = arg.split_once(':') else {
+                continue;
+            };
+            let Some(r) = t.get(tid) else { continue };
+            match role {
+                "Source" => item.source = r.clone(),
+                "Cue" => item.cue = r.clone(),
+                "Content" => item.content = r.clone(),
+                _ => {}
+            }
+        }
+        if !item.content.is_empty() {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn len(rs: &[Range]) -> usize {
+    rs.iter().map(|r| r.1.saturating_sub(r.0)).sum()
+}
+
+fn overlap(a: &[Range], b: &[Range]) -> usize {
+    let mut n = 0;
+    for x in a {
+        for y in b {
+            let s = x.0.max(y.0);
+            let e = x.1.min(y.1);
+            if e > s {
+                n += e - s;
+            }
+        }
+    }
+    n
+}
+
+/// Running totals for one subset (all attributions, or direct quotes).
+#[derive(Clone, Debug, Default)]
+pub struct Score {
+    pub predicted: usize,
+    pub gold: usize,
+    pub p_sum: f64,
+    pub r_sum: f64,
+    pub source_matched: usize,
+    pub source_correct: usize,
+}
+
+impl Score {
+    pub fn precision(&self) -> f64 {
+        if self.predicted == 0 {
+            0.0
+        } else {
+            self.p_sum / self.predicted as f64
+        }
+    }
+    pub fn recall(&self) -> f64 {
+        if self.gold == 0 {
+            0.0
+        } else {
+            self.r_sum / self.gold as f64
+        }
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    pub fn source_accuracy(&self) -> f64 {
+        if self.source_matched == 0 {
+            0.0
+        } else {
+            self.source_correct as f64 / self.source_matched as f64
+        }
+    }
+
+    /// Adds one document's predictions and gold items.
+    pub fn add(&mut self, pred: &[Item], gold: &[Item]) {
+        self.predicted += pred.len();
+        self.gold += gold.len();
+        for p in pred {
+            let l = len(&p.content);
+            if l > 0 {
+                let o: usize = gold.iter().map(|g| overlap(&p.content, &g.content)).sum();
+                self.p_sum += (o as f64 / l as f64).min(1.0);
+            }
+        }
+        for g in gold {
+            let l = len(&g.content);
+            if l > 0 {
+                let o: usize = pred.iter().map(|p| overlap(&p.content, &g.content)).sum();
+                self.r_sum += (o as f64 / l as f64).min(1.0);
+            }
+            if g.source.is_empty() {
+                continue;
+            }
+            let best = pred
+                .iter()
+                .map(|p| (overlap(&p.content, &g.content), p))
+                .filter(|(o, _)| *o > 0)
+                .max_by_key(|(o, _)| *o);
+            if let Some((_, p)) = best {
+                self.source_matched += 1;
+                if overlap(&p.source, &g.source) > 0 {
+                    self.source_correct += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Predictions of a layer as items; the flag says "direct quotation".
+pub fn predicted_items(doc: &Document, layer: &AttributionLayer) -> Vec<(Item, bool)> {
+    layer
+        .attributions
+        .iter()
+        .map(|a| {
+            let item = Item {
+                source: a
+                    .source
+                    .iter()
+                    .map(|p| (p.span.cp_start, p.span.cp_end))
+                    .collect(),
+                cue: a
+                    .cue
+                    .iter()
+                    .map(|c| (c.span.cp_start, c.span.cp_end))
+                    .collect(),
+                content: a
+                    .content
+                    .iter()
+                    .map(|p| (p.span.cp_start, p.span.cp_end))
+                    .collect(),
+            };
+            let direct = a.kind == AttributionKind::Direct
+                && a.content
+                    .first()
+                    .is_some_and(|p| opens_quote(doc.slice(&p.span)));
+            (item, direct)
+        })
+        .collect()
+}
+
+fn opens_quote(s: &str) -> bool {
+    s.trim_start().starts_with(['"', '“', '‘', '\'', '«', '„'])
+}
+
+/// Whether a gold item is a direct quotation (its content opens with a mark).
+pub fn gold_is_direct(doc: &Document, g: &Item) -> bool {
+    g.content
+        .first()
+        .and_then(|r| doc.span_from_cp(r.0, r.1))
+        .is_some_and(|s| opens_quote(doc.slice(&s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_polnear_lines() {
+        let ann = "T1\tSource 0 3\tBob\nT2\tCue 4 8\tsaid\nT3\tContent 9 12;14 16\txyz ab\nT4\tAttribution 4 8\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\nmultiline text\n";
+        let items = parse_ann(ann);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].content, vec![(9, 12), (14, 16)]);
+        assert_eq!(items[0].source, vec![(0, 3)]);
+    }
+
+    #[test]
+    fn partial_credit_metric() {
+        let gold = vec![Item {
+            source: vec![(0, 3)],
+            cue: vec![],
+            content: vec![(10, 20)],
+        }];
+        let pred = vec![Item {
+            source: vec![(1, 2)],
+            cue: vec![],
+            content: vec![(15, 25)],
+        }];
+        let mut s = Score::default();
+        s.add(&pred, &gold);
+        assert!((s.precision() - 0.5).abs() < 1e-9);
+        assert!((s.recall() - 0.5).abs() < 1e-9);
+        assert_eq!(s.source_accuracy(), 1.0);
+        let mut empty = Score::default();
+        empty.add(&[], &gold);
+        assert_eq!(empty.f1(), 0.0);
+    }
+}

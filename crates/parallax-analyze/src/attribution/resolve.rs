@@ -1,0 +1,367 @@
+//! Maps a source as written ("he", "Mr. Steele", "the senator") to a named
+//! speaker mentioned in the text ("Michael Steele").
+//!
+//! Rules, in order: a name inside the source (titles stripped; a lone
+//! surname looked up among the full names of the document); a relative
+//! pronoun ("X, who said") takes the name just before it; a personal
+//! pronoun takes the speaker of the previous attribution, else the nearest
+//! person named before it; "the senator" takes the nearest name titled so.
+
+use super::lexicon::{BODY_WORDS, OUTLET_WORDS, TITLES};
+use super::{Attribution, Part};
+use parallax_core::{Document, TokenKind};
+
+/// A run of capitalized words: a name of a person or an organization.
+#[derive(Clone, Debug)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub name: String,
+    /// Last word, for surname look-ups.
+    pub last: String,
+    /// The title before it (lower case), e.g. `sen.`.
+    pub title: Option<String>,
+    pub person: bool,
+}
+
+/// All name mentions of a document, in text order.
+pub struct Names {
+    pub mentions: Vec<Mention>,
+}
+
+const CAP_STOP: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "or",
+    "if",
+    "when",
+    "as",
+    "according",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "after",
+    "before",
+    "while",
+    "since",
+    "for",
+    "from",
+    "with",
+    "by",
+    "to",
+    "of",
+    "yet",
+    "so",
+    "still",
+    "then",
+    "now",
+    "its",
+    "there",
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "one",
+    "some",
+    "many",
+    "most",
+    "all",
+    "both",
+    "quoting",
+    "citing",
+    "however",
+    "meanwhile",
+    "also",
+    "said",
+    "says",
+    "under",
+    "during",
+    "through",
+    "like",
+    "just",
+    "even",
+    "not",
+    "no",
+    "yes",
+    "last",
+    "first",
+    "former",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "you",
+    "your",
+    "do",
+    "does",
+    "did",
+    "is",
+    "was",
+    "are",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "has",
+    "have",
+    "had",
+    "let",
+    "here",
+    "every",
+];
+
+const CONNECTORS: &[&str] = &[
+    "bin", "al", "de", "van", "von", "la", "le", "di", "da", "del", "of", "and", "for", "the",
+];
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+impl Names {
+    pub fn collect(doc: &Document) -> Names {
+        let toks = &doc.segments.tokens;
+        let mut mentions = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let w = &doc.text[toks[i].span.range()];
+            if toks[i].kind != TokenKind::Word || !is_cap(w) {
+                i += 1;
+                continue;
+            }
+            // Titles before the name.
+            let mut title = None;
+            let mut j = i;
+            while j < toks.len() {
+                let wl = doc.text[toks[j].span.range()].to_lowercase();
+                if toks[j].kind == TokenKind::Word
+                    && TITLES.contains(&wl.as_str())
+                    && is_cap(&doc.text[toks[j].span.range()])
+                {
+                    title = Some(wl);
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let mut s = j;
+            while s < toks.len() {
+                let wl = doc.text[toks[s].span.range()].to_lowercase();
+                if CAP_STOP.contains(&wl.as_str()) {
+                    s += 1;
+                } else {
+                    break;
+                }
+            }
+            let mut e = s;
+            while e < toks.len() && toks[e].kind == TokenKind::Word {
+                let w = &doc.text[toks[e].span.range()];
+                if is_cap(w) && !CAP_STOP.contains(&w.to_lowercase().as_str()) {
+                    e += 1;
+                } else if e > s
+                    && CONNECTORS.contains(&w)
+                    && e + 1 < toks.len()
+                    && is_cap(&doc.text[toks[e + 1].span.range()])
+                {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            if e > s {
+                let start = toks[s].span.start;
+                let end = toks[e - 1].span.end;
+                let name = doc.text[start..end].to_string();
+                let last = doc.text[toks[e - 1].span.range()].to_string();
+                let lname = name.to_lowercase();
+                let org = lname
+                    .split_whitespace()
+                    .any(|x| BODY_WORDS.contains(&x) || OUTLET_WORDS.contains(&x));
+                let person = !org && (e - s >= 2 || title.is_some()) && e - s <= 4;
+                mentions.push(Mention {
+                    start,
+                    end,
+                    name,
+                    last,
+                    title,
+                    person,
+                });
+                i = e;
+            } else {
+                i = j.max(i + 1);
+            }
+        }
+        Names { mentions }
+    }
+
+    /// The fullest person name ending in `surname`, preferring mentions before `at`.
+    pub fn full_name(&self, surname: &str, at: usize) -> Option<&Mention> {
+        let cands = self
+            .mentions
+            .iter()
+            .filter(|m| m.person && m.last == surname && m.name.contains(' '));
+        let before = cands.clone().filter(|m| m.start < at).last();
+        before.or_else(|| cands.clone().next())
+    }
+
+    fn nearest_before(&self, at: usize, pred: impl Fn(&Mention) -> bool) -> Option<&Mention> {
+        let i = self.mentions.partition_point(|m| m.start < at);
+        self.mentions[..i].iter().rev().take(40).find(|m| pred(m))
+    }
+}
+
+fn title_family(t: &str) -> &str {
+    match t {
+        "sen." | "senator" => "senator",
+        "gov." | "governor" => "governor",
+        "rep." | "representative" | "congressman" | "congresswoman" => "representative",
+        "dr." | "doctor" => "doctor",
+        "gen." | "general" => "general",
+        "prof." | "professor" => "professor",
+        other => other,
+    }
+}
+
+/// Fills `speaker` and `speaker_mention` of every attribution.
+pub fn resolve_all(doc: &Document, names: &Names, atts: &mut [Attribution]) {
+    let mut last_person: Option<(String, Part)> = None;
+    for a in atts.iter_mut() {
+        let Some(src) = &a.source else { continue };
+        let r = resolve_one(doc, names, src, last_person.as_ref());
+        if let Some((name, m)) = r {
+            let is_person = names.mentions.iter().any(|x| x.name == name && x.person)
+                || name.split_whitespace().count() >= 2
+                    && !name
+                        .to_lowercase()
+                        .split_whitespace()
+                        .any(|x| BODY_WORDS.contains(&x) || OUTLET_WORDS.contains(&x));
+            if is_person {
+                last_person = Some((name.clone(), m.clone()));
+            }
+            a.speaker = Some(name);
+            a.speaker_mention = Some(m);
+        }
+    }
+}
+
+fn resolve_one(
+    doc: &Document,
+    names: &Names,
+    src: &Part,
+    last_person: Option<&(String, Part)>,
+) -> Option<(String, Part)> {
+    let sp = src.span;
+    let toks: Vec<&str> = doc.segments.tokens[doc
+        .segments
+        .tokens
+        .partition_point(|t| t.span.start < sp.start)
+        ..doc
+            .segments
+            .tokens
+            .partition_point(|t| t.span.start < sp.end)]
+        .iter()
+        .map(|t| &doc.text[t.span.range()])
+        .collect();
+    let lower = src.text.trim().to_lowercase();
+    let mention_part = |m: &Mention| Part::new(doc, m.start, m.end);
+    // Mentions inside the source.
+    let inside: Vec<&Mention> = names
+        .mentions
+        .iter()
+        .filter(|m| m.start >= sp.start && m.end <= sp.end)
+        .collect();
+    if !inside.is_empty() {
+        // An organization written in capitals as a whole ("South Korea's
+        // National Intelligence Service") is kept whole.
+        let content: Vec<&&str> = toks
+            .iter()
+            .filter(|w| {
+                !matches!(
+                    w.to_lowercase().as_str(),
+                    "the" | "a" | "an" | "’s" | "'s" | "of" | "and"
+                )
+            })
+            .collect();
+        let all_caps = content.iter().all(|w| is_cap(w));
+        let m = *inside.last().unwrap();
+        if all_caps && inside.len() > 1 && !m.person {
+            let first = inside[0];
+            let part = Part::new(doc, first.start, m.end);
+            return Some((part.text.clone(), part));
+        }
+        if !m.name.contains(' ') {
+            if let Some(full) = names.full_name(&m.last, m.start) {
+                return Some((full.name.clone(), mention_part(full)));
+            }
+        }
+        return Some((m.name.clone(), mention_part(m)));
+    }
+    match lower.as_str() {
+        "who" | "which" => {
+            return names
+                .nearest_before(sp.start, |m| sp.start - m.end < 40)
+                .map(|m| (m.name.clone(), mention_part(m)));
+        }
+        "he" | "she" | "him" | "her" => {
+            if let Some((n, p)) = last_person {
+                if sp.start.saturating_sub(p.span.start) < 3000 {
+                    return Some((n.clone(), p.clone()));
+                }
+            }
+            return names
+                .nearest_before(sp.start, |m| m.person)
+                .map(|m| (m.name.clone(), mention_part(m)));
+        }
+        _ => {}
+    }
+    // "the senator", "the former president".
+    let last_word = toks.last().map(|w| w.to_lowercase())?;
+    if toks.len() <= 4 && TITLES.contains(&last_word.as_str()) {
+        let fam = title_family(&last_word).to_string();
+        return names
+            .nearest_before(sp.start, |m| {
+                m.person && m.title.as_deref().is_some_and(|t| title_family(t) == fam)
+            })
+            .map(|m| {
+                let full = names.full_name(&m.last, m.start).unwrap_or(m);
+                (full.name.clone(), mention_part(m))
+            });
+    }
+    None
+}

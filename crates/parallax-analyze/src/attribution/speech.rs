@@ -1,0 +1,1169 @@
+//! Attributions from quotations and reporting verbs (see the module docs).
+
+use super::lexicon::{self, CueClass, CUE_MAP};
+use super::quotes::RawQuote;
+use super::{Attribution, AttributionKind, Part, Quote, QuoteKind};
+use parallax_core::{Document, Token, TokenKind};
+
+/// What extraction found, before speakers are resolved.
+pub struct Found {
+    pub attributions: Vec<Attribution>,
+    /// For each raw quote: the attribution it belongs to.
+    pub quote_att: Vec<Option<usize>>,
+    /// For each raw quote: it names a work ("In “Title,” X says").
+    pub title: Vec<bool>,
+    /// Unquoted paragraphs taken as block quotations: (start, end, attribution).
+    pub blocks: Vec<(usize, usize, usize)>,
+}
+
+struct Ctx<'a> {
+    doc: &'a Document,
+    toks: &'a [Token],
+    lower: Vec<String>,
+    /// Top-level quote holding each token (marks included).
+    tq: Vec<Option<usize>>,
+    /// For each raw quote: it is a title.
+    title: Vec<bool>,
+}
+
+impl<'a> Ctx<'a> {
+    fn lw(&self, i: usize) -> &str {
+        &self.lower[i]
+    }
+    fn word(&self, i: usize) -> &str {
+        &self.doc.text[self.toks[i].span.range()]
+    }
+    fn is_punct(&self, i: usize) -> bool {
+        self.toks[i].kind == TokenKind::Punct
+    }
+    fn is_cap(&self, i: usize) -> bool {
+        self.word(i)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
+    }
+    fn part(&self, t0: usize, t1: usize) -> Part {
+        Part::new(
+            self.doc,
+            self.toks[t0].span.start,
+            self.toks[t1 - 1].span.end,
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    start: usize,
+    end: usize,
+    t0: usize,
+    t1: usize,
+    para: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cue {
+    t0: usize,
+    t1: usize,
+    verb: usize,
+    class: CueClass,
+    according: bool,
+}
+
+const DET_LIKE: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this",
+    "united", "swing", "other", "many", "some", "of", "several", "new", "all", "such", "news",
+    "member", "two", "three", "four", "five", "both", "border", "red", "blue", "whose",
+];
+
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "earlier",
+    "later",
+    "recently",
+    "last",
+    "week",
+    "month",
+    "year",
+    "night",
+    "morning",
+    "afternoon",
+    "evening",
+    "this",
+    "on",
+    "also",
+    "previously",
+    "once",
+    "again",
+    "then",
+    "now",
+];
+
+const OBJECT_WORDS: &[&str] = &[
+    "me",
+    "him",
+    "her",
+    "us",
+    "them",
+    "you",
+    "reporters",
+    "supporters",
+    "journalists",
+    "voters",
+    "audience",
+    "crowd",
+    "host",
+    "press",
+    "the",
+    "a",
+    "an",
+    "his",
+    "their",
+    "listeners",
+    "viewers",
+    "interviewer",
+    "reporter",
+    "crowds",
+    "members",
+    "donors",
+    "students",
+    "congress",
+    "lawmakers",
+    "it",
+    "everyone",
+    "people",
+    "americans",
+];
+
+const EVIDENCE_SUBJECTS: &[&str] = &[
+    "poll",
+    "polls",
+    "survey",
+    "surveys",
+    "study",
+    "studies",
+    "report",
+    "reports",
+    "data",
+    "analysis",
+    "research",
+    "researchers",
+    "investigation",
+    "figures",
+    "numbers",
+    "results",
+    "review",
+    "audit",
+    "records",
+    "documents",
+    "statistics",
+    "census",
+];
+
+fn is_terminal(s: &str) -> bool {
+    matches!(s, "." | "!" | "?" | "…")
+}
+
+pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
+    let toks = &doc.segments.tokens[..];
+    let lower: Vec<String> = toks
+        .iter()
+        .map(|t| {
+            let w = &doc.text[t.span.range()];
+            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                w.to_lowercase()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    // Top-level quotes only.
+    let top: Vec<usize> = (0..raw.len()).filter(|&i| raw[i].depth == 0).collect();
+    let mut tq = vec![None; toks.len()];
+    {
+        let mut qi = 0;
+        for (ti, t) in toks.iter().enumerate() {
+            while qi < top.len() && raw[top[qi]].end <= t.span.start {
+                qi += 1;
+            }
+            if qi < top.len() && raw[top[qi]].start <= t.span.start {
+                tq[ti] = Some(top[qi]);
+            }
+        }
+    }
+    let title: Vec<bool> = raw
+        .iter()
+        .map(|q| super::sources::is_title_quote(doc, q))
+        .collect();
+    let ctx = Ctx {
+        doc,
+        toks,
+        lower,
+        tq,
+        title: title.clone(),
+    };
+    let units = units(doc, raw);
+    let mut f = Found {
+        attributions: Vec::new(),
+        quote_att: vec![None; raw.len()],
+        title,
+        blocks: Vec::new(),
+    };
+    // Paragraph -> attribution created by a colon line before it.
+    let mut skip_para = vec![false; doc.segments.paragraphs.len()];
+    let mut last_in_para: Option<(usize, usize)> = None; // (para, attribution)
+    let mut last_unit_att: Option<(usize, usize)> = None; // (unit index, attribution)
+    for (ui, u) in units.iter().enumerate() {
+        if skip_para[u.para] {
+            continue;
+        }
+        let uq: Vec<usize> = top
+            .iter()
+            .copied()
+            .filter(|&q| raw[q].start >= u.start && raw[q].start < u.end && !f.title[q])
+            .filter(|&q| f.quote_att[q].is_none())
+            .collect();
+        let cues = find_cues(&ctx, u);
+        let ends_colon = doc.text[u.start..u.end].trim_end().ends_with(':');
+        // Block quotation: "X states:" + the next paragraph.
+        if ends_colon {
+            if let Some(a) = block(&ctx, u, &cues, raw, &top, &mut f, &mut skip_para) {
+                last_in_para = Some((u.para, a));
+                last_unit_att = Some((ui, a));
+                continue;
+            }
+        }
+        if let Some(a) = headline_colon(&ctx, u) {
+            let idx = push(&mut f, a, raw, &uq);
+            last_unit_att = Some((ui, idx));
+            last_in_para = Some((u.para, idx));
+            continue;
+        }
+        let chosen = choose_cue(&ctx, u, &cues, raw, &uq);
+        if let Some((cue, src)) = chosen {
+            if let Some(a) = build(&ctx, u, cue, src, raw, &uq) {
+                let idx = push(&mut f, a, raw, &uq);
+                last_unit_att = Some((ui, idx));
+                last_in_para = Some((u.para, idx));
+                continue;
+            }
+        }
+        // No cue: a quotation continuing the last direct attribution.
+        if uq.is_empty() {
+            continue;
+        }
+        let prev = match last_unit_att {
+            Some((pu, a)) if pu + 1 == ui && units[pu].para == u.para => Some(a),
+            _ => None,
+        }
+        .or_else(|| {
+            let (pp, a) = last_in_para?;
+            let starts_quote = raw[uq[0]].start == doc.segments.paragraphs[u.para].start;
+            let prev_continues = top
+                .iter()
+                .rev()
+                .find(|&&q| raw[q].end <= u.start)
+                .is_some_and(|&q| raw[q].continues);
+            (pp + 1 == u.para
+                && starts_quote
+                && f.attributions[a].kind != AttributionKind::Indirect
+                && (prev_continues
+                    || words_in(&ctx, raw[uq[0]].inner_start, raw[uq[0]].inner_end) >= 6))
+                .then_some(a)
+        });
+        let prev = prev.filter(|&a| f.attributions[a].kind != AttributionKind::Indirect);
+        if prev.is_none() {
+            // A quotation no cue introduces: reported words of someone the
+            // text does not name here (PolNeAR's attribution without source).
+            for &q in &uq {
+                let inner = &doc.text[raw[q].inner_start..raw[q].inner_end];
+                let words = inner.split_whitespace().count();
+                let terminal = inner
+                    .trim_end_matches(['”', '"', '’', '\'', ','])
+                    .ends_with(['.', '!', '?', '…']);
+                if words < 3 || (!terminal && words < 6) {
+                    continue;
+                }
+                let idx = f.attributions.len();
+                // The speaker of the attribution just before, when it is in
+                // this paragraph or the one before (reported talk goes on).
+                let near = f
+                    .attributions
+                    .iter()
+                    .rposition(|a| a.source.is_some())
+                    .filter(|&a| {
+                        let src = f.attributions[a].source.as_ref().unwrap();
+                        doc.segments
+                            .sentence_at(src.span.start)
+                            .is_some_and(|s| doc.segments.sentences[s].paragraph + 1 >= u.para)
+                    });
+                let source = near.and_then(|a| f.attributions[a].source.clone());
+                f.attributions.push(Attribution {
+                    kind: AttributionKind::Direct,
+                    rule: if source.is_some() {
+                        "continuation"
+                    } else {
+                        "unattributed_quote"
+                    },
+                    source,
+                    speaker: None,
+                    speaker_mention: None,
+                    relayed_by: None,
+                    cue: None,
+                    content: vec![Part::new(doc, raw[q].start, raw[q].end)],
+                    work: None,
+                    confidence: 0.4,
+                });
+                f.quote_att[q] = Some(idx);
+            }
+            continue;
+        }
+        if let Some(a) = prev {
+            for &q in &uq {
+                if words_in(&ctx, raw[q].inner_start, raw[q].inner_end) < 4 && !raw[q].continues {
+                    continue;
+                }
+                f.attributions[a]
+                    .content
+                    .push(Part::new(doc, raw[q].start, raw[q].end));
+                f.quote_att[q] = Some(a);
+            }
+            last_unit_att = Some((ui, a));
+            last_in_para = Some((u.para, a));
+        }
+    }
+    f
+}
+
+fn words_in(ctx: &Ctx, s: usize, e: usize) -> usize {
+    let i0 = ctx.toks.partition_point(|t| t.span.start < s);
+    let i1 = ctx.toks.partition_point(|t| t.span.start < e);
+    (i0..i1).filter(|&i| !ctx.is_punct(i)).count()
+}
+
+fn push(f: &mut Found, a: Attribution, raw: &[RawQuote], uq: &[usize]) -> usize {
+    let idx = f.attributions.len();
+    for &q in uq {
+        if a.content
+            .iter()
+            .any(|c| c.span.start <= raw[q].start && raw[q].end <= c.span.end)
+        {
+            f.quote_att[q] = Some(idx);
+        }
+    }
+    f.attributions.push(a);
+    idx
+}
+
+/// Sentences merged wherever a quotation crosses between them or the next
+/// one starts in lower case ("“Go!” he said.").
+fn units(doc: &Document, raw: &[RawQuote]) -> Vec<Unit> {
+    let sents = &doc.segments.sentences;
+    let mut out: Vec<Unit> = Vec::new();
+    let mut qi = 0;
+    for s in sents {
+        let merge = out.last().is_some_and(|u: &Unit| {
+            if u.para != s.paragraph {
+                return false;
+            }
+            let lower_start = doc.text[s.span.range()]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase());
+            while qi < raw.len() && raw[qi].end <= u.end {
+                qi += 1;
+            }
+            let crossing = raw[qi.min(raw.len())..]
+                .iter()
+                .take_while(|q| q.start < u.end)
+                .any(|q| q.depth == 0 && q.end > s.span.start);
+            lower_start || crossing
+        });
+        if merge {
+            let u = out.last_mut().unwrap();
+            u.end = s.span.end;
+            u.t1 = s.tokens.end;
+        } else {
+            out.push(Unit {
+                start: s.span.start,
+                end: s.span.end,
+                t0: s.tokens.start,
+                t1: s.tokens.end,
+                para: s.paragraph,
+            });
+        }
+    }
+    out
+}
+
+fn near_quote(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    let after = (i + 1..(i + 3).min(u.t1)).any(|k| ctx.tq[k].is_some() || ctx.lw(k) == ":");
+    let before = (i.saturating_sub(5).max(u.t0)..i).any(|k| ctx.tq[k].is_some());
+    after || before
+}
+
+fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
+    let mut out = Vec::new();
+    for i in u.t0..u.t1 {
+        if ctx.tq[i].is_some() || ctx.is_punct(i) {
+            continue;
+        }
+        let lw = ctx.lw(i);
+        let next = if i + 1 < u.t1 { ctx.lw(i + 1) } else { "" };
+        let prev = if i > u.t0 { ctx.lw(i - 1) } else { "" };
+        if lw == "according" && next == "to" {
+            out.push(Cue {
+                t0: i,
+                t1: i + 2,
+                verb: i,
+                class: CueClass::Speech,
+                according: true,
+            });
+            continue;
+        }
+        let Some(&class) = CUE_MAP.get(lw) else {
+            continue;
+        };
+        if DET_LIKE.contains(&prev) {
+            continue;
+        }
+        // "went on to say", "declined to say": the cue spans the verb chain.
+        let mut chain_start = i;
+        if prev == "to" {
+            if i < u.t0 + 2 || ctx.tq[i - 2].is_some() || ctx.is_punct(i - 2) {
+                continue;
+            }
+            chain_start = i - 2;
+            if ctx.lw(chain_start) == "on"
+                && chain_start > u.t0 + 1
+                && !ctx.is_punct(chain_start - 1)
+            {
+                chain_start -= 1;
+            }
+        }
+        let next_is_quote = i + 1 < u.t1 && ctx.tq[i + 1].is_some();
+        let ok = match class {
+            CueClass::Guarded => matches!(next, ":" | "that" | "," | "." | "—") || next_is_quote,
+            CueClass::QuoteOnly => near_quote(ctx, u, i),
+            CueClass::Thought => {
+                !(lw == "expected"
+                    && matches!(prev, "is" | "are" | "was" | "were" | "be" | "been" | "as"))
+                    && i + 1 < u.t1
+                    && !ctx.is_punct(i + 1)
+            }
+            _ => true,
+        };
+        if !ok {
+            continue;
+        }
+        if lw == "pointed" && !matches!(next, "out" | "to") {
+            continue;
+        }
+        let mut t1 = i + 1;
+        if matches!(next, "out" | "for" | "on")
+            && matches!(lw, "pointed" | "called" | "calls" | "calling")
+        {
+            t1 += 1;
+        }
+        let mut t0 = chain_start;
+        while t0 > u.t0 && ctx.tq[t0 - 1].is_none() && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1))
+        {
+            t0 -= 1;
+        }
+        out.push(Cue {
+            t0,
+            t1,
+            verb: i,
+            class,
+            according: false,
+        });
+    }
+    out
+}
+
+/// Source tokens before the cue: the noun phrase it attaches to.
+fn source_back(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
+    let mut k = cue.t0;
+    // Skip "on Tuesday", "last week" between the source and the verb.
+    while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
+        k -= 1;
+    }
+    let end = k;
+    let mut start = k;
+    while k > u.t0 {
+        let t = k - 1;
+        if ctx.tq[t].is_some() || ctx.is_punct(t) {
+            break;
+        }
+        let lw = ctx.lw(t);
+        if lexicon::RELATIVE.contains(&lw) {
+            if end - t == 1 {
+                start = t;
+            }
+            break;
+        }
+        if lexicon::SOURCE_STOP.contains(&lw)
+            || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech)
+        {
+            break;
+        }
+        start = t;
+        k = t;
+        if end - start >= 8 {
+            break;
+        }
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The subject at the start of the clause before `limit`: "Hillary
+/// Clinton's right-hand woman rallied supporters, saying ..." -> the NP.
+fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
+    let mut s = u.t0;
+    // Skip an introductory phrase closed by a comma ("In response to X, ").
+    let intro = matches!(
+        ctx.lw(s),
+        "in" | "on"
+            | "at"
+            | "after"
+            | "before"
+            | "during"
+            | "when"
+            | "while"
+            | "as"
+            | "since"
+            | "with"
+            | "for"
+            | "despite"
+            | "following"
+    );
+    if intro {
+        if let Some(c) = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
+            s = c + 1;
+        }
+    }
+    let mut e = s;
+    let mut after_poss = 0;
+    while e < limit && ctx.tq[e].is_none() && !ctx.is_punct(e) {
+        let w = ctx.lw(e);
+        if w == "’s" || w == "'s" {
+            after_poss = 2;
+            e += 1;
+            continue;
+        }
+        if ctx.is_cap(e) || matches!(w, "the" | "a" | "an" | "of") && e == s {
+            e += 1;
+        } else if lexicon::PRONOUNS.contains(&w) && e == s {
+            e += 1;
+            break;
+        } else if after_poss > 0 {
+            after_poss -= 1;
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    (e > s).then_some((s, e))
+}
+
+/// Source tokens after the cue ("..., said Caddell").
+fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
+    let mut k = from;
+    while k < u.t1 && k - from < 10 {
+        if ctx.tq[k].is_some() || (ctx.is_punct(k)) {
+            break;
+        }
+        let lw = ctx.lw(k);
+        if (lexicon::SOURCE_STOP.contains(&lw) && lw != "of") || TIME_WORDS.contains(&lw) {
+            break;
+        }
+        k += 1;
+    }
+    (k > from).then_some((from, k))
+}
+
+fn choose_cue(
+    ctx: &Ctx,
+    u: &Unit,
+    cues: &[Cue],
+    raw: &[RawQuote],
+    uq: &[usize],
+) -> Option<(Cue, Option<(usize, usize)>)> {
+    let mut best: Option<(i64, Cue, Option<(usize, usize)>)> = None;
+    for c in cues {
+        let src = if c.according {
+            source_fwd_long(ctx, u, c.t1)
+        } else {
+            let before_punct = c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some();
+            let b = if before_punct {
+                None
+            } else {
+                source_back(ctx, u, c)
+            };
+            b.or_else(|| {
+                if before_punct {
+                    source_fwd(ctx, u, c.t1)
+                } else {
+                    None
+                }
+            })
+            .or_else(|| {
+                let participle = ctx.lw(c.verb).ends_with("ing");
+                (participle && c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",")
+                    .then(|| clause_subject(ctx, u, c.t0))
+                    .flatten()
+            })
+        };
+        let Some(s) = src else { continue };
+        if c.class == CueClass::Evidence
+            && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
+        {
+            continue;
+        }
+        // Prefer cues next to a quotation, then speech verbs, then earlier.
+        let dist = uq
+            .iter()
+            .map(|&q| {
+                let cs = ctx.toks[c.t0].span.start;
+                let ce = ctx.toks[c.t1 - 1].span.end;
+                if raw[q].end <= cs {
+                    words_in(ctx, raw[q].end, cs) as i64
+                } else if raw[q].start >= ce {
+                    words_in(ctx, ce, raw[q].start) as i64
+                } else {
+                    0
+                }
+            })
+            .min()
+            .unwrap_or(0);
+        let class_pen = match c.class {
+            CueClass::Speech | CueClass::Guarded | CueClass::QuoteOnly => 0,
+            CueClass::Thought => 3,
+            CueClass::Evidence => 2,
+        };
+        let score = -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8;
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, *c, Some(s)));
+        }
+    }
+    best.map(|(_, c, s)| (c, s))
+}
+
+/// "according to a CRS report, “Title,” published March 1, ..." up to a comma.
+fn source_fwd_long(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
+    let mut k = from;
+    while k < u.t1 && k - from < 25 {
+        if let Some(q) = ctx.tq[k] {
+            if !ctx.title[q] {
+                break;
+            }
+            k += 1;
+            continue;
+        }
+        let lw = ctx.lw(k);
+        if lw == "," {
+            // Past a comma only into a title or "published DATE".
+            let n = k + 1;
+            let goes_on = n < u.t1
+                && (ctx.tq[n].is_some_and(|q| ctx.title[q])
+                    || matches!(ctx.lw(n), "published" | "released" | "issued" | "dated")
+                    || ctx.toks[n].kind == TokenKind::Number && ctx.lw(n).len() == 4);
+            if goes_on {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        if ctx.is_punct(k) && lw != "-" {
+            break;
+        }
+        k += 1;
+    }
+    while k > from && ctx.is_punct(k - 1) && ctx.tq[k - 1].is_none() {
+        k -= 1;
+    }
+    (k > from).then_some((from, k))
+}
+
+fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> usize {
+    let verb = ctx.lw(cue.verb).to_string();
+    for _ in 0..4 {
+        let start_k = k;
+        while k < end && TIME_WORDS.contains(&ctx.lw(k)) && ctx.tq[k].is_none() {
+            k += 1;
+        }
+        if k < end
+            && matches!(
+                ctx.lw(k),
+                "in" | "on" | "at" | "during" | "via" | "to" | "with"
+            )
+        {
+            if let Some(j) = (k + 1..(k + 9).min(end))
+                .find(|&j| matches!(ctx.lw(j), "," | "that" | ":") || ctx.tq[j].is_some())
+            {
+                k = j;
+            }
+        }
+        if lexicon::ADDRESSEE_VERBS.contains(&verb.as_str()) {
+            if let Some(j) = (k..(k + 9).min(end))
+                .take_while(|&j| ctx.lw(j) != ",")
+                .find(|&j| ctx.lw(j) == "that")
+            {
+                k = j;
+            } else {
+                while k < end
+                    && ctx.tq[k].is_none()
+                    && (OBJECT_WORDS.contains(&ctx.lw(k)) || (ctx.is_cap(k) && !ctx.is_punct(k)))
+                    && k - start_k < 6
+                {
+                    k += 1;
+                }
+            }
+        }
+        while k < end && matches!(ctx.lw(k), "," | ":" | "that" | "—" | "-") {
+            k += 1;
+        }
+        if k == start_k {
+            break;
+        }
+    }
+    let _ = u;
+    k
+}
+
+/// End of the unit without its final full stop (kept inside quotes).
+fn content_end(ctx: &Ctx, u: &Unit) -> usize {
+    let mut e = u.t1;
+    while e > u.t0
+        && ctx.tq[e - 1].is_none()
+        && (is_terminal(ctx.lw(e - 1)) || matches!(ctx.lw(e - 1), "," | ";" | ":"))
+    {
+        e -= 1;
+    }
+    e
+}
+
+fn build(
+    ctx: &Ctx,
+    u: &Unit,
+    cue: Cue,
+    src: Option<(usize, usize)>,
+    raw: &[RawQuote],
+    uq: &[usize],
+) -> Option<Attribution> {
+    let doc = ctx.doc;
+    let (s0, s1) = src?;
+    let cue_part = ctx.part(cue.t0, cue.t1);
+    let phrase_start = s0.min(cue.t0);
+    let phrase_end = s1.max(cue.t1);
+    let end = content_end(ctx, u);
+    // Content regions as token ranges.
+    let mut regions: Vec<(usize, usize)> = Vec::new();
+    let mut rule = "source_cue_content";
+    let mut relay: Option<(usize, usize)> = None;
+    let mut source = (s0, s1);
+    if cue.according {
+        rule = "according_to";
+        let intro_only = (u.t0..cue.t0)
+            .all(|k| ctx.is_punct(k) || matches!(ctx.lw(k), "but" | "and" | "yet" | "also"));
+        if intro_only {
+            let mut k = phrase_end;
+            while k < end && matches!(ctx.lw(k), "," | ":") {
+                k += 1;
+            }
+            regions.push((k, end));
+        } else {
+            let mut e = cue.t0;
+            while e > u.t0 && ctx.is_punct(e - 1) && ctx.tq[e - 1].is_none() {
+                e -= 1;
+            }
+            regions.push((u.t0, e));
+            if phrase_end < end && ctx.lw(phrase_end) == "," {
+                regions.push((phrase_end + 1, end));
+            }
+        }
+    } else {
+        let before_comma = phrase_start > u.t0 + 1
+            && (ctx.lw(phrase_start - 1) == "," || ctx.tq[phrase_start - 1].is_some());
+        if before_comma {
+            // "Content, X said." or "Content, X said, more content."
+            let mut ce = phrase_start;
+            while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
+                ce -= 1;
+            }
+            rule = "content_cue_source";
+            regions.push((u.t0, ce));
+            let mut k = phrase_end;
+            let tail_start = k;
+            k = skip_after_cue(ctx, u, &cue, k, end);
+            if k < end && (k > tail_start || ctx.lw(tail_start.min(end - 1)) == ",") {
+                if (tail_start..k).any(|j| ctx.lw(j) == "," || ctx.lw(j) == ":")
+                    || ctx.tq[k].is_some()
+                {
+                    regions.push((k, end));
+                }
+            }
+        } else {
+            let k = skip_after_cue(ctx, u, &cue, phrase_end, end);
+            if k < end {
+                regions.push((k, end));
+            }
+        }
+        // "Quoting A, B reported": A said it, B passes it on.
+        if let Some(q) = (u.t0..phrase_start)
+            .find(|&k| matches!(ctx.lw(k), "quoting" | "citing") && ctx.tq[k].is_none())
+        {
+            let mut e = q + 1;
+            while e < phrase_start && ctx.lw(e) != "," {
+                e += 1;
+            }
+            if e > q + 1 {
+                relay = Some(source);
+                source = (q + 1, e);
+                rule = "quoting";
+            }
+        }
+    }
+    regions.retain(|r| r.0 < r.1);
+    // Quotations decide direct vs mixed.
+    let in_regions = |q: usize| {
+        regions.iter().any(|r| {
+            ctx.toks[r.0].span.start <= raw[q].start && raw[q].start < ctx.toks[r.1 - 1].span.end
+        })
+    };
+    let frame_words: usize = regions
+        .iter()
+        .map(|r| {
+            (r.0..r.1)
+                .filter(|&k| ctx.tq[k].is_none() && !ctx.is_punct(k) && ctx.lw(k) != "that")
+                .count()
+        })
+        .sum();
+    let mut content: Vec<Part> = Vec::new();
+    let kind;
+    if !uq.is_empty() && frame_words <= 1 {
+        kind = AttributionKind::Direct;
+        for &q in uq {
+            content.push(Part::new(doc, raw[q].start, raw[q].end));
+        }
+    } else {
+        if regions.is_empty() {
+            return None;
+        }
+        kind = if uq.iter().any(|&q| in_regions(q)) {
+            AttributionKind::Mixed
+        } else {
+            AttributionKind::Indirect
+        };
+        for r in &regions {
+            content.push(ctx.part(r.0, r.1));
+        }
+        for &q in uq {
+            if !in_regions(q) && words_in(ctx, raw[q].inner_start, raw[q].inner_end) >= 3 {
+                content.push(Part::new(doc, raw[q].start, raw[q].end));
+            }
+        }
+        content.sort_by_key(|p| p.span.start);
+    }
+    // Content must not swallow the source or cue.
+    let cs = cue_part.span;
+    content.retain(|p| !p.span.overlaps(&cs) && !p.text.trim().is_empty());
+    if content.is_empty() {
+        return None;
+    }
+    let words: usize = content
+        .iter()
+        .map(|p| words_in(ctx, p.span.start, p.span.end))
+        .sum();
+    if words < 2 && kind != AttributionKind::Direct {
+        return None;
+    }
+    let confidence = match (kind, cue.class) {
+        (AttributionKind::Direct, _) => 0.9,
+        (_, CueClass::Speech) | (_, CueClass::Guarded) | (_, CueClass::QuoteOnly) => 0.75,
+        (_, CueClass::Evidence) => 0.6,
+        (_, CueClass::Thought) => 0.5,
+    };
+    Some(Attribution {
+        kind,
+        source: Some(ctx.part(source.0, source.1)),
+        speaker: None,
+        speaker_mention: None,
+        relayed_by: relay.map(|r| ctx.part(r.0, r.1)),
+        cue: Some(cue_part),
+        content,
+        work: None,
+        rule,
+        confidence,
+    })
+}
+
+/// "X states:" followed by a paragraph: that paragraph is X's.
+fn block(
+    ctx: &Ctx,
+    u: &Unit,
+    cues: &[Cue],
+    raw: &[RawQuote],
+    top: &[usize],
+    f: &mut Found,
+    skip_para: &mut [bool],
+) -> Option<usize> {
+    let doc = ctx.doc;
+    let paras = &doc.segments.paragraphs;
+    let next = u.para + 1;
+    let np = paras.get(next)?;
+    if doc
+        .segments
+        .sentences
+        .iter()
+        .filter(|s| s.paragraph == next)
+        .map(|s| s.tokens.len())
+        .sum::<usize>()
+        < 5
+    {
+        return None;
+    }
+    // The colon line's cue: the last one, any class (the colon licenses it).
+    let colon_tok = (u.t0..u.t1).rev().find(|&k| ctx.lw(k) == ":")?;
+    let (cue, src) = cues
+        .iter()
+        .rev()
+        .filter_map(|c| {
+            let s = if c.according {
+                source_fwd_long(ctx, u, c.t1)
+            } else {
+                source_back(ctx, u, c).or_else(|| source_fwd(ctx, u, c.t1))
+            };
+            s.map(|s| (*c, Some(s)))
+        })
+        .next()
+        .or_else(|| {
+            // No verb: a source noun before the colon ("the press release ...:").
+            let n = (u.t0..colon_tok).find(|&k| {
+                ctx.tq[k].is_none()
+                    && super::lexicon::SOURCE_NOUNS
+                        .iter()
+                        .any(|(w, _)| *w == ctx.lw(k))
+            })?;
+            let mut s = n;
+            while s > u.t0
+                && !ctx.is_punct(s - 1)
+                && !matches!(ctx.lw(s - 1), "of" | "in" | "from")
+                && n - s < 6
+            {
+                s -= 1;
+            }
+            Some((
+                Cue {
+                    t0: colon_tok,
+                    t1: colon_tok + 1,
+                    verb: colon_tok,
+                    class: CueClass::QuoteOnly,
+                    according: false,
+                },
+                Some((s, n + 1)),
+            ))
+        })?;
+    let (s0, s1) = src?;
+    // Content: the quotation opening the next paragraph (and its
+    // continuations), else the whole unquoted paragraph.
+    let first_q = top.iter().copied().find(|&q| raw[q].start == np.start);
+    let mut content = Vec::new();
+    let idx = f.attributions.len();
+    let mut quoted = Vec::new();
+    if let Some(q) = first_q {
+        let mut q = q;
+        loop {
+            content.push(Part::new(doc, raw[q].start, raw[q].end));
+            quoted.push(q);
+            if !raw[q].continues {
+                break;
+            }
+            match top.iter().copied().find(|&n| raw[n].start > raw[q].end) {
+                Some(n) => q = n,
+                None => break,
+            }
+        }
+        // The rest of a paragraph that is all quotation is consumed too.
+        let last = *quoted.last().unwrap();
+        let lp = doc
+            .segments
+            .sentence_at(raw[last].start)
+            .map(|s| doc.segments.sentences[s].paragraph);
+        for (p, sp) in skip_para.iter_mut().enumerate().skip(next) {
+            if Some(p) > lp {
+                break;
+            }
+            if raw[last].end >= paras[p].end || p < lp.unwrap_or(0) {
+                *sp = true;
+            }
+        }
+    } else {
+        let pt = &doc.text[np.range()];
+        if pt.trim_end().ends_with('?') {
+            return None;
+        }
+        content.push(Part::new(doc, np.start, np.end));
+        f.blocks.push((np.start, np.end, idx));
+        skip_para[next] = true;
+    }
+    for &q in &quoted {
+        f.quote_att[q] = Some(idx);
+    }
+    let relay_at =
+        (u.t0..s0).find(|&k| matches!(ctx.lw(k), "quoting" | "citing") && ctx.tq[k].is_none());
+    let (source, relayed_by, rule) = match relay_at {
+        Some(q) => {
+            let mut e = q + 1;
+            while e < s0 && ctx.lw(e) != "," {
+                e += 1;
+            }
+            (ctx.part(q + 1, e), Some(ctx.part(s0, s1)), "quoting")
+        }
+        None => (ctx.part(s0, s1), None, "block"),
+    };
+    let cue_end = if cue.t1 < u.t1 && ctx.lw(cue.t1) == ":" {
+        cue.t1 + 1
+    } else {
+        cue.t1
+    };
+    f.attributions.push(Attribution {
+        kind: AttributionKind::Direct,
+        source: Some(source),
+        speaker: None,
+        speaker_mention: None,
+        relayed_by,
+        cue: Some(ctx.part(cue.t0, cue_end)),
+        content,
+        work: None,
+        rule,
+        confidence: if first_q.is_some() { 0.85 } else { 0.7 },
+    });
+    Some(idx)
+}
+
+/// "Pat Caddell: Democrat Voters Worried ..." at the start of a paragraph.
+fn headline_colon(ctx: &Ctx, u: &Unit) -> Option<Attribution> {
+    let p = ctx.doc.segments.paragraphs[u.para];
+    if u.start != p.start {
+        return None;
+    }
+    let colon = (u.t0..(u.t0 + 5).min(u.t1)).find(|&k| ctx.lw(k) == ":")?;
+    if colon < u.t0 + 1 || colon + 2 >= u.t1 {
+        return None;
+    }
+    if !(u.t0..colon).all(|k| ctx.is_cap(k) && !ctx.is_punct(k)) {
+        return None;
+    }
+    let end = content_end(ctx, u);
+    let end = if ctx.tq[u.t1 - 1].is_some() {
+        u.t1
+    } else {
+        end
+    };
+    Some(Attribution {
+        kind: AttributionKind::Indirect,
+        source: Some(ctx.part(u.t0, colon)),
+        speaker: None,
+        speaker_mention: None,
+        relayed_by: None,
+        cue: Some(ctx.part(colon, colon + 1)),
+        content: vec![ctx.part(colon + 1, end)],
+        work: None,
+        rule: "headline_colon",
+        confidence: 0.5,
+    })
+}
+
+/// Labels every quotation: speech, partial, block, scare quotes or a title.
+pub fn classify_quotes(doc: &Document, raw: &[RawQuote], f: &Found) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let top_of = |i: usize| -> Option<usize> {
+        (0..i).rev().find(|&j| {
+            raw[j].depth == 0 && raw[j].start <= raw[i].start && raw[i].end <= raw[j].end
+        })
+    };
+    for (i, q) in raw.iter().enumerate() {
+        let inner = &doc.text[q.inner_start..q.inner_end];
+        let att = if q.depth == 0 {
+            f.quote_att[i]
+        } else {
+            top_of(i).and_then(|t| f.quote_att[t])
+        };
+        let att = att.or_else(|| {
+            // A partial quote inside an indirect content.
+            f.attributions.iter().position(|a| {
+                a.content
+                    .iter()
+                    .any(|c| c.span.start <= q.start && q.end <= c.span.end)
+            })
+        });
+        let words = inner.split_whitespace().count();
+        let has_terminal = inner
+            .trim_end_matches(['”', '"', '’', '\''])
+            .trim_end()
+            .chars()
+            .any(|c| matches!(c, '.' | '!' | '?'));
+        let (kind, conf) = if f.title[i] {
+            (QuoteKind::Title, 0.7)
+        } else if let Some(a) = att {
+            let a = &f.attributions[a];
+            let exact = a
+                .content
+                .iter()
+                .any(|c| c.span.start == q.start && c.span.end == q.end);
+            if q.depth > 0 {
+                (QuoteKind::Speech, 0.6)
+            } else if exact && a.rule == "block" || exact && a.rule == "quoting" {
+                (QuoteKind::Block, 0.85)
+            } else if exact {
+                (QuoteKind::Speech, 0.9)
+            } else {
+                (QuoteKind::Partial, 0.8)
+            }
+        } else if words <= 4 && !has_terminal {
+            (QuoteKind::Scare, 0.7)
+        } else {
+            (QuoteKind::Speech, 0.6)
+        };
+        let span = doc.span(q.start, q.end);
+        out.push(Quote {
+            span,
+            text: doc.slice(&span).to_string(),
+            kind,
+            marks: q.marks,
+            depth: q.depth,
+            closed: q.closed,
+            attribution: att,
+            confidence: if q.closed { conf } else { conf * 0.7 },
+        });
+    }
+    for &(s, e, a) in &f.blocks {
+        let span = doc.span(s, e);
+        out.push(Quote {
+            span,
+            text: doc.slice(&span).to_string(),
+            kind: QuoteKind::Block,
+            marks: "none",
+            depth: 0,
+            closed: true,
+            attribution: Some(a),
+            confidence: 0.7,
+        });
+    }
+    out.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
+    out
+}

@@ -1,0 +1,156 @@
+//! `claims` layer: a check-worthiness score in [0, 1] for every sentence.
+//!
+//! "Check-worthy" describes the sentence, not its truth: it reads as a
+//! factual claim that someone could verify (numbers, events, records,
+//! comparisons), as opposed to opinion, greeting, question or rhetoric.
+//! Parallax never says whether the claim is true.
+//!
+//! The model ([`model`]) is a logistic regression over hashed word, bigram
+//! and cue features, trained in pure Rust on the CLEF CheckThat! 2024 Task 1
+//! English training data ([`data`] has the TSV reader and the seeded split).
+//! The shipped model is embedded from `models/checkworthy/model.bin`; its
+//! card is `models/checkworthy/README.md`.
+
+pub mod data;
+pub mod model;
+
+use model::Model;
+use once_cell::sync::Lazy;
+use parallax_core::{Document, Span};
+use serde::Serialize;
+
+/// Name and version of the embedded model, written into every layer.
+pub const MODEL_NAME: &str = "checkworthy-lr-v1";
+
+static MODEL_BYTES: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../models/checkworthy/model.bin"
+));
+
+static MODEL: Lazy<Model> = Lazy::new(|| {
+    Model::from_bytes(MODEL_BYTES).expect("embedded models/checkworthy/model.bin is valid")
+});
+
+/// The embedded model.
+pub fn embedded_model() -> &'static Model {
+    &MODEL
+}
+
+/// Number of cues kept per sentence.
+const CUES: usize = 3;
+
+/// A feature that raised a sentence's score, e.g. `w:percent` (word),
+/// `b:<num> percent` (bigram), `c:number` (cue), `len:16-25` (length).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Cue {
+    pub feature: String,
+    pub weight: f32,
+}
+
+/// One sentence and its score.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ClaimSentence {
+    /// Index into the document's sentences.
+    pub sentence: usize,
+    pub span: Span,
+    pub text: String,
+    /// `check-worthy` when `score >= 0.5`, else `not-check-worthy`.
+    pub label: &'static str,
+    /// Model probability that the sentence is a check-worthy claim.
+    pub score: f32,
+    /// The features that pushed the score up most (empty when none did).
+    pub cues: Vec<Cue>,
+}
+
+/// The `claims` layer.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ClaimsLayer {
+    pub model: &'static str,
+    /// Scores at or above this are labeled `check-worthy`.
+    pub threshold: f32,
+    /// How many sentences are labeled `check-worthy`.
+    pub check_worthy: usize,
+    pub sentences: Vec<ClaimSentence>,
+}
+
+pub const LABEL_YES: &str = "check-worthy";
+pub const LABEL_NO: &str = "not-check-worthy";
+
+/// Scores every sentence of a document with the embedded model.
+pub fn analyze(doc: &Document) -> ClaimsLayer {
+    analyze_with(doc, embedded_model())
+}
+
+/// Scores every sentence of a document with a given model.
+pub fn analyze_with(doc: &Document, m: &Model) -> ClaimsLayer {
+    let mut sentences = Vec::with_capacity(doc.segments.sentences.len());
+    for (i, s) in doc.segments.sentences.iter().enumerate() {
+        let text = doc.slice(&s.span);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (score, cues) = m.explain(text, CUES);
+        sentences.push(ClaimSentence {
+            sentence: i,
+            span: s.span,
+            text: text.to_string(),
+            label: if score >= 0.5 { LABEL_YES } else { LABEL_NO },
+            score,
+            cues: cues
+                .into_iter()
+                .map(|(feature, weight)| Cue { feature, weight })
+                .collect(),
+        });
+    }
+    ClaimsLayer {
+        model: MODEL_NAME,
+        threshold: 0.5,
+        check_worthy: sentences.iter().filter(|s| s.label == LABEL_YES).count(),
+        sentences,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_loads_and_scores_in_range() {
+        let m = embedded_model();
+        assert!(m.bits >= 10);
+        for s in ["Thank you.", "Taxes went up 40 percent in 1992.", ""] {
+            let x = m.score(s);
+            assert!((0.0..=1.0).contains(&x), "{s}: {x}");
+        }
+    }
+
+    #[test]
+    fn embedded_model_ranks_a_numeric_claim_above_a_greeting() {
+        let m = embedded_model();
+        let claim =
+            m.score("Unemployment rose to 10 percent and we lost 3 million jobs last year.");
+        let chat = m.score("Thank you very much, it's good to be here tonight.");
+        assert!(claim > 0.5, "{claim}");
+        assert!(chat < 0.5, "{chat}");
+    }
+
+    #[test]
+    fn layer_has_one_entry_per_sentence_with_spans() {
+        let doc = Document::from_text(
+            "t",
+            "We spent $3.8 billion on aid in 2022. Thank you all. Is that right?",
+        );
+        let l = analyze(&doc);
+        assert_eq!(l.sentences.len(), doc.segments.sentences.len());
+        for s in &l.sentences {
+            assert_eq!(doc.slice(&s.span), s.text);
+            assert!((0.0..=1.0).contains(&s.score));
+            assert_eq!(s.label == LABEL_YES, s.score >= 0.5);
+        }
+        assert_eq!(
+            l.check_worthy,
+            l.sentences.iter().filter(|s| s.label == LABEL_YES).count()
+        );
+        assert!(l.sentences[0].score > l.sentences[1].score);
+    }
+}

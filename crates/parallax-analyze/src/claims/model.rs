@@ -1,0 +1,646 @@
+//! Check-worthiness model: logistic regression over hashed sparse features,
+//! trained with seeded AdaGrad SGD. Pure Rust, no dependencies.
+//!
+//! Features of a sentence (all binary, hashed with FNV-1a into `2^bits` slots):
+//! lowercased words (`w:`), word bigrams with sentence boundaries (`b:`),
+//! the first word (`f:`), number shapes (`n:0,000`), cue flags for numbers,
+//! number words, percentages, money, years, comparatives and capitalized
+//! words inside the sentence (`c:`), and a length bucket (`len:`).
+//!
+//! The stored bias already includes the decision threshold tuned on the
+//! development split, so `score >= 0.5` is the model's "check-worthy" call.
+
+use std::fmt::Write as _;
+
+/// FNV-1a 64-bit: stable across platforms and Rust versions (unlike `DefaultHasher`).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64: a tiny seeded generator for shuffling.
+#[derive(Clone, Debug)]
+pub struct SplitMix(u64);
+
+impl SplitMix {
+    pub fn new(seed: u64) -> Self {
+        SplitMix(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "trillions",
+    "dozen",
+    "dozens",
+    "half",
+    "twice",
+    "double",
+    "triple",
+    "percent",
+    "per",
+    "cent",
+    "third",
+    "quarter",
+];
+const COMPARATIVES: &[&str] = &[
+    "more",
+    "less",
+    "fewer",
+    "most",
+    "least",
+    "higher",
+    "lower",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "cut",
+    "cuts",
+    "raised",
+    "doubled",
+    "tripled",
+    "largest",
+    "biggest",
+    "highest",
+    "lowest",
+    "record",
+    "since",
+    "ago",
+    "last",
+    "first",
+    "only",
+];
+
+/// Lowercased word tokens of a sentence plus their "was capitalized" flag.
+/// Words are runs of letters/digits with inner `'`, `.`, `,` kept when between
+/// alphanumerics ("don't", "3.8", "1,000"); `$` and `%` are tokens of their own.
+fn words(s: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphanumeric() {
+            let st = i;
+            while i < chars.len() {
+                let c = chars[i];
+                if c.is_alphanumeric() {
+                    i += 1;
+                } else if matches!(c, '\'' | '’' | '.' | ',' | '-')
+                    && i + 1 < chars.len()
+                    && chars[i + 1].is_alphanumeric()
+                    && i > st
+                    && (c != ',' && c != '.'
+                        || (chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit()))
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let w: String = chars[st..i].iter().collect();
+            let cap = c.is_uppercase();
+            out.push((w.to_lowercase().replace('’', "'"), cap));
+        } else {
+            if matches!(c, '$' | '%' | '€' | '£') {
+                out.push((c.to_string(), false));
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+fn shape(w: &str) -> String {
+    w.chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect()
+}
+
+/// The feature strings of one sentence (deduplicated, in a stable order).
+pub fn features(sentence: &str) -> Vec<String> {
+    let ws = words(sentence);
+    let mut f: Vec<String> = Vec::with_capacity(ws.len() * 2 + 12);
+    let mut prev = "<s>".to_string();
+    let (mut num, mut numw, mut pct, mut money, mut year, mut comp, mut caps) =
+        (false, false, false, false, false, false, 0usize);
+    for (k, (w, cap)) in ws.iter().enumerate() {
+        let is_num = w.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let unit = if is_num {
+            let sh = shape(w);
+            if sh.len() == 4 && (w.starts_with("19") || w.starts_with("20")) {
+                year = true;
+            }
+            f.push(format!("n:{sh}"));
+            num = true;
+            "<num>".to_string()
+        } else {
+            w.clone()
+        };
+        if NUMBER_WORDS.contains(&w.as_str()) {
+            numw = true;
+        }
+        if w == "%" || w == "percent" {
+            pct = true;
+        }
+        if w == "$" || w == "dollars" || w == "€" || w == "£" {
+            money = true;
+        }
+        if COMPARATIVES.contains(&w.as_str()) {
+            comp = true;
+        }
+        if *cap && k > 0 && w != "i" {
+            caps += 1;
+        }
+        if k == 0 {
+            f.push(format!("f:{unit}"));
+        }
+        f.push(format!("w:{unit}"));
+        f.push(format!("b:{prev} {unit}"));
+        prev = unit;
+    }
+    f.push(format!("b:{prev} </s>"));
+    for (on, name) in [
+        (num, "c:number"),
+        (numw, "c:numword"),
+        (pct, "c:percent"),
+        (money, "c:money"),
+        (year, "c:year"),
+        (comp, "c:comparative"),
+    ] {
+        if on {
+            f.push(name.to_string());
+        }
+    }
+    f.push(format!("c:caps{}", caps.min(4)));
+    let n = ws.len();
+    let bucket = match n {
+        0..=3 => "0-3",
+        4..=6 => "4-6",
+        7..=10 => "7-10",
+        11..=15 => "11-15",
+        16..=25 => "16-25",
+        _ => "26+",
+    };
+    f.push(format!("len:{bucket}"));
+    f.push("bias".to_string());
+    f.sort();
+    f.dedup();
+    f
+}
+
+/// A trained check-worthiness model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// log2 of the number of hashed weight slots.
+    pub bits: u32,
+    /// Seed of the split and of the shuffles it was trained with.
+    pub seed: u64,
+    /// Bias, already shifted by the tuned threshold.
+    pub bias: f32,
+    pub weights: Vec<f32>,
+}
+
+const MAGIC: &[u8; 8] = b"PXCW0001";
+
+impl Model {
+    fn slot(&self, feature: &str) -> usize {
+        (fnv1a(feature.as_bytes()) & ((1u64 << self.bits) - 1)) as usize
+    }
+
+    fn margin_of(&self, feats: &[String]) -> f32 {
+        self.bias
+            + feats
+                .iter()
+                .map(|f| self.weights[self.slot(f)])
+                .sum::<f32>()
+    }
+
+    /// Score in [0, 1]; `>= 0.5` means check-worthy.
+    pub fn score(&self, sentence: &str) -> f32 {
+        sigmoid(self.margin_of(&features(sentence)))
+    }
+
+    /// Score plus the `k` features that pushed it up most (the cues shown to users).
+    pub fn explain(&self, sentence: &str, k: usize) -> (f32, Vec<(String, f32)>) {
+        let feats = features(sentence);
+        let score = sigmoid(self.margin_of(&feats));
+        let mut contrib: Vec<(String, f32)> = feats
+            .into_iter()
+            .filter(|f| f != "bias")
+            .map(|f| {
+                let w = self.weights[self.slot(&f)];
+                (f, w)
+            })
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        contrib.truncate(k);
+        (score, contrib)
+    }
+
+    /// Serializes: magic, bits (u32), seed (u64), bias (f32), then the
+    /// weights as f16 (IEEE half, little-endian) to halve the file.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 + self.weights.len() * 2);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        out.extend_from_slice(&self.seed.to_le_bytes());
+        out.extend_from_slice(&self.bias.to_le_bytes());
+        for w in &self.weights {
+            out.extend_from_slice(&f32_to_f16(*w).to_le_bytes());
+        }
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
+        if b.len() < 24 || &b[..8] != MAGIC {
+            return Err("not a parallax check-worthiness model (bad magic)".into());
+        }
+        let bits = u32::from_le_bytes(b[8..12].try_into().unwrap());
+        let seed = u64::from_le_bytes(b[12..20].try_into().unwrap());
+        let bias = f32::from_le_bytes(b[20..24].try_into().unwrap());
+        if !(1..=24).contains(&bits) {
+            return Err(format!("bad model: {bits} hash bits"));
+        }
+        let n = 1usize << bits;
+        if b.len() != 24 + 2 * n {
+            return Err(format!(
+                "bad model: {} bytes of weights, expected {}",
+                b.len() - 24,
+                2 * n
+            ));
+        }
+        let weights = b[24..]
+            .chunks_exact(2)
+            .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
+            .collect();
+        Ok(Model {
+            bits,
+            seed,
+            bias,
+            weights,
+        })
+    }
+
+    /// Rounds weights through f16 so that a model in memory scores exactly
+    /// like the same model after a save/load.
+    pub fn quantize(&mut self) {
+        for w in &mut self.weights {
+            *w = f16_to_f32(f32_to_f16(*w));
+        }
+    }
+}
+
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// f32 -> IEEE 754 half (round to nearest, flush tiny values to zero).
+pub fn f32_to_f16(x: f32) -> u16 {
+    let bits = x.to_bits();
+    let sign = ((bits >> 16) & 0x8000) as u16;
+    let exp = ((bits >> 23) & 0xff) as i32;
+    let mant = bits & 0x7f_ffff;
+    if exp == 0xff {
+        return sign | 0x7c00 | if mant != 0 { 0x200 } else { 0 };
+    }
+    let e = exp - 127 + 15;
+    if e >= 0x1f {
+        return sign | 0x7c00;
+    }
+    if e <= 0 {
+        if e < -10 {
+            return sign;
+        }
+        let m = (mant | 0x80_0000) >> (1 - e);
+        let round = (m >> 12) & 1;
+        return sign | ((m >> 13) + round) as u16;
+    }
+    let m = mant >> 13;
+    let round = (mant >> 12) & 1;
+    (sign | ((e as u16) << 10) | m as u16).wrapping_add(round as u16)
+}
+
+pub fn f16_to_f32(h: u16) -> f32 {
+    let sign = ((h & 0x8000) as u32) << 16;
+    let exp = ((h >> 10) & 0x1f) as u32;
+    let mant = (h & 0x3ff) as u32;
+    let bits = if exp == 0 {
+        if mant == 0 {
+            sign
+        } else {
+            // subnormal
+            let mut e = 127 - 15 + 1;
+            let mut m = mant;
+            while m & 0x400 == 0 {
+                m <<= 1;
+                e -= 1;
+            }
+            sign | ((e as u32) << 23) | ((m & 0x3ff) << 13)
+        }
+    } else if exp == 0x1f {
+        sign | 0x7f80_0000 | (mant << 13)
+    } else {
+        sign | ((exp + 127 - 15) << 23) | (mant << 13)
+    };
+    f32::from_bits(bits)
+}
+
+/// Training settings. `Default` is the configuration of the shipped model.
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    pub bits: u32,
+    pub epochs: usize,
+    pub learning_rate: f32,
+    pub l2: f32,
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            bits: 18,
+            epochs: 8,
+            learning_rate: 0.1,
+            l2: 1e-6,
+            seed: 42,
+        }
+    }
+}
+
+/// Precision / recall / F1 of the positive class.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Prf {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+    pub tn: usize,
+}
+
+impl Prf {
+    pub fn add(&mut self, gold: bool, pred: bool) {
+        match (gold, pred) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => self.tn += 1,
+        }
+    }
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.tp + self.tn, self.tp + self.tn + self.fp + self.fn_)
+    }
+    pub fn report(&self) -> String {
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "F1 {:.4}  precision {:.4}  recall {:.4}  accuracy {:.4}  (tp {} fp {} fn {} tn {})",
+            self.f1(),
+            self.precision(),
+            self.recall(),
+            self.accuracy(),
+            self.tp,
+            self.fp,
+            self.fn_,
+            self.tn
+        );
+        s
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// What training reports besides the model.
+#[derive(Clone, Debug)]
+pub struct TrainReport {
+    /// Threshold on the raw probability that maximized dev F1 (folded into the bias).
+    pub threshold: f32,
+    /// Dev-split scores at that threshold.
+    pub dev: Prf,
+}
+
+/// Trains on `train`, tunes the decision threshold on `dev`, and returns a
+/// quantized model whose `score >= 0.5` is the tuned decision.
+pub fn train(
+    train: &[(&str, bool)],
+    dev: &[(&str, bool)],
+    cfg: &TrainConfig,
+) -> (Model, TrainReport) {
+    let n = 1usize << cfg.bits;
+    let mask = (n as u64) - 1;
+    let slots = |s: &str| -> Vec<u32> {
+        let mut v: Vec<u32> = features(s)
+            .iter()
+            .map(|f| (fnv1a(f.as_bytes()) & mask) as u32)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let data: Vec<(Vec<u32>, bool)> = train.iter().map(|(s, y)| (slots(s), *y)).collect();
+    let mut w = vec![0f32; n];
+    let mut g2 = vec![0f32; n];
+    let mut bias = 0f32;
+    let mut bias_g2 = 0f32;
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut rng = SplitMix::new(cfg.seed);
+    for _ in 0..cfg.epochs {
+        rng.shuffle(&mut order);
+        for &i in &order {
+            let (x, y) = &data[i];
+            let m: f32 = bias + x.iter().map(|&j| w[j as usize]).sum::<f32>();
+            let g = sigmoid(m) - if *y { 1.0 } else { 0.0 };
+            for &j in x {
+                let j = j as usize;
+                let gj = g + cfg.l2 * w[j];
+                g2[j] += gj * gj;
+                w[j] -= cfg.learning_rate * gj / (g2[j].sqrt() + 1e-6);
+            }
+            bias_g2 += g * g;
+            bias -= cfg.learning_rate * g / (bias_g2.sqrt() + 1e-6);
+        }
+    }
+    let mut model = Model {
+        bits: cfg.bits,
+        seed: cfg.seed,
+        bias,
+        weights: w,
+    };
+    model.quantize();
+    // Tune the threshold on dev (probabilities 0.05..0.95 in steps of 0.01).
+    let dev_scores: Vec<(f32, bool)> = dev.iter().map(|(s, y)| (model.score(s), *y)).collect();
+    let mut best = (0.5f32, Prf::default(), -1.0f64);
+    for k in 5..=95 {
+        let t = k as f32 / 100.0;
+        let mut p = Prf::default();
+        for (s, y) in &dev_scores {
+            p.add(*y, *s >= t);
+        }
+        if p.f1() > best.2 {
+            best = (t, p, p.f1());
+        }
+    }
+    let (threshold, dev_prf, _) = best;
+    if !dev.is_empty() {
+        model.bias -= (threshold / (1.0 - threshold)).ln();
+    }
+    (
+        model,
+        TrainReport {
+            threshold,
+            dev: dev_prf,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_cover_words_numbers_and_cues() {
+        let f = features("Unemployment rose 3.5% in 1992, to $4 billion.");
+        for want in [
+            "w:unemployment",
+            "b:<s> unemployment",
+            "f:unemployment",
+            "n:0.0",
+            "n:0000",
+            "c:number",
+            "c:percent",
+            "c:money",
+            "c:year",
+            "c:numword",
+            "b:<num> %",
+        ] {
+            assert!(f.contains(&want.to_string()), "{want} missing from {f:?}");
+        }
+        let g = features("I'd like to mention one thing.");
+        assert!(g.contains(&"w:i'd".to_string()), "{g:?}");
+        assert!(!g.contains(&"c:number".to_string()));
+    }
+
+    #[test]
+    fn f16_roundtrip_is_close() {
+        for x in [0.0f32, 1.0, -1.0, 0.123, -3.75, 1e-3, 12.5, 1e-6] {
+            let y = f16_to_f32(f32_to_f16(x));
+            assert!((x - y).abs() <= x.abs() * 1e-3 + 1e-6, "{x} -> {y}");
+        }
+    }
+
+    #[test]
+    fn bytes_roundtrip_and_bad_input() {
+        let mut m = Model {
+            bits: 4,
+            seed: 7,
+            bias: -0.25,
+            weights: (0..16).map(|i| i as f32 * 0.1 - 0.8).collect(),
+        };
+        m.quantize();
+        assert_eq!(Model::from_bytes(&m.to_bytes()).unwrap(), m);
+        assert!(Model::from_bytes(b"nope").is_err());
+        let mut b = m.to_bytes();
+        b.pop();
+        assert!(Model::from_bytes(&b).is_err());
+    }
+
+    #[test]
+    fn learns_a_separable_toy_task() {
+        let pos = [
+            "Taxes rose 40 percent in 1990.",
+            "We spent $3 billion on defense last year.",
+            "Unemployment is at 8 percent.",
+            "The deficit doubled since 1980.",
+        ];
+        let neg = [
+            "Thank you very much.",
+            "I'd like to mention one thing.",
+            "Let me answer that.",
+            "Good evening everyone.",
+        ];
+        let data: Vec<(&str, bool)> = pos
+            .iter()
+            .map(|s| (*s, true))
+            .chain(neg.iter().map(|s| (*s, false)))
+            .collect();
+        let cfg = TrainConfig {
+            bits: 12,
+            epochs: 20,
+            ..Default::default()
+        };
+        let (m, rep) = train(&data, &data, &cfg);
+        assert_eq!(rep.dev.f1(), 1.0);
+        assert!(m.score("Inflation rose 12 percent in 1979.") > m.score("Thank you, everyone."));
+        // Deterministic: same data and seed, same model.
+        let (m2, _) = train(&data, &data, &cfg);
+        assert_eq!(m, m2);
+    }
+}

@@ -1,0 +1,182 @@
+//! The SemEval-2020 Task 11 scores, implemented as the task defines them.
+//!
+//! Per article, with predicted fragments S and gold fragments T:
+//! precision = (1/|S|) Σ_{s∈S, t∈T} |s∩t| / |s|,
+//! recall    = (1/|T|) Σ_{s∈S, t∈T} |s∩t| / |t|,
+//! and F1 from those. Over many articles the sums and the counts |S|, |T|
+//! are added up first (micro average). For span identification (SI) labels
+//! are ignored and overlapping fragments of one side are merged first; for
+//! technique classification (TC) a pair counts only when the labels match
+//! (on gold spans this is micro-averaged accuracy).
+
+/// A fragment `[start, end)` in code points, with its label (TC) or none (SI).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fragment {
+    pub start: usize,
+    pub end: usize,
+    pub label: Option<String>,
+}
+
+impl Fragment {
+    pub fn new(start: usize, end: usize, label: Option<&str>) -> Self {
+        Fragment {
+            start,
+            end,
+            label: label.map(str::to_string),
+        }
+    }
+    fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    fn overlap(&self, o: &Fragment) -> usize {
+        self.end.min(o.end).saturating_sub(self.start.max(o.start))
+    }
+}
+
+/// Which of the two subtasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Span identification.
+    Si,
+    /// Technique classification.
+    Tc,
+}
+
+/// Accumulated sums; add articles with [`Score::add_article`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Score {
+    pub precision_sum: f64,
+    pub predicted: usize,
+    pub recall_sum: f64,
+    pub gold: usize,
+    pub articles: usize,
+}
+
+/// Merges overlapping fragments (labels dropped). Empty fragments vanish.
+pub fn merge(frags: &[Fragment]) -> Vec<Fragment> {
+    let mut v: Vec<Fragment> = frags
+        .iter()
+        .filter(|f| f.len() > 0)
+        .map(|f| Fragment::new(f.start, f.end, None))
+        .collect();
+    v.sort();
+    let mut out: Vec<Fragment> = Vec::with_capacity(v.len());
+    for f in v {
+        match out.last_mut() {
+            Some(last) if f.start < last.end => last.end = last.end.max(f.end),
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+impl Score {
+    /// Scores one article and adds it to the totals.
+    pub fn add_article(&mut self, pred: &[Fragment], gold: &[Fragment], task: Task) {
+        let (s, t): (Vec<Fragment>, Vec<Fragment>) = match task {
+            Task::Si => (merge(pred), merge(gold)),
+            Task::Tc => (
+                pred.iter().filter(|f| f.len() > 0).cloned().collect(),
+                gold.iter().filter(|f| f.len() > 0).cloned().collect(),
+            ),
+        };
+        for a in &s {
+            for b in &t {
+                if task == Task::Tc && a.label != b.label {
+                    continue;
+                }
+                let o = a.overlap(b) as f64;
+                if o > 0.0 {
+                    self.precision_sum += o / a.len() as f64;
+                    self.recall_sum += o / b.len() as f64;
+                }
+            }
+        }
+        self.predicted += s.len();
+        self.gold += t.len();
+        self.articles += 1;
+    }
+
+    pub fn precision(&self) -> f64 {
+        if self.predicted == 0 {
+            0.0
+        } else {
+            self.precision_sum / self.predicted as f64
+        }
+    }
+    pub fn recall(&self) -> f64 {
+        if self.gold == 0 {
+            0.0
+        } else {
+            self.recall_sum / self.gold as f64
+        }
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: usize, e: usize, l: Option<&str>) -> Fragment {
+        Fragment::new(s, e, l)
+    }
+
+    #[test]
+    fn si_partial_overlap() {
+        let mut sc = Score::default();
+        // pred [0,10), gold [5,25): overlap 5.
+        sc.add_article(&[f(0, 10, None)], &[f(5, 25, None)], Task::Si);
+        assert!((sc.precision() - 0.5).abs() < 1e-9);
+        assert!((sc.recall() - 0.25).abs() < 1e-9);
+        assert!((sc.f1() - 2.0 * 0.5 * 0.25 / 0.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn si_merges_overlaps_and_ignores_labels() {
+        let mut sc = Score::default();
+        sc.add_article(
+            &[f(0, 6, Some("A")), f(4, 10, Some("B"))],
+            &[f(0, 10, Some("C")), f(2, 3, Some("D"))],
+            Task::Si,
+        );
+        assert_eq!((sc.predicted, sc.gold), (1, 1));
+        assert!((sc.f1() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tc_needs_matching_labels_and_is_accuracy_on_gold_spans() {
+        let gold = [
+            f(0, 5, Some("A")),
+            f(10, 20, Some("B")),
+            f(30, 40, Some("C")),
+        ];
+        let pred = [
+            f(0, 5, Some("A")),
+            f(10, 20, Some("X")),
+            f(30, 40, Some("C")),
+        ];
+        let mut sc = Score::default();
+        sc.add_article(&pred, &gold, Task::Tc);
+        assert!((sc.precision() - 2.0 / 3.0).abs() < 1e-9);
+        assert!((sc.recall() - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn micro_over_articles() {
+        let mut sc = Score::default();
+        sc.add_article(&[f(0, 10, None)], &[f(0, 10, None)], Task::Si);
+        sc.add_article(&[f(0, 10, None)], &[], Task::Si);
+        sc.add_article(&[], &[f(0, 10, None)], Task::Si);
+        assert_eq!(sc.articles, 3);
+        assert!((sc.precision() - 0.5).abs() < 1e-9);
+        assert!((sc.recall() - 0.5).abs() < 1e-9);
+    }
+}

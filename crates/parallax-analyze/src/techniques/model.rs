@@ -1,0 +1,334 @@
+//! The default technique model: a token tagger for span identification
+//! (logistic regression over hashed token features, thresholded and joined
+//! into spans) and a multinomial classifier over span features for the
+//! technique. Both are [`Linear`] models stored in one file.
+
+use super::features::{DocCtx, HashSink, NameSink};
+use super::labels::Technique;
+use super::lexicon;
+use super::linear::{sigmoid, Linear, Reader};
+use super::{Classified, Evidence, TechniqueModel};
+use parallax_core::{Document, Span, TokenKind};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+pub const MAGIC: &[u8; 8] = b"PLXTECH1";
+pub const SI_BITS: u32 = 20;
+pub const TC_BITS: u32 = 18;
+
+/// What the model file says about how it was made.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ModelMeta {
+    /// Token probability at or above which a token is inside a span.
+    pub threshold: f32,
+    /// Runs of positive tokens separated by at most this many tokens are joined.
+    pub gap: usize,
+    pub seed: u64,
+    pub valid_share: f64,
+    pub si_epochs: usize,
+    pub tc_epochs: usize,
+    /// Articles the final model was trained on.
+    pub train_ids: Vec<String>,
+    /// Held-out articles (never trained on): `parallax eval techniques --held-out`.
+    pub validation_ids: Vec<String>,
+}
+
+/// The default (linear) model.
+#[derive(Clone, Debug)]
+pub struct LinearModel {
+    pub meta: ModelMeta,
+    pub si: Linear,
+    pub tc: Linear,
+}
+
+/// A span the tagger found: token range, byte span, confidence.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub toks: Range<usize>,
+    pub span: Span,
+    pub confidence: f32,
+}
+
+impl LinearModel {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        let header = serde_json::to_vec(&self.meta).expect("serializable");
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        self.si.to_bytes(&mut out);
+        self.tc.to_bytes(&mut out);
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Result<Self, String> {
+        let mut r = Reader(b);
+        if r.take(8)? != MAGIC {
+            return Err("not a Parallax techniques model (bad magic)".into());
+        }
+        let n = r.u32()? as usize;
+        let meta: ModelMeta =
+            serde_json::from_slice(r.take(n)?).map_err(|e| format!("model header: {e}"))?;
+        let (si, rest) = Linear::from_bytes(r.0)?;
+        let (tc, rest) = Linear::from_bytes(rest)?;
+        if !rest.is_empty() || si.k != 1 || tc.k != Technique::ALL.len() {
+            return Err("model file has an unexpected layout".into());
+        }
+        Ok(LinearModel { meta, si, tc })
+    }
+
+    /// Probability that each token lies inside a technique span.
+    pub fn token_probs(&self, ctx: &DocCtx) -> Vec<f32> {
+        let mut sink = HashSink {
+            bits: self.si.bits,
+            out: Vec::with_capacity(64),
+        };
+        (0..ctx.toks.len())
+            .map(|i| {
+                sink.out.clear();
+                ctx.si_features(i, &mut sink);
+                sigmoid(self.si.score(&sink.out))
+            })
+            .collect()
+    }
+
+    /// Joins tokens at or above `threshold` into spans within sentences.
+    pub fn decode(ctx: &DocCtx, probs: &[f32], threshold: f32, gap: usize) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let toks = &ctx.doc.segments.tokens;
+        for s in &ctx.sents {
+            let mut run: Option<(usize, usize)> = None; // first, last positive
+            let flush = |run: Option<(usize, usize)>, out: &mut Vec<Candidate>| {
+                let Some((a, b)) = run else { return };
+                // Trim punctuation at the edges.
+                let (mut a, mut b) = (a, b);
+                while a <= b && toks[a].kind == TokenKind::Punct {
+                    a += 1;
+                }
+                while b > a && toks[b].kind == TokenKind::Punct {
+                    b -= 1;
+                }
+                if a > b || toks[a].kind == TokenKind::Punct {
+                    return;
+                }
+                let conf = probs[a..=b].iter().sum::<f32>() / (b - a + 1) as f32;
+                out.push(Candidate {
+                    toks: a..b + 1,
+                    span: ctx.doc.span(toks[a].span.start, toks[b].span.end),
+                    confidence: conf,
+                });
+            };
+            for i in s.toks.clone() {
+                if probs[i] >= threshold {
+                    run = match run {
+                        Some((a, b)) if i - b <= gap + 1 => Some((a, i)),
+                        other => {
+                            flush(other, &mut out);
+                            Some((i, i))
+                        }
+                    };
+                }
+            }
+            flush(run, &mut out);
+        }
+        out
+    }
+
+    pub fn identify_ctx(&self, ctx: &DocCtx) -> Vec<Candidate> {
+        let p = self.token_probs(ctx);
+        Self::decode(ctx, &p, self.meta.threshold, self.meta.gap)
+    }
+
+    /// Technique probabilities for the span over tokens `r`.
+    pub fn classify_toks(&self, ctx: &DocCtx, r: Range<usize>) -> Vec<f32> {
+        let mut sink = HashSink {
+            bits: self.tc.bits,
+            out: Vec::with_capacity(128),
+        };
+        ctx.tc_features(r, &mut sink);
+        self.tc.probs(&sink.out)
+    }
+
+    /// Why the classifier chose `class` for tokens `r`: the features that
+    /// pushed it most towards that class, in words.
+    pub fn explain(&self, ctx: &DocCtx, r: Range<usize>, class: usize) -> Vec<Evidence> {
+        let mut sink = NameSink {
+            bits: self.tc.bits,
+            out: Vec::new(),
+        };
+        ctx.tc_features(r.clone(), &mut sink);
+        let k = self.tc.k;
+        let mut scored: Vec<(f32, &str, &str)> = sink
+            .out
+            .iter()
+            .filter(|(tpl, _, _)| tpl != "b")
+            .map(|(tpl, parts, b)| {
+                let row = &self.tc.w[*b as usize * k..(*b as usize + 1) * k];
+                let mean = row.iter().sum::<f32>() / k as f32;
+                (row[class] - mean, tpl.as_str(), parts.as_str())
+            })
+            .filter(|(w, _, _)| *w > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(b.2)));
+        let span_text = ctx.doc.text[ctx.doc.segments.tokens[r.start].span.start
+            ..ctx.doc.segments.tokens[r.end - 1].span.end]
+            .to_string();
+        let words: Vec<&str> = r
+            .clone()
+            .filter(|&i| ctx.toks[i].kind == TokenKind::Word)
+            .map(|i| ctx.toks[i].text)
+            .collect();
+        let lex_words = || -> Vec<(String, String)> {
+            r.clone()
+                .filter_map(|i| {
+                    let t = &ctx.toks[i];
+                    t.lex
+                        .filter(|l| l.strong() || l.subjective())
+                        .map(|l| (t.text.to_string(), l.describe()))
+                })
+                .collect()
+        };
+        let mut ev: Vec<Evidence> = Vec::new();
+        let push = |e: Evidence, ev: &mut Vec<Evidence>| {
+            if !ev.iter().any(|x| x.kind == e.kind && x.cue == e.cue) {
+                ev.push(e);
+            }
+        };
+        for (w, tpl, parts) in scored {
+            if ev.len() >= 4 {
+                break;
+            }
+            let weight = (w * 1000.0).round() / 1000.0;
+            match tpl {
+                "u" | "bg" | "first" | "last" => {
+                    let first = parts.split(' ').next().unwrap_or(parts);
+                    match lexicon::lookup(first).filter(|_| tpl == "u") {
+                        Some(l) => push(
+                            Evidence::new("lexicon", parts, &l.describe(), weight),
+                            &mut ev,
+                        ),
+                        None => push(
+                            Evidence::new("phrase", parts, "word in the span", weight),
+                            &mut ev,
+                        ),
+                    }
+                }
+                "lexstrong" | "lexneg" | "lexpos" | "lexsubj" | "shortstrong" => {
+                    for (word, d) in lex_words() {
+                        push(
+                            Evidence::new("lexicon", &word.to_lowercase(), &d, weight),
+                            &mut ev,
+                        );
+                    }
+                }
+                "occ" | "repin" => {
+                    let n = ctx.occurrences(r.clone());
+                    let note = if n >= 2 {
+                        format!("occurs {n} times in the article")
+                    } else {
+                        "its words recur in the article".to_string()
+                    };
+                    push(
+                        Evidence::new("repetition", &span_text, &note, weight),
+                        &mut ev,
+                    );
+                }
+                "prev1" | "prev2" | "next1" | "sw" => {
+                    push(
+                        Evidence::new(
+                            "context",
+                            parts,
+                            "word next to the span or in its sentence",
+                            weight,
+                        ),
+                        &mut ev,
+                    );
+                }
+                _ => {
+                    let note = match tpl {
+                        "excl" => "exclamation mark",
+                        "quest" => "question",
+                        "squest" => "in a question",
+                        "caps" => "all-caps word",
+                        "capw" => "capitalized words",
+                        "inq" => "inside a quotation",
+                        "title" => "in the headline",
+                        "len" => "span length",
+                        "cover" => "share of its sentence",
+                        _ => "pattern",
+                    };
+                    push(
+                        Evidence::new("pattern", note, &format!("{tpl}={parts}"), weight),
+                        &mut ev,
+                    );
+                }
+            }
+        }
+        let _ = words;
+        ev
+    }
+}
+
+impl TechniqueModel for LinearModel {
+    fn name(&self) -> &str {
+        "linear-v1"
+    }
+
+    fn identify(&self, doc: &Document) -> Vec<(Span, f32)> {
+        let ctx = DocCtx::new(doc);
+        self.identify_ctx(&ctx)
+            .into_iter()
+            .map(|c| (c.span, c.confidence))
+            .collect()
+    }
+
+    fn classify(&self, doc: &Document, spans: &[Span]) -> Vec<Classified> {
+        let ctx = DocCtx::new(doc);
+        spans
+            .iter()
+            .map(|s| {
+                let r = token_range(doc, s);
+                let probs = self.classify_toks(&ctx, r.clone());
+                let best = argmax(&probs);
+                Classified {
+                    evidence: if r.is_empty() {
+                        Vec::new()
+                    } else {
+                        self.explain(&ctx, r, best)
+                    },
+                    probs,
+                }
+            })
+            .collect()
+    }
+
+    fn analyze(&self, doc: &Document) -> Vec<(Span, f32, Classified)> {
+        let ctx = DocCtx::new(doc);
+        self.identify_ctx(&ctx)
+            .into_iter()
+            .map(|c| {
+                let probs = self.classify_toks(&ctx, c.toks.clone());
+                let best = argmax(&probs);
+                let evidence = self.explain(&ctx, c.toks.clone(), best);
+                (c.span, c.confidence, Classified { probs, evidence })
+            })
+            .collect()
+    }
+}
+
+pub fn argmax(v: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, x) in v.iter().enumerate() {
+        if *x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Tokens overlapping a byte span.
+pub fn token_range(doc: &Document, s: &Span) -> Range<usize> {
+    let toks = &doc.segments.tokens;
+    let a = toks.partition_point(|t| t.span.end <= s.start);
+    let b = toks.partition_point(|t| t.span.start < s.end);
+    a..b.max(a)
+}

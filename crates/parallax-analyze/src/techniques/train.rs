@@ -1,0 +1,298 @@
+//! Training the default model on PTC articles, and scoring any
+//! [`TechniqueModel`] on labelled articles.
+
+use super::features::{DocCtx, HashSink};
+use super::labels::Technique;
+use super::linear::{Linear, SgdConfig};
+use super::metric::{merge, Fragment, Score, Task};
+use super::model::{token_range, LinearModel, ModelMeta, SI_BITS, TC_BITS};
+use super::ptc::{split, Article};
+use super::TechniqueModel;
+use parallax_core::{Document, TokenKind};
+use std::collections::BTreeMap;
+
+/// Training settings (defaults are the documented ones).
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    pub seed: u64,
+    /// Share of articles held out for validation.
+    pub valid_share: f64,
+    /// Share of the training articles used to tune threshold and gap
+    /// (then the final model is refit on all training articles).
+    pub tune_share: f64,
+    pub si_epochs: usize,
+    pub tc_epochs: usize,
+    pub si_bits: u32,
+    pub tc_bits: u32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            seed: 20200911,
+            valid_share: 0.1,
+            tune_share: 0.1,
+            si_epochs: 6,
+            tc_epochs: 12,
+            si_bits: SI_BITS,
+            tc_bits: TC_BITS,
+        }
+    }
+}
+
+/// A labelled article ready for training.
+pub struct Example {
+    pub doc: Document,
+    pub gold: Vec<Fragment>,
+}
+
+pub fn examples(articles: &[Article], labels: &BTreeMap<String, Vec<Fragment>>) -> Vec<Example> {
+    articles
+        .iter()
+        .map(|a| Example {
+            doc: Document::from_text(&a.id, &a.text),
+            gold: labels.get(&a.id).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn si_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
+    let mut data = Vec::new();
+    for ex in exs {
+        let doc = &ex.doc;
+        let ctx = DocCtx::new(doc);
+        // Gold spans merged, as byte ranges.
+        let gold: Vec<(usize, usize)> = merge(&ex.gold)
+            .iter()
+            .filter_map(|f| Some((doc.byte_of_cp(f.start)?, doc.byte_of_cp(f.end)?)))
+            .collect();
+        for (i, t) in doc.segments.tokens.iter().enumerate() {
+            let inside: usize = gold
+                .iter()
+                .map(|&(s, e)| e.min(t.span.end).saturating_sub(s.max(t.span.start)))
+                .sum();
+            let y = (inside * 2 >= t.span.len()) as u16;
+            let mut sink = HashSink {
+                bits,
+                out: Vec::new(),
+            };
+            ctx.si_features(i, &mut sink);
+            data.push((sink.out, y));
+        }
+    }
+    data
+}
+
+fn tc_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
+    let mut data = Vec::new();
+    for ex in exs {
+        let doc = &ex.doc;
+        let ctx = DocCtx::new(doc);
+        for f in &ex.gold {
+            let Some(t) = f.label.as_deref().and_then(Technique::from_ptc) else {
+                continue;
+            };
+            let Some(span) = doc.span_from_cp(f.start, f.end) else {
+                continue;
+            };
+            let r = token_range(doc, &span);
+            if r.is_empty() {
+                continue;
+            }
+            let mut sink = HashSink {
+                bits,
+                out: Vec::new(),
+            };
+            ctx.tc_features(r, &mut sink);
+            data.push((sink.out, t.index() as u16));
+        }
+    }
+    data
+}
+
+fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize) -> LinearModel {
+    let si = Linear::train(
+        cfg.si_bits,
+        1,
+        &si_data(exs, cfg.si_bits),
+        &SgdConfig {
+            epochs: cfg.si_epochs,
+            lr: 0.05,
+            seed: cfg.seed,
+            pos_weight: 1.0,
+            min_count: 2,
+        },
+    );
+    let tc = Linear::train(
+        cfg.tc_bits,
+        Technique::ALL.len(),
+        &tc_data(exs, cfg.tc_bits),
+        &SgdConfig {
+            epochs: cfg.tc_epochs,
+            lr: 0.05,
+            seed: cfg.seed ^ 0x7c,
+            pos_weight: 1.0,
+            min_count: 2,
+        },
+    );
+    LinearModel {
+        meta: ModelMeta {
+            threshold,
+            gap,
+            seed: cfg.seed,
+            valid_share: cfg.valid_share,
+            si_epochs: cfg.si_epochs,
+            tc_epochs: cfg.tc_epochs,
+            train_ids: exs.iter().map(|e| e.doc.meta.id.clone()).collect(),
+            validation_ids: Vec::new(),
+        },
+        si,
+        tc,
+    }
+}
+
+/// What training did, for the log.
+#[derive(Debug, Default)]
+pub struct TrainReport {
+    pub train_articles: usize,
+    pub tune_articles: usize,
+    pub validation_articles: usize,
+    /// (threshold, gap, SI F1 on the tuning articles), best first.
+    pub tuning: Vec<(f32, usize, f64)>,
+}
+
+/// Trains the default model: seeded split into training and validation
+/// articles; threshold and gap tuned on a seeded slice of the training
+/// articles; final fit on all training articles.
+pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
+    let ids: Vec<String> = exs.iter().map(|e| e.doc.meta.id.clone()).collect();
+    let (train_ids, valid_ids) = split(&ids, cfg.seed, cfg.valid_share);
+    let (fit_ids, tune_ids) = split(&train_ids, cfg.seed.wrapping_add(1), cfg.tune_share);
+    let pick = |set: &[String]| -> Vec<&Example> {
+        exs.iter()
+            .filter(|e| set.binary_search(&e.doc.meta.id).is_ok())
+            .collect()
+    };
+    let (fit_ex, tune_ex, train_ex) = (pick(&fit_ids), pick(&tune_ids), pick(&train_ids));
+    let first = fit(&fit_ex, cfg, 0.5, 0);
+    // Tune the decoding on the tuning articles.
+    let ctxs: Vec<(DocCtx, Vec<f32>)> = tune_ex
+        .iter()
+        .map(|e| {
+            let c = DocCtx::new(&e.doc);
+            let p = first.token_probs(&c);
+            (c, p)
+        })
+        .collect();
+    let mut tuning = Vec::new();
+    for gap in [0usize, 1, 2] {
+        for t in 0..13 {
+            let thr = 0.15 + 0.05 * t as f32;
+            let mut sc = Score::default();
+            for ((ctx, p), ex) in ctxs.iter().zip(&tune_ex) {
+                let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap)
+                    .iter()
+                    .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
+                    .collect();
+                sc.add_article(&pred, &ex.gold, Task::Si);
+            }
+            tuning.push((thr, gap, sc.f1()));
+        }
+    }
+    tuning.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then(a.0.total_cmp(&b.0))
+            .then(a.1.cmp(&b.1))
+    });
+    let (thr, gap, _) = tuning[0];
+    let mut model = fit(&train_ex, cfg, thr, gap);
+    model.meta.validation_ids = valid_ids.clone();
+    let report = TrainReport {
+        train_articles: train_ex.len(),
+        tune_articles: tune_ex.len(),
+        validation_articles: valid_ids.len(),
+        tuning,
+    };
+    (model, report)
+}
+
+/// Predicted fragments (code points, with labels) for one document, end to end.
+pub fn predict_fragments(model: &dyn TechniqueModel, doc: &Document) -> Vec<Fragment> {
+    model
+        .analyze(doc)
+        .into_iter()
+        .map(|(s, _, c)| {
+            let best = super::model::argmax(&c.probs);
+            Fragment::new(s.cp_start, s.cp_end, Some(Technique::ALL[best].ptc_label()))
+        })
+        .collect()
+}
+
+/// Fills in techniques for given spans (the TC task). Spans given more than
+/// once with the same offsets get distinct labels, most probable first.
+pub fn classify_fragments(
+    model: &dyn TechniqueModel,
+    doc: &Document,
+    spans: &[Fragment],
+) -> Vec<Fragment> {
+    let bspans: Vec<_> = spans
+        .iter()
+        .map(|f| {
+            doc.span_from_cp(f.start, f.end)
+                .unwrap_or_else(|| doc.span(doc.text.len(), doc.text.len()))
+        })
+        .collect();
+    let classified = model.classify(doc, &bspans);
+    let mut used: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    spans
+        .iter()
+        .zip(classified)
+        .map(|(f, c)| {
+            let mut order: Vec<usize> = (0..c.probs.len()).collect();
+            order.sort_by(|&a, &b| c.probs[b].total_cmp(&c.probs[a]).then(a.cmp(&b)));
+            let taken = used.entry((f.start, f.end)).or_default();
+            let pick = order
+                .iter()
+                .copied()
+                .find(|i| !taken.contains(i))
+                .unwrap_or(order[0]);
+            taken.push(pick);
+            Fragment::new(f.start, f.end, Some(Technique::ALL[pick].ptc_label()))
+        })
+        .collect()
+}
+
+/// Scores a model on labelled examples for one task. TC is scored on the
+/// gold spans (the shared task's setting); SI on the model's own spans.
+pub fn evaluate(model: &dyn TechniqueModel, exs: &[&Example], task: Task) -> Score {
+    let mut sc = Score::default();
+    for ex in exs {
+        let pred = match task {
+            Task::Si => predict_fragments(model, &ex.doc),
+            Task::Tc => classify_fragments(model, &ex.doc, &ex.gold),
+        };
+        sc.add_article(&pred, &ex.gold, task);
+    }
+    sc
+}
+
+/// Share of tokens inside gold spans (for the log).
+pub fn positive_share(exs: &[Example]) -> f64 {
+    let (mut pos, mut all) = (0usize, 0usize);
+    for ex in exs {
+        let merged = merge(&ex.gold);
+        for t in &ex.doc.segments.tokens {
+            if t.kind == TokenKind::Punct {
+                continue;
+            }
+            all += 1;
+            if merged
+                .iter()
+                .any(|f| f.start <= t.span.cp_start && t.span.cp_end <= f.end)
+            {
+                pos += 1;
+            }
+        }
+    }
+    pos as f64 / all.max(1) as f64
+}

@@ -1,0 +1,196 @@
+//! `parallax techniques ...` and `parallax eval techniques`: the PTC tasks
+//! on folders of `article<ID>.txt` files.
+
+use parallax_analyze::techniques::{
+    self,
+    metric::{Fragment, Score, Task},
+    model::LinearModel,
+    ptc, train as tt, TechniqueModel,
+};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TechniquesCommand {
+    /// Fill in the technique of given spans (the TC task). Prints
+    /// `ID<TAB>TECHNIQUE<TAB>START<TAB>END` lines.
+    Classify {
+        /// Folder of `article<ID>.txt` files.
+        #[arg(long)]
+        articles: PathBuf,
+        /// Span file (or folder of them): `ID<TAB>START<TAB>END` or
+        /// `ID<TAB>ANY<TAB>START<TAB>END` lines, code-point offsets.
+        #[arg(long)]
+        spans: PathBuf,
+        /// A model file from `parallax train techniques` instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// List the 14 techniques with their definitions.
+    List,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum TaskArg {
+    Si,
+    Tc,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// `si`: span identification (spans from the model); `tc`: technique
+    /// classification of the gold spans.
+    #[arg(long, value_enum)]
+    pub task: TaskArg,
+    /// Folder of `article<ID>.txt` files.
+    #[arg(long)]
+    pub articles: PathBuf,
+    /// Gold label file or folder (TC or SI format).
+    #[arg(long)]
+    pub labels: PathBuf,
+    /// Score only the model's held-out validation articles.
+    #[arg(long)]
+    pub held_out: bool,
+    /// A model file from `parallax train techniques` instead of the embedded one.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+fn load_model(p: &Option<PathBuf>) -> anyhow::Result<Option<LinearModel>> {
+    match p {
+        None => Ok(None),
+        Some(p) => {
+            let b = std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            Ok(Some(
+                LinearModel::from_bytes(&b).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+            ))
+        }
+    }
+}
+
+pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
+    let loaded = load_model(&a.model)?;
+    let model: &LinearModel = loaded.as_ref().unwrap_or(&techniques::DEFAULT_MODEL);
+    let mut articles = ptc::load_articles(&a.articles)?;
+    let labels = ptc::load_labels(&a.labels)?;
+    if a.held_out {
+        articles.retain(|x| model.meta.validation_ids.contains(&x.id));
+        anyhow::ensure!(
+            !articles.is_empty(),
+            "{}: none of the model's {} validation articles is here",
+            a.articles.display(),
+            model.meta.validation_ids.len()
+        );
+    }
+    let seen = articles
+        .iter()
+        .filter(|x| model.meta.train_ids.contains(&x.id))
+        .count();
+    if seen > 0 {
+        eprintln!(
+            "parallax: warning: {seen} of {} articles were used to train this model: these scores are not held-out (use --held-out)",
+            articles.len()
+        );
+    }
+    let missing = articles
+        .iter()
+        .filter(|x| !labels.contains_key(&x.id))
+        .count();
+    if missing > 0 {
+        eprintln!(
+            "parallax: note: {missing} articles have no gold labels (scored as having no spans)"
+        );
+    }
+    let exs = tt::examples(&articles, &labels);
+    let refs: Vec<&tt::Example> = exs.iter().collect();
+    let task = match a.task {
+        TaskArg::Si => Task::Si,
+        TaskArg::Tc => Task::Tc,
+    };
+    let m: &dyn TechniqueModel = model;
+    let s: Score = tt::evaluate(m, &refs, task);
+    println!(
+        "techniques {} on {} articles ({} predicted, {} gold fragments)",
+        match task {
+            Task::Si => "SI (span identification)",
+            Task::Tc => "TC (technique classification of gold spans)",
+        },
+        s.articles,
+        s.predicted,
+        s.gold
+    );
+    println!(
+        "precision {:.4}  recall {:.4}  F1 {:.4}",
+        s.precision(),
+        s.recall(),
+        s.f1()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(cmd: TechniquesCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        TechniquesCommand::List => {
+            for t in techniques::Technique::ALL {
+                println!("{}\t{}\t{}", t.ptc_label(), t.name(), t.definition());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TechniquesCommand::Classify {
+            articles,
+            spans,
+            model,
+        } => classify(&articles, &spans, &model),
+    }
+}
+
+fn classify(articles: &Path, spans: &Path, model: &Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let loaded = load_model(model)?;
+    let model: &LinearModel = loaded.as_ref().unwrap_or(&techniques::DEFAULT_MODEL);
+    let wanted = ptc::load_labels(spans)?;
+    let docs = ptc::load_articles(articles)?;
+    let mut failed = 0usize;
+    let mut out = String::new();
+    for (id, frags) in &wanted {
+        let Some(a) = docs.iter().find(|d| &d.id == id) else {
+            eprintln!(
+                "parallax: {}: article {id} not found in {} ({} spans skipped)",
+                spans.display(),
+                articles.display(),
+                frags.len()
+            );
+            failed += 1;
+            continue;
+        };
+        let doc = parallax_core::Document::from_text(&a.id, &a.text);
+        let n = doc.char_len();
+        let (ok, bad): (Vec<Fragment>, Vec<Fragment>) = frags
+            .iter()
+            .cloned()
+            .partition(|f| f.end <= n && f.start < f.end);
+        for f in &bad {
+            eprintln!(
+                "parallax: {}: span {id} {}..{} is empty or outside the article ({} code points); skipped",
+                spans.display(),
+                f.start,
+                f.end,
+                n
+            );
+            failed += 1;
+        }
+        for f in tt::classify_fragments(model, &doc, &ok) {
+            out.push_str(&format!(
+                "{id}\t{}\t{}\t{}\n",
+                f.label.as_deref().unwrap_or(""),
+                f.start,
+                f.end
+            ));
+        }
+    }
+    print!("{out}");
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,221 @@
+//! `parallax train ...`: retrain the project's own models, seeded and
+//! reproducible. Each model is one variant of [`TrainCommand`].
+
+use crate::cmd::checkworthy::read_rows;
+use parallax_analyze::claims::data;
+use parallax_analyze::claims::model::{self, TrainConfig};
+use parallax_analyze::techniques::{metric::Task, ptc, train as tt, TechniqueModel};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TrainCommand {
+    /// Train the named-entity tagger (averaged perceptron) on CoNLL-2003.
+    Ner(NerArgs),
+    /// Persuasion techniques (SI tagger + TC classifier) on the PTC corpus.
+    Techniques(TechniquesArgs),
+    /// Check-worthiness model (claims layer) from a CheckThat! TSV.
+    Checkworthy(CheckworthyArgs),
+}
+
+pub fn run(cmd: TrainCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        TrainCommand::Ner(a) => super::ner::train(a),
+        TrainCommand::Techniques(a) => techniques(a),
+        TrainCommand::Checkworthy(a) => checkworthy(a),
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NerArgs {
+    /// CoNLL training file.
+    #[arg(long, default_value = "../shared/data/conll2003/train.txt")]
+    pub train: PathBuf,
+    /// CoNLL file scored after training (held out; not used for training).
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Output folder; the model is written to OUT/ner.bin.
+    #[arg(long, default_value = "models/ner")]
+    pub out: PathBuf,
+    /// Perceptron epochs.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Seed of the document shuffling.
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Train on the first N documents only (quick runs, tests).
+    #[arg(long)]
+    pub max_docs: Option<usize>,
+    /// Word-cluster counts, coarse and fine (0,0 = no clusters).
+    #[arg(long, value_delimiter = ',', default_value = "64,400")]
+    pub clusters: Vec<usize>,
+    /// Exchange-algorithm passes for the clusters.
+    #[arg(long, default_value_t = 4)]
+    pub cluster_iters: usize,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TechniquesArgs {
+    /// PTC folder holding `train-articles/` and `train-labels-TC/`.
+    #[arg(long, default_value = "../shared/data/ptc")]
+    pub data: PathBuf,
+    /// Where to write `model.bin` and `validation-ids.txt`.
+    #[arg(long, default_value = "models/techniques")]
+    pub out: PathBuf,
+    /// Seed of the split and of the SGD shuffles.
+    #[arg(long, default_value_t = tt::TrainConfig::default().seed)]
+    pub seed: u64,
+    /// Use only the first N articles (by id), e.g. for a quick check.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Epochs of the span tagger.
+    #[arg(long, default_value_t = tt::TrainConfig::default().si_epochs)]
+    pub si_epochs: usize,
+    /// Epochs of the technique classifier.
+    #[arg(long, default_value_t = tt::TrainConfig::default().tc_epochs)]
+    pub tc_epochs: usize,
+    /// Hash bits of the span tagger (smaller: smaller file, more collisions).
+    #[arg(long, default_value_t = tt::TrainConfig::default().si_bits)]
+    pub si_bits: u32,
+    /// Hash bits of the technique classifier.
+    #[arg(long, default_value_t = tt::TrainConfig::default().tc_bits)]
+    pub tc_bits: u32,
+}
+
+fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        (8..=24).contains(&a.si_bits) && (8..=22).contains(&a.tc_bits),
+        "--si-bits must be 8..=24 and --tc-bits 8..=22"
+    );
+    let t0 = Instant::now();
+    let mut articles = ptc::load_articles(&a.data.join("train-articles"))?;
+    if let Some(n) = a.limit {
+        articles.truncate(n);
+    }
+    let labels = ptc::load_labels(&a.data.join("train-labels-TC"))?;
+    let exs = tt::examples(&articles, &labels);
+    let cfg = tt::TrainConfig {
+        seed: a.seed,
+        si_epochs: a.si_epochs,
+        tc_epochs: a.tc_epochs,
+        si_bits: a.si_bits,
+        tc_bits: a.tc_bits,
+        ..Default::default()
+    };
+    eprintln!(
+        "training on {} articles ({} gold spans; {:.1}% of words inside spans), seed {}",
+        exs.len(),
+        exs.iter().map(|e| e.gold.len()).sum::<usize>(),
+        100.0 * tt::positive_share(&exs),
+        cfg.seed
+    );
+    let (model, report) = tt::train(&exs, &cfg);
+    let train_s = t0.elapsed().as_secs_f64();
+    println!(
+        "split: {} training articles ({} of them first used to tune the span threshold), {} validation articles",
+        report.train_articles, report.tune_articles, report.validation_articles
+    );
+    for (thr, gap, f1) in report.tuning.iter().take(3) {
+        println!("tuning: threshold {thr:.2} gap {gap}: SI F1 {f1:.4}");
+    }
+    println!(
+        "chosen: threshold {:.2}, gap {}",
+        model.meta.threshold, model.meta.gap
+    );
+    std::fs::create_dir_all(&a.out).map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
+    let bytes = model.to_bytes();
+    let path = a.out.join("model.bin");
+    std::fs::write(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let ids = a.out.join("validation-ids.txt");
+    std::fs::write(&ids, model.meta.validation_ids.join("\n") + "\n")
+        .map_err(|e| anyhow::anyhow!("{}: {e}", ids.display()))?;
+    println!(
+        "wrote {} ({:.2} MB) and {} in {:.1} s",
+        path.display(),
+        bytes.len() as f64 / 1e6,
+        ids.display(),
+        train_s
+    );
+    let valid: Vec<&tt::Example> = exs
+        .iter()
+        .filter(|e| model.meta.validation_ids.contains(&e.doc.meta.id))
+        .collect();
+    let m: &dyn TechniqueModel = &model;
+    for (name, task) in [("SI", Task::Si), ("TC", Task::Tc)] {
+        let s = tt::evaluate(m, &valid, task);
+        println!(
+            "validation {name} ({} articles): precision {:.4}  recall {:.4}  F1 {:.4}",
+            s.articles,
+            s.precision(),
+            s.recall(),
+            s.f1()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckworthyArgs {
+    /// CheckThat! 2024 Task 1 training TSV.
+    #[arg(long)]
+    pub tsv: PathBuf,
+    /// Where to write the model (e.g. models/checkworthy/model.bin).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Seed of the train/dev/held-out split and of the shuffles.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    pub epochs: usize,
+    /// log2 of the number of hashed feature slots.
+    #[arg(long, default_value_t = TrainConfig::default().bits)]
+    pub bits: u32,
+    /// Use only the first N rows of the file (quick runs and CI).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!((8..=22).contains(&a.bits), "--bits must be in 8..=22");
+    let mut rows = read_rows(&a.tsv)?;
+    if let Some(n) = a.limit {
+        rows.truncate(n);
+    }
+    let [train, dev, held] = data::split(&rows, a.seed);
+    anyhow::ensure!(
+        !train.is_empty() && !dev.is_empty(),
+        "{}: too few labeled rows to train",
+        a.tsv.display()
+    );
+    let cfg = TrainConfig {
+        bits: a.bits,
+        epochs: a.epochs,
+        seed: a.seed,
+        ..Default::default()
+    };
+    let (m, report) = model::train(&train, &dev, &cfg);
+    let mut held_prf = model::Prf::default();
+    for (s, y) in &held {
+        held_prf.add(*y, m.score(s) >= 0.5);
+    }
+    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&a.out, m.to_bytes())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
+    println!(
+        "trained on {} sentences (seed {}, {} epochs, 2^{} features); dev {} / held-out {}",
+        train.len(),
+        a.seed,
+        a.epochs,
+        a.bits,
+        dev.len(),
+        held.len()
+    );
+    println!("threshold tuned on dev: {:.2}", report.threshold);
+    println!("dev      {}", report.dev.report());
+    println!("held-out {}", held_prf.report());
+    println!("wrote {}", a.out.display());
+    Ok(ExitCode::SUCCESS)
+}
