@@ -31,7 +31,9 @@ fn txts(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     f.retain(|p| p.extension().is_some_and(|x| x == "txt"));
     f.sort();
-    f.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    f.iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -44,17 +46,37 @@ fn main() {
     let samples = txts(&d.join("samples"));
     let dev = txts(&d.join("data/polnear/dev/text"));
     assert!(samples.len() >= 2, "needs ../shared/samples");
-    let a = words(&format!("{}\n\n{}", samples[0], dev.first().cloned().unwrap_or_default()), 1500);
-    let b = words(&format!("{}\n\n{}", samples[1], dev.get(1).cloned().unwrap_or_default()), 1500);
+    let a = words(
+        &format!(
+            "{}\n\n{}",
+            samples[0],
+            dev.first().cloned().unwrap_or_default()
+        ),
+        1500,
+    );
+    let b = words(
+        &format!(
+            "{}\n\n{}",
+            samples[1],
+            dev.get(1).cloned().unwrap_or_default()
+        ),
+        1500,
+    );
     let wa = a.split_whitespace().count();
     let wb = b.split_whitespace().count();
     let p = Pipeline::default();
     let c = Comparer::default();
-    let _ = c.compare(&[p.analyze(Document::from_text("a", &a)), p.analyze(Document::from_text("b", &b))]);
+    let _ = c.compare(&[
+        p.analyze(Document::from_text("a", &a)),
+        p.analyze(Document::from_text("b", &b)),
+    ]);
     let (mut full, mut only) = (Vec::new(), Vec::new());
     for _ in 0..20 {
         let t0 = Instant::now();
-        let an = [p.analyze(Document::from_text("a", &a)), p.analyze(Document::from_text("b", &b))];
+        let an = [
+            p.analyze(Document::from_text("a", &a)),
+            p.analyze(Document::from_text("b", &b)),
+        ];
         let t1 = Instant::now();
         let r = c.compare(&an);
         let t2 = Instant::now();
@@ -82,16 +104,27 @@ fn main() {
             let t = &pool[i % pool.len()];
             let round = i / pool.len();
             // variant: drop every (round+2)-th paragraph
-            t.split('\n').enumerate().filter(|(k, _)| round == 0 || k % (round + 2) != 1).map(|x| x.1).collect::<Vec<_>>().join("\n")
+            t.split('\n')
+                .enumerate()
+                .filter(|(k, _)| round == 0 || k % (round + 2) != 1)
+                .map(|x| x.1)
+                .collect::<Vec<_>>()
+                .join("\n")
         })
         .collect();
     let words_total: usize = docs.iter().map(|t| t.split_whitespace().count()).sum();
     let t0 = Instant::now();
-    let feats: Vec<_> = docs.par_iter().map(|t| cluster::features(&Document::from_text("d", t))).collect();
+    let feats: Vec<_> = docs
+        .par_iter()
+        .map(|t| cluster::features(&Document::from_text("d", t)))
+        .collect();
     let t1 = Instant::now();
     let labels = cluster::cluster(&feats, &ClusterOptions::default());
     let t2 = Instant::now();
-    let groups = labels.iter().collect::<std::collections::BTreeSet<_>>().len();
+    let groups = labels
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     println!(
         "cluster {n} documents ({} words avg), {} thread(s): {:.1} s total = {:.1} s reading+features + {:.1} s clustering; {groups} groups",
         words_total / n,

@@ -31,7 +31,11 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
     }
     if let Some(c) = &l.claims {
         for cs in &c.sentences {
-            for s in v.sentences.iter_mut().filter(|s| s.part_of.is_none() && s.span.start == cs.span.start) {
+            for s in v
+                .sentences
+                .iter_mut()
+                .filter(|s| s.part_of.is_none() && s.span.start == cs.span.start)
+            {
                 s.claim = cs.label == parallax_analyze::claims::LABEL_YES;
                 s.checkworthy = Some(cs.score);
             }
@@ -41,8 +45,17 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
     if let Some(at) = &l.attributions {
         for q in &at.quotes {
             let attr = q.attribution.and_then(|i| at.attributions.get(i));
-            let speaker = attr.and_then(|x| x.speaker.clone().or_else(|| x.source.as_ref().map(|p| p.text.clone())));
-            let speaker_span = attr.and_then(|x| x.speaker_mention.as_ref().or(x.source.as_ref()).map(|p| p.span));
+            let speaker = attr.and_then(|x| {
+                x.speaker
+                    .clone()
+                    .or_else(|| x.source.as_ref().map(|p| p.text.clone()))
+            });
+            let speaker_span = attr.and_then(|x| {
+                x.speaker_mention
+                    .as_ref()
+                    .or(x.source.as_ref())
+                    .map(|p| p.span)
+            });
             v.quotes.push(QuoteView {
                 span: q.span,
                 text: q.text.clone(),
@@ -53,7 +66,10 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
         for x in &at.attributions {
             if let Some(cue) = &x.cue {
                 for s in v.sentences.iter_mut() {
-                    if s.span.start <= cue.span.start && cue.span.end <= s.span.end && s.attribution.is_none() {
+                    if s.span.start <= cue.span.start
+                        && cue.span.end <= s.span.end
+                        && s.attribution.is_none()
+                    {
                         s.attribution = Some((cue.span.start, cue.span.end));
                     }
                 }
@@ -73,7 +89,9 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
     }
     if let Some(en) = &l.entities {
         for e in &en.entities {
-            let name = crate::rules::alias_of(&e.name).unwrap_or(&e.name).to_string();
+            let name = crate::rules::alias_of(&e.name)
+                .unwrap_or(&e.name)
+                .to_string();
             let mut mentions: Vec<MentionView> = e
                 .mentions
                 .iter()
@@ -81,7 +99,11 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
                 .map(|m| MentionView {
                     span: m.span,
                     text: m.text.clone(),
-                    kind: if m.text == e.name { "name".into() } else { "alias".into() },
+                    kind: if m.text == e.name {
+                        "name".into()
+                    } else {
+                        "alias".into()
+                    },
                     confidence: m.confidence,
                 })
                 .collect();

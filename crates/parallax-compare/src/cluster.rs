@@ -156,8 +156,11 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
     let terms: Vec<Vec<(u64, f32)>> = feats
         .par_iter()
         .map(|f| {
-            let mut v: Vec<(u64, f32)> =
-                f.terms.iter().map(|(h, w)| (*h, w * ((1.0 + n as f32) / (1.0 + df[h] as f32)).ln())).collect();
+            let mut v: Vec<(u64, f32)> = f
+                .terms
+                .iter()
+                .map(|(h, w)| (*h, w * ((1.0 + n as f32) / (1.0 + df[h] as f32)).ln()))
+                .collect();
             let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
             if norm > 0.0 {
                 v.iter_mut().for_each(|x| x.1 /= norm);
@@ -168,7 +171,9 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
     let (wn, wt) = (opts.name_weight, opts.term_weight);
     let sim = |i: usize, j: usize| {
         let c: f32 = row(i).iter().zip(row(j)).map(|(a, b)| a * b).sum();
-        (1.0 - wn - wt) * c + wn * jaccard(&feats[i].names, &feats[j].names) + wt * sparse_dot(&terms[i], &terms[j])
+        (1.0 - wn - wt) * c
+            + wn * jaccard(&feats[i].names, &feats[j].names)
+            + wt * sparse_dot(&terms[i], &terms[j])
     };
     let k = opts.k.min(n.saturating_sub(1));
     // exact k nearest neighbours by cosine, then re-scored with names
@@ -192,7 +197,8 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
                     }
                 }
             }
-            let mut cand: Vec<(usize, f32)> = best.into_iter().map(|(_, j)| (j, sim(i, j))).collect();
+            let mut cand: Vec<(usize, f32)> =
+                best.into_iter().map(|(_, j)| (j, sim(i, j))).collect();
             cand.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             cand.truncate(k);
             cand
@@ -278,7 +284,11 @@ pub fn bcubed(pred: &[usize], gold: &[usize]) -> (f64, f64, f64) {
     }
     p /= n as f64;
     r /= n as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -358,8 +368,17 @@ mod tests {
             "The football club won the cup final 3-1 after extra time in Madrid. Striker Benzema scored twice.",
             "Benzema scored two goals as the club beat its rivals 3-1 in the cup final in Madrid.",
         ];
-        let feats: Vec<DocFeatures> = texts.iter().map(|t| features(&Document::from_text("x", t))).collect();
-        let l = cluster(&feats, &ClusterOptions { threshold: 0.3, ..Default::default() });
+        let feats: Vec<DocFeatures> = texts
+            .iter()
+            .map(|t| features(&Document::from_text("x", t)))
+            .collect();
+        let l = cluster(
+            &feats,
+            &ClusterOptions {
+                threshold: 0.3,
+                ..Default::default()
+            },
+        );
         assert_eq!(l[0], l[1]);
         assert_eq!(l[2], l[3]);
         assert_ne!(l[0], l[2]);

@@ -180,13 +180,21 @@ pub struct StaticEmbedder {
 
 impl StaticEmbedder {
     fn load() -> Self {
-        assert_eq!(&TABLE[..6], b"PXEMB1", "models/embeddings/static.bin: bad magic");
+        assert_eq!(
+            &TABLE[..6],
+            b"PXEMB1",
+            "models/embeddings/static.bin: bad magic"
+        );
         let v = u32::from_le_bytes(TABLE[8..12].try_into().unwrap()) as usize;
         let dim = u32::from_le_bytes(TABLE[12..16].try_into().unwrap()) as usize;
         let scales = &TABLE[16..16 + 4 * v];
         let rows = &TABLE[16 + 4 * v..16 + 4 * v + v * dim];
         let tokenizer = WordPiece::from_vocab(VOCAB);
-        assert_eq!(tokenizer.vocab.len(), v, "vocab.txt and static.bin disagree");
+        assert_eq!(
+            tokenizer.vocab.len(),
+            v,
+            "vocab.txt and static.bin disagree"
+        );
         StaticEmbedder {
             tokenizer,
             dim,

@@ -95,7 +95,11 @@ pub fn values(text: &str, s: usize, e: usize) -> Vec<Value> {
             (ValueKind::Percent, n, n)
         } else if c.name("cur").is_some() {
             (ValueKind::Money, n, n)
-        } else if c.name("dec").is_some() && is_int && (1000.0..2100.0).contains(&n) && n % 10.0 == 0.0 {
+        } else if c.name("dec").is_some()
+            && is_int
+            && (1000.0..2100.0).contains(&n)
+            && n % 10.0 == 0.0
+        {
             (ValueKind::Year, n, n + 9.0)
         } else if is_int && mag.is_none() && raw.len() == 4 && (1800.0..2100.0).contains(&n) {
             (ValueKind::Year, n, n)
@@ -123,12 +127,31 @@ const NEGATIONS: &[&str] = &[
 /// Antonym pairs: one sentence using the first where the other uses the
 /// second reads as the opposite claim.
 const ANTONYMS: &[(&str, &str)] = &[
-    ("increase", "decrease"), ("increased", "decreased"), ("rose", "fell"), ("rise", "fall"),
-    ("up", "down"), ("more", "less"), ("win", "lose"), ("won", "lost"), ("support", "oppose"),
-    ("supported", "opposed"), ("supports", "opposes"), ("ally", "enemy"), ("allowed", "banned"),
-    ("legal", "illegal"), ("true", "false"), ("accept", "reject"), ("accepted", "rejected"),
-    ("approve", "disapprove"), ("approved", "vetoed"), ("agree", "disagree"), ("success", "failure"),
-    ("peaceful", "violent"), ("higher", "lower"), ("gained", "lost"), ("strengthened", "weakened"),
+    ("increase", "decrease"),
+    ("increased", "decreased"),
+    ("rose", "fell"),
+    ("rise", "fall"),
+    ("up", "down"),
+    ("more", "less"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("support", "oppose"),
+    ("supported", "opposed"),
+    ("supports", "opposes"),
+    ("ally", "enemy"),
+    ("allowed", "banned"),
+    ("legal", "illegal"),
+    ("true", "false"),
+    ("accept", "reject"),
+    ("accepted", "rejected"),
+    ("approve", "disapprove"),
+    ("approved", "vetoed"),
+    ("agree", "disagree"),
+    ("success", "failure"),
+    ("peaceful", "violent"),
+    ("higher", "lower"),
+    ("gained", "lost"),
+    ("strengthened", "weakened"),
 ];
 
 /// Lowercased word tokens of a text (apostrophe contractions split as `n't`).
@@ -153,7 +176,10 @@ pub fn words(t: &str) -> Vec<String> {
 
 /// Number of negation cues and the cues themselves.
 pub fn negations(ws: &[String]) -> Vec<String> {
-    ws.iter().filter(|w| NEGATIONS.contains(&w.as_str())).cloned().collect()
+    ws.iter()
+        .filter(|w| NEGATIONS.contains(&w.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// An antonym pair separating the two word lists, as (word in a, word in b).
@@ -182,8 +208,7 @@ pub fn attribution_cue(t: &str) -> Option<(usize, usize)> {
 }
 
 /// Pairs of opening/closing quotation marks.
-static QUOTE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r#"“([^”]{2,}?)”|"([^"\n]{2,}?)""#).unwrap());
+static QUOTE: Lazy<Regex> = Lazy::new(|| Regex::new(r#"“([^”]{2,}?)”|"([^"\n]{2,}?)""#).unwrap());
 
 /// Quotations in a text: byte range of the quoted words (without marks).
 pub fn quotations(t: &str) -> Vec<(usize, usize)> {
@@ -196,20 +221,119 @@ pub fn quotations(t: &str) -> Vec<(usize, usize)> {
 }
 
 static NAME: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(?:[A-Z][\p{L}'’\-]*\.?)(?:\s+(?:of\s+|the\s+|al-|bin\s+)?[A-Z][\p{L}'’\-]*\.?)*").unwrap()
+    Regex::new(
+        r"\b(?:[A-Z][\p{L}'’\-]*\.?)(?:\s+(?:of\s+|the\s+|al-|bin\s+)?[A-Z][\p{L}'’\-]*\.?)*",
+    )
+    .unwrap()
 });
 
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "In", "On", "At", "It", "Its", "This", "That", "These", "Those", "He", "She",
-    "We", "They", "Our", "Their", "His", "Her", "But", "And", "Or", "If", "As", "While", "When",
-    "Since", "After", "Before", "Like", "Just", "Most", "Some", "Such", "Further", "However",
-    "Meanwhile", "Currently", "Initially", "Only", "Both", "Besides", "Through", "To", "From", "By",
-    "For", "With", "Under", "Over", "Around", "Despite", "There", "What", "Why", "How", "Who", "Yes",
-    "No", "Not", "My", "I", "You", "Your", "Whenever", "During", "Shortly", "Because", "Also",
-    "Even", "Then", "Here", "Now", "So", "Quoting", "According", "Pre", "None", "One", "Two",
-    "Along", "About", "Former", "Photo", "Credit", "Glory", "January", "February", "March", "April",
-    "May", "June", "July", "August", "September", "October", "November", "December", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "It",
+    "Its",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "We",
+    "They",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "As",
+    "While",
+    "When",
+    "Since",
+    "After",
+    "Before",
+    "Like",
+    "Just",
+    "Most",
+    "Some",
+    "Such",
+    "Further",
+    "However",
+    "Meanwhile",
+    "Currently",
+    "Initially",
+    "Only",
+    "Both",
+    "Besides",
+    "Through",
+    "To",
+    "From",
+    "By",
+    "For",
+    "With",
+    "Under",
+    "Over",
+    "Around",
+    "Despite",
+    "There",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Yes",
+    "No",
+    "Not",
+    "My",
+    "I",
+    "You",
+    "Your",
+    "Whenever",
+    "During",
+    "Shortly",
+    "Because",
+    "Also",
+    "Even",
+    "Then",
+    "Here",
+    "Now",
+    "So",
+    "Quoting",
+    "According",
+    "Pre",
+    "None",
+    "One",
+    "Two",
+    "Along",
+    "About",
+    "Former",
+    "Photo",
+    "Credit",
+    "Glory",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 /// Capitalized word sequences that look like names (a light stand-in for
@@ -233,7 +357,10 @@ pub fn names(t: &str) -> Vec<(usize, usize)> {
         }
         let tt = &t[s..e];
         let tt2 = tt.trim_end_matches(['.', '’', '\'', '-']);
-        let tt2 = tt2.strip_suffix("’s").or(tt2.strip_suffix("'s")).unwrap_or(tt2);
+        let tt2 = tt2
+            .strip_suffix("’s")
+            .or(tt2.strip_suffix("'s"))
+            .unwrap_or(tt2);
         e = s + tt2.len();
         if e <= s || !t[s..].starts_with(|c: char| c.is_uppercase()) {
             continue;
@@ -249,7 +376,10 @@ pub fn names(t: &str) -> Vec<(usize, usize)> {
             }
         }
         let tt = &t[s..e];
-        if tt.len() < 2 || NOT_NAMES.contains(&tt) || tt.chars().all(|c| c.is_uppercase()) && tt.len() > 6 {
+        if tt.len() < 2
+            || NOT_NAMES.contains(&tt)
+            || tt.chars().all(|c| c.is_uppercase()) && tt.len() > 6
+        {
             continue;
         }
         out.push((s, e));
@@ -288,15 +418,24 @@ mod tests {
         assert_eq!(negations(&a), vec!["not"]);
         let x = words("Exports rose sharply");
         let y = words("Exports fell sharply");
-        assert_eq!(antonym_between(&x, &y), Some(("rose".into(), "fell".into())));
-        assert_eq!(antonym_between(&y, &x), Some(("fell".into(), "rose".into())));
+        assert_eq!(
+            antonym_between(&x, &y),
+            Some(("rose".into(), "fell".into()))
+        );
+        assert_eq!(
+            antonym_between(&y, &x),
+            Some(("fell".into(), "rose".into()))
+        );
     }
 
     #[test]
     fn quotes_and_names() {
         let t = "Kim Il Sung states: “Israel is a Middle Eastern outpost of aggression.” The Kim regime said so.";
         let q = quotations(t);
-        assert_eq!(&t[q[0].0..q[0].1], "Israel is a Middle Eastern outpost of aggression.");
+        assert_eq!(
+            &t[q[0].0..q[0].1],
+            "Israel is a Middle Eastern outpost of aggression."
+        );
         let n: Vec<&str> = names(t).into_iter().map(|(s, e)| &t[s..e]).collect();
         assert!(n.contains(&"Kim Il Sung"));
         assert!(n.contains(&"Kim"));

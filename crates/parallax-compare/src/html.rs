@@ -64,7 +64,10 @@ fn render_text(v: &ArticleView, marks: &[Mark]) -> String {
     for w in b.windows(2) {
         let (s, e) = (w[0], w[1]);
         let seg = &text[s..e];
-        let cover: Vec<&Mark> = marks.iter().filter(|m| m.start <= s && e <= m.end).collect();
+        let cover: Vec<&Mark> = marks
+            .iter()
+            .filter(|m| m.start <= s && e <= m.end)
+            .collect();
         if cover.is_empty() {
             out.push_str(&esc(seg));
         } else {
@@ -100,34 +103,63 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
     for a in &c.aligned {
         for sd in &a.sides {
             let (s, e, i) = bytes(sd.article, &sd.span);
-            marks[i].push(Mark { start: s, end: e, class: label_class(a.label), id: a.id.clone() });
+            marks[i].push(Mark {
+                start: s,
+                end: e,
+                class: label_class(a.label),
+                id: a.id.clone(),
+            });
         }
     }
     for q in &c.quotes {
         for (i, qs) in q.by_article.iter().enumerate() {
             for x in qs {
-                marks[i].push(Mark { start: x.span.start, end: x.span.end, class: "quote", id: q.id.clone() });
+                marks[i].push(Mark {
+                    start: x.span.start,
+                    end: x.span.end,
+                    class: "quote",
+                    id: q.id.clone(),
+                });
                 if let Some(sp) = &x.speaker_span {
-                    marks[i].push(Mark { start: sp.start, end: sp.end, class: "speaker", id: q.id.clone() });
+                    marks[i].push(Mark {
+                        start: sp.start,
+                        end: sp.end,
+                        class: "speaker",
+                        id: q.id.clone(),
+                    });
                 }
             }
         }
     }
     for o in &c.only_in_one {
-        marks[o.article].push(Mark { start: o.span.start, end: o.span.end, class: "only", id: o.id.clone() });
+        marks[o.article].push(Mark {
+            start: o.span.start,
+            end: o.span.end,
+            class: "only",
+            id: o.id.clone(),
+        });
     }
     for nm in &c.naming {
         for (i, forms) in nm.by_article.iter().enumerate() {
             for f in forms {
                 for s in &f.spans {
-                    marks[i].push(Mark { start: s.start, end: s.end, class: "name", id: nm.id.clone() });
+                    marks[i].push(Mark {
+                        start: s.start,
+                        end: s.end,
+                        class: "name",
+                        id: nm.id.clone(),
+                    });
                 }
             }
         }
     }
     let title = |i: usize| {
         let v = &views[i];
-        v.doc.meta.title.clone().unwrap_or_else(|| v.doc.meta.id.clone())
+        v.doc
+            .meta
+            .title
+            .clone()
+            .unwrap_or_else(|| v.doc.meta.id.clone())
     };
 
     let mut f = String::new();
@@ -144,21 +176,43 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
             sim = a.similarity
         );
         for sd in &a.sides {
-            let _ = write!(f, "<div class=\"side\"><b>[{}]</b> {}</div>", sd.article + 1, esc(&snippet(&sd.text, 160)));
+            let _ = write!(
+                f,
+                "<div class=\"side\"><b>[{}]</b> {}</div>",
+                sd.article + 1,
+                esc(&snippet(&sd.text, 160))
+            );
         }
         if let Some([x, y]) = &a.differing_values {
-            let _ = write!(f, "<div class=\"vals\">values: <b>{}</b> vs <b>{}</b></div>", esc(&x.join(", ")), esc(&y.join(", ")));
+            let _ = write!(
+                f,
+                "<div class=\"vals\">values: <b>{}</b> vs <b>{}</b></div>",
+                esc(&x.join(", ")),
+                esc(&y.join(", "))
+            );
         }
         if !a.evidence.is_empty() {
-            let _ = write!(f, "<div class=\"why\">{}</div>", esc(&a.evidence.join("; ")));
+            let _ = write!(
+                f,
+                "<div class=\"why\">{}</div>",
+                esc(&a.evidence.join("; "))
+            );
         }
         f.push_str("</li>");
     }
     f.push_str("</ol></section>");
     // quotes
-    let _ = write!(f, "<section id=\"sec-quotes\"><h2>Quotes by speaker</h2><ol class=\"findings\">");
+    let _ = write!(
+        f,
+        "<section id=\"sec-quotes\"><h2>Quotes by speaker</h2><ol class=\"findings\">"
+    );
     for q in &c.quotes {
-        let _ = write!(f, "<li class=\"finding quote\" data-target=\"{}\" tabindex=\"0\"><b>{}</b>", q.id, esc(&q.speaker));
+        let _ = write!(
+            f,
+            "<li class=\"finding quote\" data-target=\"{}\" tabindex=\"0\"><b>{}</b>",
+            q.id,
+            esc(&q.speaker)
+        );
         f.push_str("<div class=\"cols\">");
         for (i, qs) in q.by_article.iter().enumerate() {
             let _ = write!(f, "<div class=\"qcol\"><i>[{}]</i> ", i + 1);
@@ -166,7 +220,11 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
                 f.push_str("<span class=\"none\">not quoted</span>");
             }
             for x in qs {
-                let _ = write!(f, "<div class=\"q\">“{}”</div>", esc(&snippet(&x.text, 200)));
+                let _ = write!(
+                    f,
+                    "<div class=\"q\">“{}”</div>",
+                    esc(&snippet(&x.text, 200))
+                );
             }
             f.push_str("</div>");
         }
@@ -174,7 +232,10 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
     }
     f.push_str("</ol></section>");
     // naming
-    let _ = write!(f, "<section id=\"sec-naming\"><h2>Naming</h2><ol class=\"findings\">");
+    let _ = write!(
+        f,
+        "<section id=\"sec-naming\"><h2>Naming</h2><ol class=\"findings\">"
+    );
     for nm in &c.naming {
         let _ = write!(
             f,
@@ -191,7 +252,14 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
             }
             let parts: Vec<String> = forms
                 .iter()
-                .map(|x| format!("<span class=\"form {}\">{}</span>×{}", esc(&x.kind), esc(&x.text), x.count))
+                .map(|x| {
+                    format!(
+                        "<span class=\"form {}\">{}</span>×{}",
+                        esc(&x.kind),
+                        esc(&x.text),
+                        x.count
+                    )
+                })
                 .collect();
             f.push_str(&parts.join(", "));
             f.push_str("</div>");
@@ -200,7 +268,11 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
     }
     f.push_str("</ol></section>");
     // only in one
-    let _ = write!(f, "<section id=\"sec-only\"><h2>Only in one <small>({})</small></h2><ol class=\"findings\">", c.only_in_one.len());
+    let _ = write!(
+        f,
+        "<section id=\"sec-only\"><h2>Only in one <small>({})</small></h2><ol class=\"findings\">",
+        c.only_in_one.len()
+    );
     for o in &c.only_in_one {
         let _ = write!(
             f,
@@ -226,10 +298,20 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
         f.push_str("</tr>");
     };
     let list = |v: &[crate::Count]| {
-        v.iter().take(8).map(|x| format!("{} ({})", esc(&x.name), x.count)).collect::<Vec<_>>().join("<br>")
+        v.iter()
+            .take(8)
+            .map(|x| format!("{} ({})", esc(&x.name), x.count))
+            .collect::<Vec<_>>()
+            .join("<br>")
     };
     row(&mut f, "claims", &|p| p.claims.to_string());
-    row(&mut f, "citing nothing", &|p| format!("{} ({:.0}%)", p.claims_citing_nothing, p.share_citing_nothing * 100.0));
+    row(&mut f, "citing nothing", &|p| {
+        format!(
+            "{} ({:.0}%)",
+            p.claims_citing_nothing,
+            p.share_citing_nothing * 100.0
+        )
+    });
     row(&mut f, "quotes", &|p| p.quotes.to_string());
     row(&mut f, "who is quoted", &|p| list(&p.quoted));
     row(&mut f, "sources cited", &|p| list(&p.sources));
@@ -250,7 +332,9 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
             render_text(v, &marks[i])
         );
     }
-    let json = serde_json::to_string(c).unwrap_or_default().replace("</", "<\\/");
+    let json = serde_json::to_string(c)
+        .unwrap_or_default()
+        .replace("</", "<\\/");
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

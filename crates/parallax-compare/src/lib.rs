@@ -238,10 +238,11 @@ impl Default for Comparer<'static> {
 }
 
 const STOP: &[&str] = &[
-    "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "been", "has",
-    "have", "had", "that", "this", "it", "its", "on", "for", "with", "as", "by", "at", "from", "their",
-    "they", "them", "his", "her", "he", "she", "we", "our", "us", "not", "no", "but", "which", "who",
-    "all", "also", "s", "will", "would", "can", "do", "did", "than", "more", "into", "about", "over",
+    "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "been",
+    "has", "have", "had", "that", "this", "it", "its", "on", "for", "with", "as", "by", "at",
+    "from", "their", "they", "them", "his", "her", "he", "she", "we", "our", "us", "not", "no",
+    "but", "which", "who", "all", "also", "s", "will", "would", "can", "do", "did", "than", "more",
+    "into", "about", "over",
 ];
 
 fn content(ws: &[String]) -> Vec<&str> {
@@ -266,7 +267,10 @@ pub(crate) fn stems_all(ws: &[String]) -> Vec<String> {
 /// Content words cut to their first 5 characters (a crude stemmer:
 /// training/trained, Palestine/Palestinian, Korea/Korean meet).
 pub(crate) fn stems(ws: &[String]) -> Vec<String> {
-    let mut v: Vec<String> = content(ws).into_iter().map(|w| w.chars().take(5).collect()).collect();
+    let mut v: Vec<String> = content(ws)
+        .into_iter()
+        .map(|w| w.chars().take(5).collect())
+        .collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -321,9 +325,15 @@ impl Comparer<'_> {
             })
             .collect();
         // best score of each sentence against each other article
-        let mut best: Vec<Vec<f32>> = views.iter().map(|v| vec![f32::MIN; v.sentences.len()]).collect();
+        let mut best: Vec<Vec<f32>> = views
+            .iter()
+            .map(|v| vec![f32::MIN; v.sentences.len()])
+            .collect();
         let mut aligned = Vec::new();
-        let mut aligned_sent: Vec<Vec<bool>> = views.iter().map(|v| vec![false; v.sentences.len()]).collect();
+        let mut aligned_sent: Vec<Vec<bool>> = views
+            .iter()
+            .map(|v| vec![false; v.sentences.len()])
+            .collect();
         for x in 0..n {
             for y in x + 1..n {
                 let (vx, vy) = (&views[x], &views[y]);
@@ -334,7 +344,13 @@ impl Comparer<'_> {
                     .map(|a| {
                         vy.sentences
                             .iter()
-                            .map(|b| if ok(a) && ok(b) { pair_score(a, b) } else { f32::MIN })
+                            .map(|b| {
+                                if ok(a) && ok(b) {
+                                    pair_score(a, b)
+                                } else {
+                                    f32::MIN
+                                }
+                            })
                             .collect()
                     })
                     .collect();
@@ -349,8 +365,10 @@ impl Comparer<'_> {
                     }
                     bi.map(|i| (i, bv))
                 };
-                let row_best: Vec<Option<(usize, f32)>> =
-                    m.iter().map(|r| argmax(&mut r.iter().copied().enumerate())).collect();
+                let row_best: Vec<Option<(usize, f32)>> = m
+                    .iter()
+                    .map(|r| argmax(&mut r.iter().copied().enumerate()))
+                    .collect();
                 let col_best: Vec<Option<(usize, f32)>> = (0..vy.sentences.len())
                     .map(|j| argmax(&mut m.iter().map(|r| r[j]).enumerate()))
                     .collect();
@@ -359,7 +377,10 @@ impl Comparer<'_> {
                         let mut o: Vec<(usize, f32)> = r.iter().copied().enumerate().collect();
                         o.sort_by(|a, b| b.1.total_cmp(&a.1));
                         for (j, v) in o.into_iter().take(2) {
-                            eprintln!("{x}:{i} {y}:{j} {v:.3} | {} | {}", vx.sentences[i].text, vy.sentences[j].text);
+                            eprintln!(
+                                "{x}:{i} {y}:{j} {v:.3} | {} | {}",
+                                vx.sentences[i].text, vy.sentences[j].text
+                            );
                         }
                     }
                 }
@@ -380,7 +401,12 @@ impl Comparer<'_> {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, rb)| rb.map(|(j, s)| (i, j, s)))
-                    .chain(col_best.iter().enumerate().filter_map(|(j, cb)| cb.map(|(i, s)| (i, j, s))))
+                    .chain(
+                        col_best
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(j, cb)| cb.map(|(i, s)| (i, j, s))),
+                    )
                     .filter(|p| p.2 >= self.options.align_threshold)
                     .collect();
                 pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -418,7 +444,11 @@ impl Comparer<'_> {
         if n > 1 {
             for (i, v) in views.iter().enumerate() {
                 for (k, s) in v.sentences.iter().enumerate() {
-                    if s.claim && !s.in_quote && !aligned_sent[i][k] && best[i][k] < self.options.only_threshold {
+                    if s.claim
+                        && !s.in_quote
+                        && !aligned_sent[i][k]
+                        && best[i][k] < self.options.only_threshold
+                    {
                         only.push(OnlyInOne {
                             id: String::new(),
                             article: i,
@@ -440,7 +470,11 @@ impl Comparer<'_> {
         for (k, o) in only.iter_mut().enumerate() {
             o.id = format!("on{k}");
         }
-        let profiles = views.iter().enumerate().map(|(i, v)| profile(i, v)).collect();
+        let profiles = views
+            .iter()
+            .enumerate()
+            .map(|(i, v)| profile(i, v))
+            .collect();
         Comparison {
             schema: COMPARE_SCHEMA,
             encoder: self.encoder.name().to_string(),
@@ -465,7 +499,9 @@ impl Comparer<'_> {
         // numbers and dates: a kind both sides mention, with values unmatched on either side
         let unmatched = |xs: &[Value], ys: &[Value]| -> Vec<String> {
             xs.iter()
-                .filter(|x| ys.iter().any(|y| y.kind == x.kind) && !ys.iter().any(|y| x.compatible(y)))
+                .filter(|x| {
+                    ys.iter().any(|y| y.kind == x.kind) && !ys.iter().any(|y| x.compatible(y))
+                })
                 .map(|x| x.text.clone())
                 .collect()
         };
@@ -473,10 +509,23 @@ impl Comparer<'_> {
         // (one side merely adding a date is not a difference)
         let mut ua = Vec::new();
         let mut ub = Vec::new();
-        for kind in [evidence::ValueKind::Year, evidence::ValueKind::Percent, evidence::ValueKind::Money, evidence::ValueKind::Count] {
+        for kind in [
+            evidence::ValueKind::Year,
+            evidence::ValueKind::Percent,
+            evidence::ValueKind::Money,
+            evidence::ValueKind::Count,
+        ] {
             let (xa, xb): (Vec<Value>, Vec<Value>) = (
-                a.values.iter().filter(|v| v.kind == kind).cloned().collect(),
-                b.values.iter().filter(|v| v.kind == kind).cloned().collect(),
+                a.values
+                    .iter()
+                    .filter(|v| v.kind == kind)
+                    .cloned()
+                    .collect(),
+                b.values
+                    .iter()
+                    .filter(|v| v.kind == kind)
+                    .cloned()
+                    .collect(),
             );
             let (pa, pb) = (unmatched(&xa, &xb), unmatched(&xb, &xa));
             if !pa.is_empty() && !pb.is_empty() {
@@ -490,14 +539,22 @@ impl Comparer<'_> {
             evidence.push(format!("values differ: {} vs {}", show(&ua), show(&ub)));
             differing_values = Some([ua, ub]);
         }
-        let shared_vals = a.values.iter().filter(|x| b.values.iter().any(|y| x.compatible(y))).count();
+        let shared_vals = a
+            .values
+            .iter()
+            .filter(|x| b.values.iter().any(|y| x.compatible(y)))
+            .count();
         if shared_vals > 0 {
             evidence.push(format!("{shared_vals} matching number/date value(s)"));
         }
         // polarity: negation parity, antonyms
         if a.negations.len() % 2 != b.negations.len() % 2 {
             label = AlignLabel::OppositePolarity;
-            evidence.push(format!("negation: {} vs {}", show(&a.negations), show(&b.negations)));
+            evidence.push(format!(
+                "negation: {} vs {}",
+                show(&a.negations),
+                show(&b.negations)
+            ));
         } else if let Some((p, q)) = evidence::antonym_between(&a.words, &b.words) {
             label = AlignLabel::OppositePolarity;
             evidence.push(format!("antonyms: {p} vs {q}"));
@@ -517,10 +574,17 @@ impl Comparer<'_> {
         }
         let attribution_differs = a.attribution.is_some() != b.attribution.is_some();
         if attribution_differs {
-            let (who, cue) = if a.attribution.is_some() { (ai, a) } else { (bi, b) };
+            let (who, cue) = if a.attribution.is_some() {
+                (ai, a)
+            } else {
+                (bi, b)
+            };
             let d = if who == ai { ad } else { bd };
             let (s, e) = cue.attribution.unwrap();
-            evidence.push(format!("only article {who} attributes it (\"{}\")", &d.text[s..e]));
+            evidence.push(format!(
+                "only article {who} attributes it (\"{}\")",
+                &d.text[s..e]
+            ));
         }
         let side = |i: usize, d: &parallax_core::Document, s: &view::SentenceView| Side {
             article: i,
@@ -555,18 +619,29 @@ impl Comparer<'_> {
         }
     }
 
-    fn quotes_side_by_side(&self, views: &[ArticleView], only: &mut Vec<OnlyInOne>) -> Vec<SpeakerQuotes> {
+    fn quotes_side_by_side(
+        &self,
+        views: &[ArticleView],
+        only: &mut Vec<OnlyInOne>,
+    ) -> Vec<SpeakerQuotes> {
         let n = views.len();
         let mut by: BTreeMap<String, (String, Vec<Vec<QuoteOut>>)> = BTreeMap::new();
         let qvecs: Vec<Vec<Vec<f32>>> = views
             .iter()
-            .map(|v| v.quotes.iter().map(|q| self.encoder.encode(&q.text)).collect())
+            .map(|v| {
+                v.quotes
+                    .iter()
+                    .map(|q| self.encoder.encode(&q.text))
+                    .collect()
+            })
             .collect();
         for (i, v) in views.iter().enumerate() {
             for (k, q) in v.quotes.iter().enumerate() {
                 if let Some(sp) = &q.speaker {
                     let key = speaker_key(sp);
-                    let e = by.entry(key).or_insert_with(|| (sp.clone(), vec![Vec::new(); n]));
+                    let e = by
+                        .entry(key)
+                        .or_insert_with(|| (sp.clone(), vec![Vec::new(); n]));
                     // display the longest spelling, deterministic whatever the order
                     if sp.len() > e.0.len() || sp.len() == e.0.len() && *sp < e.0 {
                         e.0 = sp.clone();
@@ -606,7 +681,11 @@ impl Comparer<'_> {
             })
             .collect();
         let present = |s: &SpeakerQuotes| s.by_article.iter().filter(|q| !q.is_empty()).count();
-        out.sort_by(|a, b| present(b).cmp(&present(a)).then_with(|| a.speaker.cmp(&b.speaker)));
+        out.sort_by(|a, b| {
+            present(b)
+                .cmp(&present(a))
+                .then_with(|| a.speaker.cmp(&b.speaker))
+        });
         for (k, s) in out.iter_mut().enumerate() {
             s.id = format!("qs{k}");
         }
@@ -616,17 +695,31 @@ impl Comparer<'_> {
     fn only_sources(&self, views: &[ArticleView], only: &mut Vec<OnlyInOne>) {
         let keys: Vec<Vec<Vec<String>>> = views
             .iter()
-            .map(|v| v.sources.iter().map(|s| content(&evidence::words(&s.text)).into_iter().map(String::from).collect()).collect())
+            .map(|v| {
+                v.sources
+                    .iter()
+                    .map(|s| {
+                        content(&evidence::words(&s.text))
+                            .into_iter()
+                            .map(String::from)
+                            .collect()
+                    })
+                    .collect()
+            })
             .collect();
         for (i, v) in views.iter().enumerate() {
             for (k, s) in v.sources.iter().enumerate() {
                 let mine = &keys[i][k];
-                let found = keys.iter().enumerate().filter(|(j, _)| *j != i).any(|(_, ks)| {
-                    ks.iter().any(|o| {
-                        let c = mine.iter().filter(|w| o.contains(w)).count();
-                        c > 0 && c * 2 >= mine.len().min(o.len())
-                    })
-                });
+                let found = keys
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .any(|(_, ks)| {
+                        ks.iter().any(|o| {
+                            let c = mine.iter().filter(|w| o.contains(w)).count();
+                            c > 0 && c * 2 >= mine.len().min(o.len())
+                        })
+                    });
                 if !found {
                     only.push(OnlyInOne {
                         id: String::new(),
@@ -651,8 +744,16 @@ impl Comparer<'_> {
             .enumerate()
             .flat_map(|(i, v)| (0..v.entities.len()).map(move |k| (i, k)))
             .collect();
-        let key = |t: &str| t.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
-        let names: Vec<String> = nodes.iter().map(|&(i, k)| key(&views[i].entities[k].name)).collect();
+        let key = |t: &str| {
+            t.to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let names: Vec<String> = nodes
+            .iter()
+            .map(|&(i, k)| key(&views[i].entities[k].name))
+            .collect();
         let forms: Vec<Vec<String>> = nodes
             .iter()
             .map(|&(i, k)| {
@@ -667,7 +768,10 @@ impl Comparer<'_> {
                 f
             })
             .collect();
-        let vecs: Vec<Vec<f32>> = nodes.iter().map(|&(i, k)| self.encoder.encode(&views[i].entities[k].name)).collect();
+        let vecs: Vec<Vec<f32>> = nodes
+            .iter()
+            .map(|&(i, k)| self.encoder.encode(&views[i].entities[k].name))
+            .collect();
         let mut parent: Vec<usize> = (0..nodes.len()).collect();
         fn find(p: &mut Vec<usize>, x: usize) -> usize {
             let mut r = x;
@@ -763,16 +867,26 @@ impl Comparer<'_> {
             let mut cnt: BTreeMap<String, usize> = BTreeMap::new();
             for &m in members {
                 let (i, k) = nodes[m];
-                *cnt.entry(views[i].entities[k].name.clone()).or_default() += views[i].entities[k].mentions.len();
+                *cnt.entry(views[i].entities[k].name.clone()).or_default() +=
+                    views[i].entities[k].mentions.len();
             }
             let entity = cnt
                 .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.len().cmp(&a.0.len())).then_with(|| b.0.cmp(a.0)))
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| b.0.len().cmp(&a.0.len()))
+                        .then_with(|| b.0.cmp(a.0))
+                })
                 .map(|x| x.0.clone())
                 .unwrap_or_default();
             if n > 1 && present == 1 {
                 let i = by_article.iter().position(|f| !f.is_empty()).unwrap();
-                let first = by_article[i].iter().flat_map(|f| f.spans.iter()).min_by_key(|s| s.start).copied().unwrap();
+                let first = by_article[i]
+                    .iter()
+                    .flat_map(|f| f.spans.iter())
+                    .min_by_key(|s| s.start)
+                    .copied()
+                    .unwrap();
                 let fv = &views[i];
                 only.push(OnlyInOne {
                     id: String::new(),
@@ -789,13 +903,23 @@ impl Comparer<'_> {
                     entity,
                     label,
                     match_confidence: if present >= 2 { conf } else { 1.0 },
-                    matched_by: if present >= 2 { by.to_string() } else { "single article".into() },
+                    matched_by: if present >= 2 {
+                        by.to_string()
+                    } else {
+                        "single article".into()
+                    },
                     by_article,
                 });
             }
         }
         let present = |x: &Naming| x.by_article.iter().filter(|f| !f.is_empty()).count();
-        let total = |x: &Naming| x.by_article.iter().flatten().map(|f| f.count).sum::<usize>();
+        let total = |x: &Naming| {
+            x.by_article
+                .iter()
+                .flatten()
+                .map(|f| f.count)
+                .sum::<usize>()
+        };
         out.sort_by(|a, b| {
             present(b)
                 .cmp(&present(a))
@@ -811,7 +935,10 @@ impl Comparer<'_> {
 
 fn speaker_key(s: &str) -> String {
     let t = rules::alias_of(s).unwrap_or(s);
-    t.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+    t.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn show(v: &[String]) -> String {
@@ -831,7 +958,9 @@ fn profile(i: usize, v: &ArticleView) -> Profile {
     let cites = |s: &view::SentenceView| {
         s.attribution.is_some()
             || s.in_quote
-            || v.sources.iter().any(|x| s.span.start <= x.span.start && x.span.end <= s.span.end)
+            || v.sources
+                .iter()
+                .any(|x| s.span.start <= x.span.start && x.span.end <= s.span.end)
     };
     let nothing = claims.iter().filter(|s| !cites(s)).count();
     let count = |it: &mut dyn Iterator<Item = String>| {
@@ -839,7 +968,10 @@ fn profile(i: usize, v: &ArticleView) -> Profile {
         for x in it {
             *m.entry(x).or_default() += 1;
         }
-        let mut v: Vec<Count> = m.into_iter().map(|(name, count)| Count { name, count }).collect();
+        let mut v: Vec<Count> = m
+            .into_iter()
+            .map(|(name, count)| Count { name, count })
+            .collect();
         v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         v
     };
@@ -848,16 +980,31 @@ fn profile(i: usize, v: &ArticleView) -> Profile {
         sentences: v.sentences.iter().filter(|s| s.part_of.is_none()).count(),
         claims: claims.len(),
         claims_citing_nothing: nothing,
-        share_citing_nothing: if claims.is_empty() { 0.0 } else { round3(nothing as f32 / claims.len() as f32) },
+        share_citing_nothing: if claims.is_empty() {
+            0.0
+        } else {
+            round3(nothing as f32 / claims.len() as f32)
+        },
         quotes: v.quotes.len(),
-        quoted: count(&mut v.quotes.iter().map(|q| q.speaker.clone().unwrap_or_else(|| "(unattributed)".into()))),
+        quoted: count(
+            &mut v
+                .quotes
+                .iter()
+                .map(|q| q.speaker.clone().unwrap_or_else(|| "(unattributed)".into())),
+        ),
         sources: count(&mut v.sources.iter().map(|s| s.text.clone())),
-        techniques: v.techniques.as_ref().map(|t| count(&mut t.iter().map(|x| x.label.clone()))),
+        techniques: v
+            .techniques
+            .as_ref()
+            .map(|t| count(&mut t.iter().map(|x| x.label.clone()))),
     }
 }
 
 /// Analyzes and compares documents with the default pipeline and encoder.
-pub fn compare_documents(docs: Vec<parallax_core::Document>, pipeline: &parallax_analyze::Pipeline) -> Comparison {
+pub fn compare_documents(
+    docs: Vec<parallax_core::Document>,
+    pipeline: &parallax_analyze::Pipeline,
+) -> Comparison {
     let analyses: Vec<Analysis> = docs.into_iter().map(|d| pipeline.analyze(d)).collect();
     Comparer::default().compare(&analyses)
 }
@@ -867,17 +1014,30 @@ pub fn summary(c: &Comparison) -> String {
     let mut s = String::new();
     use std::fmt::Write;
     for a in &c.articles {
-        let _ = writeln!(s, "[{}] {} ({} sentences)", a.index + 1, a.title.as_deref().unwrap_or(&a.id), a.sentences);
+        let _ = writeln!(
+            s,
+            "[{}] {} ({} sentences)",
+            a.index + 1,
+            a.title.as_deref().unwrap_or(&a.id),
+            a.sentences
+        );
     }
     let _ = writeln!(s, "\naligned claims: {}", c.aligned.len());
     for a in &c.aligned {
-        let lab = serde_json::to_value(a.label).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let lab = serde_json::to_value(a.label)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
             "  {} {}{} sim {:.2}\n    [{}] {}\n    [{}] {}",
             a.id,
             lab,
-            if a.attribution_differs { " +attribution_differs" } else { "" },
+            if a.attribution_differs {
+                " +attribution_differs"
+            } else {
+                ""
+            },
             a.similarity,
             a.sides[0].article + 1,
             a.sides[0].text,
@@ -886,18 +1046,35 @@ pub fn summary(c: &Comparison) -> String {
         );
     }
     let _ = writeln!(s, "\nquotes by speaker:");
-    for q in c.quotes.iter().filter(|q| q.by_article.iter().filter(|x| !x.is_empty()).count() > 1 || c.articles.len() == 1) {
+    for q in c.quotes.iter().filter(|q| {
+        q.by_article.iter().filter(|x| !x.is_empty()).count() > 1 || c.articles.len() == 1
+    }) {
         let counts: Vec<String> = q.by_article.iter().map(|x| x.len().to_string()).collect();
         let _ = writeln!(s, "  {}: {}", q.speaker, counts.join(" / "));
     }
     let _ = writeln!(s, "\nnaming:");
-    for n in c.naming.iter().filter(|n| n.by_article.iter().filter(|x| !x.is_empty()).count() > 1) {
+    for n in c
+        .naming
+        .iter()
+        .filter(|n| n.by_article.iter().filter(|x| !x.is_empty()).count() > 1)
+    {
         let per: Vec<String> = n
             .by_article
             .iter()
-            .map(|f| f.iter().map(|x| format!("{}×{}", x.text, x.count)).collect::<Vec<_>>().join(", "))
+            .map(|f| {
+                f.iter()
+                    .map(|x| format!("{}×{}", x.text, x.count))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .collect();
-        let _ = writeln!(s, "  {} (match {:.2}): {}", n.entity, n.match_confidence, per.join(" | "));
+        let _ = writeln!(
+            s,
+            "  {} (match {:.2}): {}",
+            n.entity,
+            n.match_confidence,
+            per.join(" | ")
+        );
     }
     let _ = writeln!(s, "\nonly in one: {}", c.only_in_one.len());
     for p in &c.profiles {

@@ -8,29 +8,66 @@ use regex::Regex;
 
 /// "according to X", "quoting X", "citing X": group 2 is the source phrase.
 pub static SOURCE_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(according to|quoting|citing|cited by|reported by)\s+([^,.;:“”\x22]{3,80})").unwrap()
+    Regex::new(r"(?i)\b(according to|quoting|citing|cited by|reported by)\s+([^,.;:“”\x22]{3,80})")
+        .unwrap()
 });
 
 /// (alias, canonical name). Matching is exact on the mention text.
 const ALIASES: &[(&str, &str)] = &[
-    ("North Korean", "North Korea"), ("North Koreans", "North Korea"), ("north Korea", "North Korea"), ("north Korean", "North Korea"), ("south Korean", "South Korea"),
-    ("DPRK", "North Korea"), ("Pyongyang", "North Korea"),
-    ("Democratic People’s Republic of Korea", "North Korea"), ("Democratic People's Republic of Korea", "North Korea"),
-    ("South Korean", "South Korea"), ("south Korea", "South Korea"), ("Seoul", "South Korea"),
+    ("North Korean", "North Korea"),
+    ("North Koreans", "North Korea"),
+    ("north Korea", "North Korea"),
+    ("north Korean", "North Korea"),
+    ("south Korean", "South Korea"),
+    ("DPRK", "North Korea"),
+    ("Pyongyang", "North Korea"),
+    ("Democratic People’s Republic of Korea", "North Korea"),
+    ("Democratic People's Republic of Korea", "North Korea"),
+    ("South Korean", "South Korea"),
+    ("south Korea", "South Korea"),
+    ("Seoul", "South Korea"),
     ("Republic of Korea", "South Korea"),
-    ("Israeli", "Israel"), ("Israelis", "Israel"), ("Israeli’s", "Israel"), ("Jerusalem", "Israel"),
-    ("Palestinian", "Palestine"), ("Palestinians", "Palestine"),
-    ("Iranian", "Iran"), ("Tehran", "Iran"), ("Syrian", "Syria"), ("Damascus", "Syria"),
-    ("Egyptian", "Egypt"), ("Cairo", "Egypt"), ("Iraqi", "Iraq"), ("Baghdad", "Iraq"),
-    ("Lebanese", "Lebanon"), ("Beirut", "Lebanon"), ("Yemeni", "Yemen"),
-    ("American", "United States"), ("Americans", "United States"), ("U.S", "United States"),
-    ("U.S.", "United States"), ("US", "United States"), ("USA", "United States"),
-    ("United States of America", "United States"), ("Washington", "United States"),
-    ("Russian", "Russia"), ("Moscow", "Russia"), ("Kremlin", "Russia"),
-    ("Chinese", "China"), ("Beijing", "China"), ("Ukrainian", "Ukraine"), ("Kyiv", "Ukraine"),
-    ("Soviet Union", "Soviet Union"), ("Soviet", "Soviet Union"), ("USSR", "Soviet Union"),
-    ("Japanese", "Japan"), ("Korean", "Korea"), ("Koreans", "Korea"),
-    ("British", "United Kingdom"), ("UK", "United Kingdom"), ("Britain", "United Kingdom"),
+    ("Israeli", "Israel"),
+    ("Israelis", "Israel"),
+    ("Israeli’s", "Israel"),
+    ("Jerusalem", "Israel"),
+    ("Palestinian", "Palestine"),
+    ("Palestinians", "Palestine"),
+    ("Iranian", "Iran"),
+    ("Tehran", "Iran"),
+    ("Syrian", "Syria"),
+    ("Damascus", "Syria"),
+    ("Egyptian", "Egypt"),
+    ("Cairo", "Egypt"),
+    ("Iraqi", "Iraq"),
+    ("Baghdad", "Iraq"),
+    ("Lebanese", "Lebanon"),
+    ("Beirut", "Lebanon"),
+    ("Yemeni", "Yemen"),
+    ("American", "United States"),
+    ("Americans", "United States"),
+    ("U.S", "United States"),
+    ("U.S.", "United States"),
+    ("US", "United States"),
+    ("USA", "United States"),
+    ("United States of America", "United States"),
+    ("Washington", "United States"),
+    ("Russian", "Russia"),
+    ("Moscow", "Russia"),
+    ("Kremlin", "Russia"),
+    ("Chinese", "China"),
+    ("Beijing", "China"),
+    ("Ukrainian", "Ukraine"),
+    ("Kyiv", "Ukraine"),
+    ("Soviet Union", "Soviet Union"),
+    ("Soviet", "Soviet Union"),
+    ("USSR", "Soviet Union"),
+    ("Japanese", "Japan"),
+    ("Korean", "Korea"),
+    ("Koreans", "Korea"),
+    ("British", "United Kingdom"),
+    ("UK", "United Kingdom"),
+    ("Britain", "United Kingdom"),
 ];
 
 /// Canonical name for an alias, if the table knows it.
@@ -41,9 +78,18 @@ pub fn alias_of(text: &str) -> Option<&'static str> {
 
 /// Modifier words that point a descriptive reference at an entity.
 const DESCRIPTORS: &[(&str, &str)] = &[
-    ("Israeli", "Israel"), ("Zionist", "Israel"), ("Kim", "North Korea"), ("North Korean", "North Korea"),
-    ("Pyongyang", "North Korea"), ("Iranian", "Iran"), ("Syrian", "Syria"), ("American", "United States"),
-    ("U.S.", "United States"), ("Russian", "Russia"), ("Chinese", "China"), ("Palestinian", "Palestine"),
+    ("Israeli", "Israel"),
+    ("Zionist", "Israel"),
+    ("Kim", "North Korea"),
+    ("North Korean", "North Korea"),
+    ("Pyongyang", "North Korea"),
+    ("Iranian", "Iran"),
+    ("Syrian", "Syria"),
+    ("American", "United States"),
+    ("U.S.", "United States"),
+    ("Russian", "Russia"),
+    ("Chinese", "China"),
+    ("Palestinian", "Palestine"),
 ];
 
 static DESC_RE: Lazy<Regex> = Lazy::new(|| {
@@ -58,7 +104,8 @@ pub fn descriptive_refs(t: &str) -> Vec<(usize, usize, &'static str)> {
         let m = c.get(0).unwrap();
         let mods = c.get(1).unwrap().as_str();
         let hit = DESCRIPTORS.iter().find(|(d, _)| {
-            mods.split_whitespace().any(|w| w.trim_end_matches(['’', '\'', 's']) == d.trim_end_matches('.') || w == *d)
+            mods.split_whitespace()
+                .any(|w| w.trim_end_matches(['’', '\'', 's']) == d.trim_end_matches('.') || w == *d)
                 || mods.trim() == *d
         });
         if let Some((_, ent)) = hit {

@@ -163,7 +163,11 @@ impl ArticleView {
             let t = &doc.text[bs..be];
             if t.split_whitespace().count() > 30 {
                 let mid = t.len() / 2;
-                if let Some(c) = t.match_indices(", ").map(|(i, _)| i).min_by_key(|&i| i.abs_diff(mid)) {
+                if let Some(c) = t
+                    .match_indices(", ")
+                    .map(|(i, _)| i)
+                    .min_by_key(|&i| i.abs_diff(mid))
+                {
                     let (l, r) = (&t[..c], &t[c + 2..]);
                     if l.split_whitespace().count() >= 8 && r.split_whitespace().count() >= 8 {
                         units.push((bs, bs + c, Some(k)));
@@ -331,7 +335,11 @@ impl ArticleView {
             // a mention inside a longer mention of the same group is dropped
             let ms = std::mem::take(&mut g.mentions);
             for m in ms {
-                if !g.mentions.iter().any(|o: &MentionView| o.span.start <= m.span.start && m.span.end <= o.span.end) {
+                if !g
+                    .mentions
+                    .iter()
+                    .any(|o: &MentionView| o.span.start <= m.span.start && m.span.end <= o.span.end)
+                {
                     g.mentions.push(m);
                 }
             }
@@ -342,7 +350,12 @@ impl ArticleView {
 
 /// The name nearest before an attribution cue in `[s, e)` (outside the
 /// quote), as (name, span).
-fn speaker_in(doc: &Document, s: usize, e: usize, quote: Option<(usize, usize)>) -> Option<(String, Span)> {
+fn speaker_in(
+    doc: &Document,
+    s: usize,
+    e: usize,
+    quote: Option<(usize, usize)>,
+) -> Option<(String, Span)> {
     let t = &doc.text[s..e];
     let (cs, _) = evidence::attribution_cue(t)?;
     if let Some((qs, qe)) = quote {
@@ -355,7 +368,11 @@ fn speaker_in(doc: &Document, s: usize, e: usize, quote: Option<(usize, usize)>)
         .iter()
         .filter(|(a, _)| *a < cs)
         .next_back()
-        .or_else(|| names.iter().find(|(a, _)| *a > cs && quote.is_none_or(|(qs, qe)| !(qs..qe).contains(&(s + a)))))?;
+        .or_else(|| {
+            names
+                .iter()
+                .find(|(a, _)| *a > cs && quote.is_none_or(|(qs, qe)| !(qs..qe).contains(&(s + a))))
+        })?;
     let (a, b) = (s + pick.0, s + pick.1);
     Some((doc.text[a..b].to_string(), doc.span(a, b)))
 }
@@ -379,7 +396,10 @@ fn alias_words(ws: &[String]) -> Vec<String> {
     ws.iter()
         .map(|w| {
             let mut c = w.chars();
-            let cap: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+            let cap: String = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
             match crate::rules::alias_of(&cap) {
                 Some(k) => k.to_lowercase().replace(' ', ""),
                 None => w.clone(),

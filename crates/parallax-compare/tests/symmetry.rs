@@ -31,7 +31,15 @@ fn article(idx: &[usize]) -> String {
 type Key = (String, bool, String, String, String);
 
 /// Everything in a comparison, written so that article `i` is called `names[i]`.
-fn canon(c: &Comparison, names: &[&str]) -> (BTreeSet<Key>, BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+fn canon(
+    c: &Comparison,
+    names: &[&str],
+) -> (
+    BTreeSet<Key>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+) {
     let mut al = BTreeSet::new();
     for a in &c.aligned {
         let mut sides: Vec<(String, String)> = a
@@ -39,7 +47,12 @@ fn canon(c: &Comparison, names: &[&str]) -> (BTreeSet<Key>, BTreeSet<String>, BT
             .iter()
             .map(|s| (names[s.article].to_string(), s.text.clone()))
             .collect();
-        let mut dv = a.differing_values.clone().map(|[x, y]| vec![(names[a.sides[0].article], x), (names[a.sides[1].article], y)]);
+        let mut dv = a.differing_values.clone().map(|[x, y]| {
+            vec![
+                (names[a.sides[0].article], x),
+                (names[a.sides[1].article], y),
+            ]
+        });
         if let Some(d) = dv.as_mut() {
             d.sort();
         }
@@ -55,7 +68,12 @@ fn canon(c: &Comparison, names: &[&str]) -> (BTreeSet<Key>, BTreeSet<String>, BT
     let only = c
         .only_in_one
         .iter()
-        .map(|o| format!("{} {} {} {:?} {:?}", names[o.article], o.kind, o.text, o.span, o.best_elsewhere))
+        .map(|o| {
+            format!(
+                "{} {} {} {:?} {:?}",
+                names[o.article], o.kind, o.text, o.span, o.best_elsewhere
+            )
+        })
         .collect();
     let naming = c
         .naming
@@ -65,10 +83,21 @@ fn canon(c: &Comparison, names: &[&str]) -> (BTreeSet<Key>, BTreeSet<String>, BT
                 .by_article
                 .iter()
                 .enumerate()
-                .map(|(i, f)| format!("{}={:?}", names[i], f.iter().map(|x| (&x.text, x.count, &x.kind)).collect::<Vec<_>>()))
+                .map(|(i, f)| {
+                    format!(
+                        "{}={:?}",
+                        names[i],
+                        f.iter()
+                            .map(|x| (&x.text, x.count, &x.kind))
+                            .collect::<Vec<_>>()
+                    )
+                })
                 .collect();
             per.sort();
-            format!("{} {} {} {:?}", n.entity, n.match_confidence, n.matched_by, per)
+            format!(
+                "{} {} {} {:?}",
+                n.entity, n.match_confidence, n.matched_by, per
+            )
         })
         .collect();
     let quotes = c
@@ -79,7 +108,13 @@ fn canon(c: &Comparison, names: &[&str]) -> (BTreeSet<Key>, BTreeSet<String>, BT
                 .by_article
                 .iter()
                 .enumerate()
-                .map(|(i, x)| format!("{}={:?}", names[i], x.iter().map(|y| &y.text).collect::<Vec<_>>()))
+                .map(|(i, x)| {
+                    format!(
+                        "{}={:?}",
+                        names[i],
+                        x.iter().map(|y| &y.text).collect::<Vec<_>>()
+                    )
+                })
                 .collect();
             per.sort();
             format!("{} {:?}", q.speaker, per)
@@ -118,7 +153,8 @@ proptest! {
 #[test]
 fn same_wording_same_label_either_side() {
     // the same two sentences, placed on either side, get the same label and values
-    let x = "The House voted to give Israel $14.3 billion in military aid on November 2.".to_string();
+    let x =
+        "The House voted to give Israel $14.3 billion in military aid on November 2.".to_string();
     let y = "The House voted to give Israel $12 billion in military aid on November 2.".to_string();
     let c1 = run(&[x.clone(), y.clone()]);
     let c2 = run(&[y, x]);
@@ -134,16 +170,27 @@ fn same_wording_same_label_either_side() {
 fn spans_are_the_evidence() {
     let texts = vec![article(&[0, 5, 8, 3]), article(&[1, 9, 4, 12])];
     let p = Pipeline::default();
-    let analyses: Vec<_> = texts.iter().map(|t| p.analyze(Document::from_text("d", t))).collect();
+    let analyses: Vec<_> = texts
+        .iter()
+        .map(|t| p.analyze(Document::from_text("d", t)))
+        .collect();
     let c = Comparer::default().compare(&analyses);
     for a in &c.aligned {
         for s in &a.sides {
-            let chars: String = texts[s.article].chars().skip(s.span.cp_start).take(s.span.cp_end - s.span.cp_start).collect();
+            let chars: String = texts[s.article]
+                .chars()
+                .skip(s.span.cp_start)
+                .take(s.span.cp_end - s.span.cp_start)
+                .collect();
             assert_eq!(chars, s.text);
         }
     }
     for o in &c.only_in_one {
-        let chars: String = texts[o.article].chars().skip(o.span.cp_start).take(o.span.cp_end - o.span.cp_start).collect();
+        let chars: String = texts[o.article]
+            .chars()
+            .skip(o.span.cp_start)
+            .take(o.span.cp_end - o.span.cp_start)
+            .collect();
         assert_eq!(chars, o.text);
     }
 }
