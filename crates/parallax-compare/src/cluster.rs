@@ -33,7 +33,7 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            threshold: 0.45,
+            threshold: 0.30,
             k: 10,
             name_weight: 0.2,
             term_weight: 0.4,
