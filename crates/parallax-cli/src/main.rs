@@ -25,6 +25,10 @@ enum Command {
     Analyze(cmd::analyze::Args),
     /// Print the main text of an article (HTML main-text extraction).
     Extract(cmd::extract::Args),
+    /// Compare several articles on one story side by side (JSON, --html report).
+    Compare(cmd::compare::Args),
+    /// Group articles into stories (JSON).
+    Cluster(cmd::cluster::Args),
     /// Analyze articles into a corpus database (idempotent, resumable).
     Ingest(cmd::ingest::Args),
     /// Full-text search of a corpus (BM25) with filters.
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Extract(a) => cmd::extract::run(a),
+        Command::Compare(a) => cmd::compare::run(a),
+        Command::Cluster(a) => cmd::cluster::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Search(a) => cmd::search::run(a),

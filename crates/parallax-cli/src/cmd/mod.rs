@@ -1,4 +1,6 @@
 pub mod analyze;
+pub mod cluster;
+pub mod compare;
 pub mod checkworthy;
 pub mod eval;
 pub mod eval_attribution;

@@ -1,0 +1,50 @@
+//! `parallax cluster PATH...`: group articles into stories.
+
+use crate::batch;
+use crate::cmd::analyze::InputArgs;
+use parallax_compare::cluster::{self, ClusterOptions};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Similarity two articles need to join one story (0..1).
+    #[arg(long, default_value_t = ClusterOptions::default().threshold)]
+    pub threshold: f32,
+    /// Neighbours considered per article.
+    #[arg(long, default_value_t = ClusterOptions::default().k)]
+    pub k: usize,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let paths = batch::paths_or_stdin(args.input.paths.clone())?;
+    let mut docs = Vec::new();
+    let mut feats = Vec::new();
+    let outcome = batch::run(
+        &paths,
+        &args.input.batch_options(),
+        |doc| {
+            let f = cluster::features(&doc);
+            ((doc.meta.id.clone(), doc.meta.title.clone()), f)
+        },
+        |(d, f)| {
+            docs.push(d);
+            feats.push(f);
+            Ok(())
+        },
+    )?;
+    let opts = ClusterOptions { threshold: args.threshold, k: args.k, ..Default::default() };
+    let labels = cluster::cluster(&feats, &opts);
+    let stories = cluster::stories(&labels, &docs);
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(
+        &mut w,
+        &serde_json::json!({"schema": "cluster/1.0", "articles": docs.len(), "stories": stories}),
+    )?;
+    writeln!(w)?;
+    w.flush()?;
+    Ok(outcome.exit_code())
+}

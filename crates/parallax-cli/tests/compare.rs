@@ -1,0 +1,137 @@
+//! CLI tests of `parallax compare`, `parallax cluster` and `parallax eval cluster`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|x| x == "txt"));
+    v.sort();
+    v
+}
+
+fn json(args: &[&str], paths: &[PathBuf]) -> serde_json::Value {
+    let out = Command::cargo_bin("parallax").unwrap().args(args).args(paths).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn compare_samples_shows_kim_quotes_shared_claim_and_naming() {
+    let s = samples();
+    if s.len() < 2 {
+        eprintln!("skipped: ../shared/samples not found");
+        return;
+    }
+    let c = json(&["compare"], &s);
+    assert_eq!(c["schema"], "compare/1.0");
+    // Kim Il Sung is quoted in both articles, side by side
+    let kim = c["quotes"].as_array().unwrap().iter().find(|q| q["speaker"] == "Kim Il Sung").expect("Kim Il Sung quotes");
+    for side in kim["by_article"].as_array().unwrap() {
+        assert!(!side.as_array().unwrap().is_empty(), "{kim}");
+    }
+    // the shared claim about support of Palestinian groups in the 1970s/1980s aligns as agreeing
+    let aligned = c["aligned"].as_array().unwrap();
+    let shared = aligned.iter().find(|a| {
+        a["sides"].as_array().unwrap().iter().any(|s| s["text"].as_str().unwrap().contains("1970s and 1980s"))
+    });
+    let shared = shared.expect("aligned claim about the 1970s and 1980s");
+    assert_eq!(shared["label"], "same_claim", "{shared}");
+    // naming: Israel and North Korea named in both, Hamas in one
+    let naming = c["naming"].as_array().unwrap();
+    for e in ["Israel", "North Korea"] {
+        let n = naming.iter().find(|n| n["entity"] == e).unwrap_or_else(|| panic!("no naming for {e}"));
+        for side in n["by_article"].as_array().unwrap() {
+            assert!(!side.as_array().unwrap().is_empty(), "{e}: {n}");
+        }
+    }
+    assert!(naming.iter().any(|n| n["entity"] == "Hamas"));
+    // spans are code points into each text
+    let texts: Vec<String> = s.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    for a in aligned {
+        for side in a["sides"].as_array().unwrap() {
+            let t = &texts[side["article"].as_u64().unwrap() as usize];
+            let (st, en) = (side["span"]["start"].as_u64().unwrap() as usize, side["span"]["end"].as_u64().unwrap() as usize);
+            let got: String = t.chars().skip(st).take(en - st).collect();
+            assert_eq!(got, side["text"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn compare_html_is_self_contained() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, "The House voted to give Israel $14.3 billion in military aid on November 2. Kim Il Sung said: “Israel is an outpost of aggression in the Middle East.”").unwrap();
+    std::fs::write(&b, "The House voted to give Israel $12 billion in military aid on November 2. The weather was mild.").unwrap();
+    let html = dir.path().join("r.html");
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .arg("compare")
+        .arg(&a)
+        .arg(&b)
+        .arg("--html")
+        .arg(&html)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("different_values"));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("data-target=\"al0\""));
+    assert!(!page.contains("src=\"http") && !page.contains("href=\"http"));
+}
+
+#[test]
+fn compare_bad_input_is_named_and_needs_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, "One article only.").unwrap();
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .arg("compare")
+        .arg(&a)
+        .arg(dir.path().join("missing.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("missing.txt"))
+        .stderr(predicate::str::contains("at least two"));
+}
+
+#[test]
+fn cluster_groups_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = [
+        "The central bank raised interest rates by half a point on Tuesday, citing inflation. Governor Lagarde said more hikes may follow.",
+        "Interest rates went up half a point as the central bank fights inflation, Lagarde told reporters on Tuesday.",
+        "The football club won the cup final 3-1 after extra time in Madrid. Striker Benzema scored twice.",
+        "Benzema scored two goals as the club beat its rivals 3-1 in the cup final in Madrid.",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("{i}.txt")), t).unwrap();
+    }
+    let v = json(&["cluster", "--threshold", "0.3", "--no-progress"], &[dir.path().to_path_buf()]);
+    assert_eq!(v["articles"], 4);
+    let stories = v["stories"].as_array().unwrap();
+    assert_eq!(stories.len(), 2, "{v}");
+    assert_eq!(stories[0]["size"], 2);
+}
+
+#[test]
+fn eval_cluster_prints_bcubed() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = |topic: &str| (0..9).map(|i| format!("Sentence {i} about {topic} and its {topic} details here.")).collect::<Vec<_>>().join(" ");
+    std::fs::write(dir.path().join("a.txt"), body("rockets")).unwrap();
+    std::fs::write(dir.path().join("b.txt"), body("elections")).unwrap();
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["eval", "cluster"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("B-cubed precision"));
+}

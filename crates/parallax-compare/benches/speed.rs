@@ -1,0 +1,136 @@
+//! Speed of compare and cluster (no criterion: plain timing, median of runs).
+//!
+//!     RAYON_NUM_THREADS=1 cargo bench -p parallax-compare --bench speed
+//!
+//! compare: two ~1,500-word articles (the shared samples topped up with a
+//! PolNeAR dev article), one core, embedded static encoder; reports the
+//! median of 20 runs of (segmentation + comparison) and of the comparison alone.
+//! cluster: 10,000 article-sized documents built from the PolNeAR, PTC and
+//! CoNLL texts in ../shared/data (each text reused with different sentence
+//! subsets until 10,000), features + clustering.
+
+use parallax_analyze::Pipeline;
+use parallax_compare::cluster::{self, ClusterOptions};
+use parallax_compare::Comparer;
+use parallax_core::Document;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+fn words(t: &str, n: usize) -> String {
+    t.split_inclusive(char::is_whitespace).take(n).collect()
+}
+
+fn txts(dir: &Path) -> Vec<String> {
+    let mut f: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    f.retain(|p| p.extension().is_some_and(|x| x == "txt"));
+    f.sort();
+    f.iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let d = data();
+    let samples = txts(&d.join("samples"));
+    let dev = txts(&d.join("data/polnear/dev/text"));
+    assert!(samples.len() >= 2, "needs ../shared/samples");
+    let a = words(
+        &format!(
+            "{}\n\n{}",
+            samples[0],
+            dev.first().cloned().unwrap_or_default()
+        ),
+        1500,
+    );
+    let b = words(
+        &format!(
+            "{}\n\n{}",
+            samples[1],
+            dev.get(1).cloned().unwrap_or_default()
+        ),
+        1500,
+    );
+    let wa = a.split_whitespace().count();
+    let wb = b.split_whitespace().count();
+    let p = Pipeline::default();
+    let c = Comparer::default();
+    let _ = c.compare(&[
+        p.analyze(Document::from_text("a", &a)),
+        p.analyze(Document::from_text("b", &b)),
+    ]);
+    let (mut full, mut only) = (Vec::new(), Vec::new());
+    for _ in 0..20 {
+        let t0 = Instant::now();
+        let an = [
+            p.analyze(Document::from_text("a", &a)),
+            p.analyze(Document::from_text("b", &b)),
+        ];
+        let t1 = Instant::now();
+        let r = c.compare(&an);
+        let t2 = Instant::now();
+        assert!(!r.articles.is_empty());
+        full.push((t2 - t0).as_secs_f64() * 1e3);
+        only.push((t2 - t1).as_secs_f64() * 1e3);
+    }
+    println!(
+        "compare {wa}+{wb} words, {} thread(s): median {:.1} ms end to end (segment + analyze + compare), {:.1} ms compare alone",
+        rayon::current_num_threads(),
+        median(full),
+        median(only)
+    );
+
+    let mut pool: Vec<String> = txts(&d.join("data/polnear/train/text"));
+    pool.extend(txts(&d.join("data/polnear/dev/text")));
+    pool.extend(txts(&d.join("data/ptc/train-articles")));
+    if pool.is_empty() {
+        println!("cluster: skipped (no ../shared/data)");
+        return;
+    }
+    let n = 10_000;
+    let docs: Vec<String> = (0..n)
+        .map(|i| {
+            let t = &pool[i % pool.len()];
+            let round = i / pool.len();
+            // variant: drop every (round+2)-th paragraph
+            t.split('\n')
+                .enumerate()
+                .filter(|(k, _)| round == 0 || k % (round + 2) != 1)
+                .map(|x| x.1)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let words_total: usize = docs.iter().map(|t| t.split_whitespace().count()).sum();
+    let t0 = Instant::now();
+    let feats: Vec<_> = docs
+        .par_iter()
+        .map(|t| cluster::features(&Document::from_text("d", t)))
+        .collect();
+    let t1 = Instant::now();
+    let labels = cluster::cluster(&feats, &ClusterOptions::default());
+    let t2 = Instant::now();
+    let groups = labels
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    println!(
+        "cluster {n} documents ({} words avg), {} thread(s): {:.1} s total = {:.1} s reading+features + {:.1} s clustering; {groups} groups",
+        words_total / n,
+        rayon::current_num_threads(),
+        (t2 - t0).as_secs_f64(),
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64()
+    );
+}
