@@ -180,7 +180,7 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
                 f,
                 "<div class=\"side\"><b>[{}]</b> {}</div>",
                 sd.article + 1,
-                esc(&snippet(&sd.text, 160))
+                esc(&sd.text)
             );
         }
         if let Some([x, y]) = &a.differing_values {
