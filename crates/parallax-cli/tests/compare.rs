@@ -15,8 +15,17 @@ fn samples() -> Vec<PathBuf> {
 }
 
 fn json(args: &[&str], paths: &[PathBuf]) -> serde_json::Value {
-    let out = Command::cargo_bin("parallax").unwrap().args(args).args(paths).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -30,32 +39,50 @@ fn compare_samples_shows_kim_quotes_shared_claim_and_naming() {
     let c = json(&["compare"], &s);
     assert_eq!(c["schema"], "compare/1.0");
     // Kim Il Sung is quoted in both articles, side by side
-    let kim = c["quotes"].as_array().unwrap().iter().find(|q| q["speaker"] == "Kim Il Sung").expect("Kim Il Sung quotes");
+    let kim = c["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["speaker"] == "Kim Il Sung")
+        .expect("Kim Il Sung quotes");
     for side in kim["by_article"].as_array().unwrap() {
         assert!(!side.as_array().unwrap().is_empty(), "{kim}");
     }
     // the shared claim about support of Palestinian groups in the 1970s/1980s aligns as agreeing
     let aligned = c["aligned"].as_array().unwrap();
     let shared = aligned.iter().find(|a| {
-        a["sides"].as_array().unwrap().iter().any(|s| s["text"].as_str().unwrap().contains("1970s and 1980s"))
+        a["sides"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["text"].as_str().unwrap().contains("1970s and 1980s"))
     });
     let shared = shared.expect("aligned claim about the 1970s and 1980s");
     assert_eq!(shared["label"], "same_claim", "{shared}");
     // naming: Israel and North Korea named in both, Hamas in one
     let naming = c["naming"].as_array().unwrap();
     for e in ["Israel", "North Korea"] {
-        let n = naming.iter().find(|n| n["entity"] == e).unwrap_or_else(|| panic!("no naming for {e}"));
+        let n = naming
+            .iter()
+            .find(|n| n["entity"] == e)
+            .unwrap_or_else(|| panic!("no naming for {e}"));
         for side in n["by_article"].as_array().unwrap() {
             assert!(!side.as_array().unwrap().is_empty(), "{e}: {n}");
         }
     }
     assert!(naming.iter().any(|n| n["entity"] == "Hamas"));
     // spans are code points into each text
-    let texts: Vec<String> = s.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    let texts: Vec<String> = s
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
     for a in aligned {
         for side in a["sides"].as_array().unwrap() {
             let t = &texts[side["article"].as_u64().unwrap() as usize];
-            let (st, en) = (side["span"]["start"].as_u64().unwrap() as usize, side["span"]["end"].as_u64().unwrap() as usize);
+            let (st, en) = (
+                side["span"]["start"].as_u64().unwrap() as usize,
+                side["span"]["end"].as_u64().unwrap() as usize,
+            );
             let got: String = t.chars().skip(st).take(en - st).collect();
             assert_eq!(got, side["text"].as_str().unwrap());
         }
@@ -114,7 +141,10 @@ fn cluster_groups_stories() {
     for (i, t) in texts.iter().enumerate() {
         std::fs::write(dir.path().join(format!("{i}.txt")), t).unwrap();
     }
-    let v = json(&["cluster", "--threshold", "0.3", "--no-progress"], &[dir.path().to_path_buf()]);
+    let v = json(
+        &["cluster", "--threshold", "0.3", "--no-progress"],
+        &[dir.path().to_path_buf()],
+    );
     assert_eq!(v["articles"], 4);
     let stories = v["stories"].as_array().unwrap();
     assert_eq!(stories.len(), 2, "{v}");
@@ -124,7 +154,12 @@ fn cluster_groups_stories() {
 #[test]
 fn eval_cluster_prints_bcubed() {
     let dir = tempfile::tempdir().unwrap();
-    let body = |topic: &str| (0..9).map(|i| format!("Sentence {i} about {topic} and its {topic} details here.")).collect::<Vec<_>>().join(" ");
+    let body = |topic: &str| {
+        (0..9)
+            .map(|i| format!("Sentence {i} about {topic} and its {topic} details here."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     std::fs::write(dir.path().join("a.txt"), body("rockets")).unwrap();
     std::fs::write(dir.path().join("b.txt"), body("elections")).unwrap();
     Command::cargo_bin("parallax")

@@ -20,16 +20,62 @@ use serde_json::{json, Value};
 
 /// Routes that depend on optional capabilities (compare, cluster).
 pub fn extra_routes() -> Vec<(&'static str, &'static str, MethodRouter<Shared>)> {
-    Vec::new()
+    vec![
+        (
+            "post",
+            "/api/compare",
+            axum::routing::post(crate::compare::compare),
+        ),
+        (
+            "get",
+            "/api/cluster",
+            axum::routing::get(crate::compare::cluster),
+        ),
+    ]
 }
 
 /// OpenAPI path items of [`extra_routes`].
 pub fn extra_openapi() -> Vec<(&'static str, Value)> {
-    Vec::new()
+    let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let qp = |n: &str, d: &str, t: &str| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": t}});
+    vec![
+        (
+            "/api/compare",
+            json!({"post": {
+                "summary": "Compare 2 to 8 stored articles (parallax-compare): aligned sentences with evidence labels, what only one article has, quotes by speaker, naming, profiles. Symmetric: the order of ids does not change the findings.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": false, "required": ["ids"],
+                    "properties": {"ids": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 8}}}}}},
+                "responses": {
+                    "200": {"description": "The comparison (docs/schema.md, Compare)", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": err("Malformed body, fewer than 2 or more than 8 ids, or an id twice"),
+                    "404": err("No article with one of the ids")
+                }
+            }}),
+        ),
+        (
+            "/api/cluster",
+            json!({"get": {
+                "summary": "Group stored articles into stories: the articles matching the search (or the latest ones).",
+                "parameters": [
+                    qp("q", "search text as in /api/search; empty: the latest articles", "string"),
+                    qp("source", "exact source", "string"),
+                    qp("from", "YYYY-MM-DD or YYYY-MM", "string"),
+                    qp("to", "YYYY-MM-DD or YYYY-MM", "string"),
+                    qp("limit", "articles to cluster, 1..2000, default 200", "integer"),
+                    qp("threshold", "similarity to join a story, 0..1", "number")
+                ],
+                "responses": {
+                    "200": {"description": "Stories, biggest first; member ids are corpus ids", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": err("Bad parameter")
+                }
+            }}),
+        ),
+    ]
 }
 
 /// Runs blocking work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
@@ -50,7 +96,7 @@ fn json_text(body: String) -> Response {
 }
 
 /// A JSON body, or a 4xx saying why not.
-fn parse_body<T: DeserializeOwned>(
+pub(crate) fn parse_body<T: DeserializeOwned>(
     st: &AppState,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
@@ -76,12 +122,14 @@ fn parse_body<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(format!("request body is not the expected JSON: {e}")))
 }
 
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(t)| t)
         .map_err(|r| ApiError::bad_request(format!("query string: {}", r.body_text())))
 }
 
-fn lock(st: &AppState) -> Result<std::sync::MutexGuard<'_, parallax_store::Store>, ApiError> {
+pub(crate) fn lock(
+    st: &AppState,
+) -> Result<std::sync::MutexGuard<'_, parallax_store::Store>, ApiError> {
     st.store
         .lock()
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store lock poisoned"))

@@ -20,6 +20,7 @@
 //! from; a test checks it against the OpenAPI document (`/openapi.json`).
 
 mod api;
+mod compare;
 mod openapi;
 
 pub use openapi::openapi_document;

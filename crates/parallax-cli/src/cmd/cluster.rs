@@ -35,7 +35,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(())
         },
     )?;
-    let opts = ClusterOptions { threshold: args.threshold, k: args.k, ..Default::default() };
+    let opts = ClusterOptions {
+        threshold: args.threshold,
+        k: args.k,
+        ..Default::default()
+    };
     let labels = cluster::cluster(&feats, &opts);
     let stories = cluster::stories(&labels, &docs);
     let stdout = std::io::stdout();

@@ -35,14 +35,21 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let paths = batch::paths_or_stdin(args.input.paths.clone())?;
-    let pipeline = Pipeline::new(Config { skip: args.skip.clone() });
+    let pipeline = Pipeline::new(Config {
+        skip: args.skip.clone(),
+    });
     let mut analyses = Vec::new();
     let mut opts = args.input.batch_options();
     opts.progress = false;
-    let outcome = batch::run(&paths, &opts, |doc| pipeline.analyze(doc), |a| {
-        analyses.push(a);
-        Ok(())
-    })?;
+    let outcome = batch::run(
+        &paths,
+        &opts,
+        |doc| pipeline.analyze(doc),
+        |a| {
+            analyses.push(a);
+            Ok(())
+        },
+    )?;
     anyhow::ensure!(
         analyses.len() >= 2,
         "compare needs at least two readable articles ({} read, {} failed)",
@@ -50,7 +57,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         outcome.failed
     );
     let comparer = Comparer {
-        options: Options { align_threshold: args.align_threshold, ..Options::default() },
+        options: Options {
+            align_threshold: args.align_threshold,
+            ..Options::default()
+        },
         ..Comparer::default()
     };
     let views = comparer.views(&analyses);
@@ -60,7 +70,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{}: cannot write the report: {e}", path.display()))?;
         eprintln!("parallax: wrote {}", path.display());
     }
-    let format = args.format.unwrap_or(if args.html.is_some() { CompareFormat::Text } else { CompareFormat::Json });
+    let format = args.format.unwrap_or(if args.html.is_some() {
+        CompareFormat::Text
+    } else {
+        CompareFormat::Json
+    });
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     match format {

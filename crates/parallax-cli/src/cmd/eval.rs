@@ -53,7 +53,12 @@ pub enum EvalCommand {
 
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        EvalCommand::Cluster { dir, parts, threshold, sweep } => eval_cluster(&dir, parts, threshold, sweep),
+        EvalCommand::Cluster {
+            dir,
+            parts,
+            threshold,
+            sweep,
+        } => eval_cluster(&dir, parts, threshold, sweep),
         EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
         EvalCommand::Attribution { polnear, limit } => {
             super::eval_attribution::run(&polnear, limit)
@@ -90,7 +95,12 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn eval_cluster(dir: &std::path::Path, parts: usize, threshold: Option<f32>, sweep: bool) -> anyhow::Result<ExitCode> {
+fn eval_cluster(
+    dir: &std::path::Path,
+    parts: usize,
+    threshold: Option<f32>,
+    sweep: bool,
+) -> anyhow::Result<ExitCode> {
     use parallax_compare::cluster::{self, ClusterOptions};
     use rayon::prelude::*;
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -108,7 +118,12 @@ fn eval_cluster(dir: &std::path::Path, parts: usize, threshold: Option<f32>, swe
             let doc = parallax_core::Document::from_text("x", &text);
             cluster::split_parts(&doc, parts)
                 .into_iter()
-                .map(|p| (i, cluster::features(&parallax_core::Document::from_text("p", &p))))
+                .map(|p| {
+                    (
+                        i,
+                        cluster::features(&parallax_core::Document::from_text("p", &p)),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -125,16 +140,28 @@ fn eval_cluster(dir: &std::path::Path, parts: usize, threshold: Option<f32>, swe
     let base = ClusterOptions::default();
     if sweep {
         for t in [0.15f32, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
-            let l = cluster::cluster(&feats, &ClusterOptions { threshold: t, ..base.clone() });
+            let l = cluster::cluster(
+                &feats,
+                &ClusterOptions {
+                    threshold: t,
+                    ..base.clone()
+                },
+            );
             let (p, r, f) = cluster::bcubed(&l, &gold);
             println!("  threshold {t:.2}: B-cubed P {p:.4} R {r:.4} F1 {f:.4}");
         }
     }
-    let opts = ClusterOptions { threshold: threshold.unwrap_or(base.threshold), ..base };
+    let opts = ClusterOptions {
+        threshold: threshold.unwrap_or(base.threshold),
+        ..base
+    };
     let l = cluster::cluster(&feats, &opts);
     let (p, r, f) = cluster::bcubed(&l, &gold);
     let groups = l.iter().collect::<std::collections::BTreeSet<_>>().len();
-    println!("threshold {:.2}: {} groups for {} gold stories", opts.threshold, groups, stories);
+    println!(
+        "threshold {:.2}: {} groups for {} gold stories",
+        opts.threshold, groups, stories
+    );
     println!("B-cubed precision {p:.4}  recall {r:.4}  F1 {f:.4}");
     Ok(ExitCode::SUCCESS)
 }

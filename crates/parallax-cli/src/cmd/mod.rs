@@ -1,7 +1,7 @@
 pub mod analyze;
+pub mod checkworthy;
 pub mod cluster;
 pub mod compare;
-pub mod checkworthy;
 pub mod eval;
 pub mod eval_attribution;
 pub mod extract;
