@@ -36,7 +36,7 @@ def ensure_venv():
     try:
         sh([str(py), "-c", "import trafilatura"], stderr=subprocess.DEVNULL)
     except subprocess.CalledProcessError:
-        sh([str(py), "-m", "pip", "install", "-q", "trafilatura==2.3.1"])
+        sh([str(py), "-m", "pip", "install", "-q", "trafilatura==2.3.1", "lxml_html_clean"])
     return py
 
 
