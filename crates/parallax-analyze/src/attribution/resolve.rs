@@ -325,7 +325,14 @@ fn resolve_one(
                 .iter()
                 .any(|(n, _)| n.eq_ignore_ascii_case(w))
         });
-        let m = if has_source_noun {
+        // "Dr. Priya Natarajan, an economist at Lakeshore University, said":
+        // in "name, apposition" the name before the first comma speaks.
+        let before_comma = doc.text[sp.start..sp.end]
+            .find(',')
+            .and_then(|i| inside.iter().find(|m| m.end <= sp.start + i).copied());
+        let m = if let Some(m) = before_comma {
+            m
+        } else if has_source_noun {
             inside[0]
         } else {
             *inside.last().unwrap()

@@ -330,3 +330,9 @@ mod props {
         }
     }
 }
+
+#[test]
+fn apposition_with_an_organization_keeps_the_person_as_speaker() {
+    let a = one("Dr. Priya Natarajan, a transport economist at Lakeshore University, said the estimates were reasonable.");
+    assert_eq!(a.speaker.as_deref(), Some("Priya Natarajan"), "{a:#?}");
+}
