@@ -21,6 +21,7 @@ pub mod document;
 pub mod html;
 pub mod ingest;
 pub mod lang;
+pub mod metrics;
 pub mod segment;
 pub mod span;
 

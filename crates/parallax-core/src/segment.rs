@@ -632,12 +632,7 @@ impl BoundaryScore {
         self.true_pos as f64 / self.gold.max(1) as f64
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        crate::metrics::f1(self.precision(), self.recall())
     }
 }
 

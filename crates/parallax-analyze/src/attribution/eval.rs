@@ -109,26 +109,13 @@ pub struct Score {
 
 impl Score {
     pub fn precision(&self) -> f64 {
-        if self.predicted == 0 {
-            0.0
-        } else {
-            self.p_sum / self.predicted as f64
-        }
+        parallax_core::metrics::mean(self.p_sum, self.predicted)
     }
     pub fn recall(&self) -> f64 {
-        if self.gold == 0 {
-            0.0
-        } else {
-            self.r_sum / self.gold as f64
-        }
+        parallax_core::metrics::mean(self.r_sum, self.gold)
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        parallax_core::metrics::f1(self.precision(), self.recall())
     }
     pub fn source_accuracy(&self) -> f64 {
         if self.source_matched == 0 {

@@ -98,26 +98,13 @@ impl Score {
     }
 
     pub fn precision(&self) -> f64 {
-        if self.predicted == 0 {
-            0.0
-        } else {
-            self.precision_sum / self.predicted as f64
-        }
+        parallax_core::metrics::mean(self.precision_sum, self.predicted)
     }
     pub fn recall(&self) -> f64 {
-        if self.gold == 0 {
-            0.0
-        } else {
-            self.recall_sum / self.gold as f64
-        }
+        parallax_core::metrics::mean(self.recall_sum, self.gold)
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        parallax_core::metrics::f1(self.precision(), self.recall())
     }
 }
 
