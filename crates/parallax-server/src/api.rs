@@ -322,6 +322,30 @@ pub async fn get_article(
     }
 }
 
+/// The optional search filters of `/api/search` and `/api/cluster`; a blank
+/// value means no filter.
+pub(crate) struct Filters {
+    pub source: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub technique: Option<String>,
+}
+
+impl Filters {
+    pub(crate) fn query(self, text: String, limit: usize, offset: usize) -> SearchQuery {
+        let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        SearchQuery {
+            text,
+            source: nonempty(self.source),
+            from: nonempty(self.from),
+            to: nonempty(self.to),
+            technique: nonempty(self.technique),
+            limit,
+            offset,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
@@ -340,16 +364,13 @@ pub async fn search(
     q: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = query(q)?;
-    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    let sq = SearchQuery {
-        text: p.q,
-        source: nonempty(p.source),
-        from: nonempty(p.from),
-        to: nonempty(p.to),
-        technique: nonempty(p.technique),
-        limit: limit(p.limit, 20)?,
-        offset: p.offset.unwrap_or(0),
+    let filters = Filters {
+        source: p.source,
+        from: p.from,
+        to: p.to,
+        technique: p.technique,
     };
+    let sq = filters.query(p.q, limit(p.limit, 20)?, p.offset.unwrap_or(0));
     let hits = blocking(move || Ok(lock(&st)?.search(&sq)?)).await?;
     Ok(Json(json!({"hits": hits})))
 }

@@ -4,7 +4,7 @@
 //! so this gives the stored layers back) because the comparer reads typed
 //! analyses, not JSON.
 
-use crate::api::{blocking, lock, parse_body, query};
+use crate::api::{blocking, lock, parse_body, query, Filters};
 use crate::{ApiError, Shared};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -14,7 +14,6 @@ use axum::Json;
 use parallax_compare::cluster::{self, ClusterOptions};
 use parallax_compare::Comparer;
 use parallax_core::{DocMeta, Document, InputFormat};
-use parallax_store::SearchQuery;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -159,16 +158,13 @@ pub async fn cluster(
         }
         opts.threshold = t;
     }
-    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    let sq = SearchQuery {
-        text: p.q,
-        source: nonempty(p.source),
-        from: nonempty(p.from),
-        to: nonempty(p.to),
+    let filters = Filters {
+        source: p.source,
+        from: p.from,
+        to: p.to,
         technique: None,
-        limit,
-        offset: 0,
     };
+    let sq = filters.query(p.q, limit, 0);
     let out = blocking(move || {
         let hits = lock(&st)?.search(&sq)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
