@@ -22,22 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 PTC = SHARED / "ptc" / "train-articles"
 TSV = SHARED / "checkworthy" / "CT24_checkworthy_english_train.tsv"
-VENV = ROOT / "bench" / ".venv"
 
 
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
+from common import sh
+import common
 
 
 def ensure_venv():
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        sh([sys.executable, "-m", "venv", str(VENV)])
-    try:
-        sh([str(py), "-c", "import quantulum3, sklearn"], stderr=subprocess.DEVNULL)
-    except subprocess.CalledProcessError:
-        sh([str(py), "-m", "pip", "install", "-q", "quantulum3", "scikit-learn"])
-    return py
+    return common.ensure_venv("import quantulum3, sklearn", ["quantulum3", "scikit-learn"])
 
 
 PEER = r'''

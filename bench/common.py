@@ -9,6 +9,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "out")
 
 
+VENV = os.path.join(ROOT, "bench", ".venv")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_venv(check_import, packages):
+    """bench/.venv with the peer tools: `check_import` is a Python import
+    line that succeeds once `packages` are installed. Returns its python."""
+    py = os.path.join(VENV, "bin", "python")
+    if not os.path.exists(py):
+        sh([sys.executable, "-m", "venv", VENV])
+    try:
+        sh([py, "-c", check_import], stderr=subprocess.DEVNULL)
+    except subprocess.CalledProcessError:
+        sh([py, "-m", "pip", "install", "-q", *packages])
+    return py
+
+
 def build_release():
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "parallax-cli"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))

