@@ -160,6 +160,81 @@ impl Score {
     }
 }
 
+/// Error lines for one document, for reading what the scores count:
+/// `FP` predicted contents with less than half of them in gold,
+/// `FN` gold contents less than half covered, `SRC` matched attributions
+/// whose predicted source misses the gold source. Tab-separated, texts
+/// cut to 160 characters.
+/// `all_gold` is used to show, for a false positive, the gold content of
+/// any kind that overlaps it most (or nothing).
+pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Item]) -> Vec<String> {
+    let text = |rs: &[Range]| -> String {
+        let mut s: String = rs
+            .iter()
+            .filter_map(|r| doc.span_from_cp(r.0, r.1))
+            .map(|sp| doc.slice(&sp).replace(['\n', '\t'], " "))
+            .collect::<Vec<_>>()
+            .join(" … ");
+        if s.chars().count() > 160 {
+            s = s.chars().take(160).collect::<String>() + "…";
+        }
+        s
+    };
+    let mut out = Vec::new();
+    for p in pred {
+        let l = len(&p.content);
+        let o: usize = gold.iter().map(|g| overlap(&p.content, &g.content)).sum();
+        if l > 0 && 2 * o < l {
+            let near = all_gold
+                .iter()
+                .map(|g| (overlap(&p.content, &g.content), g))
+                .filter(|(o, _)| *o > 0)
+                .max_by_key(|(o, _)| *o)
+                .map(|(_, g)| format!("{} | {}", text(&g.source), text(&g.content)))
+                .unwrap_or_default();
+            out.push(format!(
+                "{}\tFP\t{}\t{}\t{}",
+                doc.meta.id,
+                text(&p.source),
+                text(&p.content),
+                near
+            ));
+        }
+    }
+    for g in gold {
+        let l = len(&g.content);
+        let o: usize = pred.iter().map(|p| overlap(&p.content, &g.content)).sum();
+        if l > 0 && 2 * o < l {
+            out.push(format!(
+                "{}\tFN\t{}\t{}",
+                doc.meta.id,
+                text(&g.source),
+                text(&g.content)
+            ));
+        }
+        if g.source.is_empty() {
+            continue;
+        }
+        let best = pred
+            .iter()
+            .map(|p| (overlap(&p.content, &g.content), p))
+            .filter(|(o, _)| *o > 0)
+            .max_by_key(|(o, _)| *o);
+        if let Some((_, p)) = best {
+            if overlap(&p.source, &g.source) == 0 {
+                out.push(format!(
+                    "{}\tSRC\tgold={}\tpred={}\t{}",
+                    doc.meta.id,
+                    text(&g.source),
+                    text(&p.source),
+                    text(&g.content)
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Predictions of a layer as items; the flag says "direct quotation".
 pub fn predicted_items(doc: &Document, layer: &AttributionLayer) -> Vec<(Item, bool)> {
     layer

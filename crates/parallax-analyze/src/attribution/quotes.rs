@@ -67,14 +67,24 @@ pub fn find(text: &str, paras: &[(usize, usize)]) -> Vec<RawQuote> {
         let mut stack: Vec<(Kind, usize, usize)> = Vec::new(); // kind, mark start, inner start
         let mut seen_double = false;
         let chars: Vec<(usize, char)> = para.char_indices().collect();
+        let mut skip_next = false;
         for (ci, &(bi, c)) in chars.iter().enumerate() {
-            if !super::lexicon::is_quote_char(c) {
+            if std::mem::take(&mut skip_next) || !super::lexicon::is_quote_char(c) {
                 continue;
             }
             let p = if ci > 0 { Some(chars[ci - 1].1) } else { None };
-            let n = chars.get(ci + 1).map(|x| x.1);
+            let mut n = chars.get(ci + 1).map(|x| x.1);
             let at = ps + bi;
-            let after = at + c.len_utf8();
+            let mut after = at + c.len_utf8();
+            // Two apostrophes stand for a double mark (''like this'', the
+            // convention of some wire and newspaper archives).
+            let mut c = c;
+            if c == '\'' && n == Some('\'') {
+                skip_next = true;
+                after += 1;
+                n = chars.get(ci + 2).map(|x| x.1);
+                c = '"';
+            }
             let close =
                 |stack: &mut Vec<(Kind, usize, usize)>, k: Kind, out: &mut Vec<RawQuote>| {
                     if let Some(pos) = stack.iter().rposition(|x| x.0 == k) {
@@ -215,6 +225,10 @@ mod tests {
         assert_eq!(quotes("He said “yes” and \"no\"."), vec!["0:yes", "0:no"]);
         assert_eq!(quotes("She said ‘maybe’ then."), vec!["0:maybe"]);
         assert_eq!(quotes("Il a dit «non» hier."), vec!["0:non"]);
+        assert_eq!(
+            quotes("''It works,'' he said, ''and it's 'fine' now.''"),
+            vec!["0:It works,", "0:and it's 'fine' now.", "1:fine"]
+        );
     }
 
     #[test]

@@ -765,7 +765,21 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
                 k = j;
             }
         }
-        if lexicon::ADDRESSEE_VERBS.contains(&verb.as_str()) {
+        // "called Trump “unhinged”", "accused him of lying": the object is
+        // part of what is said, not an addressee.
+        let names_object = matches!(
+            verb.as_str(),
+            "called"
+                | "calls"
+                | "calling"
+                | "accused"
+                | "accuses"
+                | "accusing"
+                | "blamed"
+                | "blames"
+                | "blame"
+        );
+        if lexicon::ADDRESSEE_VERBS.contains(&verb.as_str()) && !names_object {
             if let Some(j) = (k..(k + 9).min(end))
                 .take_while(|&j| ctx.lw(j) != ",")
                 .find(|&j| ctx.lw(j) == "that")
@@ -895,7 +909,18 @@ fn build(
                 .count()
         };
         let tail_is_clause = phrase_end < end && ctx.lw(phrase_end) != "," && tail_words > 3;
-        if before_comma && !tail_is_clause {
+        // "“A,” he said in an interview": after a quotation, the words that
+        // follow the cue are its frame, not more content (unless "that ...").
+        let quote_then_frame = before_comma && {
+            let mut ce = phrase_start;
+            while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
+                ce -= 1;
+            }
+            ce > u.t0
+                && (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j))
+                && ctx.lw(phrase_end.min(end.saturating_sub(1))) != "that"
+        };
+        if before_comma && (!tail_is_clause || quote_then_frame) {
             // "Content, X said." or "Content, X said, more content."
             let mut ce = phrase_start;
             while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
@@ -917,7 +942,12 @@ fn build(
                 regions.push((k, end));
             }
         } else {
-            let k = skip_after_cue(ctx, u, &cue, phrase_end, end);
+            let mut k = skip_after_cue(ctx, u, &cue, phrase_end, end);
+            // PolNeAR and most readers take "that" as the content's first
+            // word ("said that “…”"): keep it.
+            if k > phrase_end && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
+                k -= 1;
+            }
             if k < end {
                 regions.push((k, end));
             }
@@ -948,13 +978,13 @@ fn build(
         .iter()
         .map(|r| {
             (r.0..r.1)
-                .filter(|&k| ctx.tq[k].is_none() && !ctx.is_punct(k) && ctx.lw(k) != "that")
+                .filter(|&k| ctx.tq[k].is_none() && !ctx.is_punct(k))
                 .count()
         })
         .sum();
     let mut content: Vec<Part> = Vec::new();
     let kind;
-    if !uq.is_empty() && frame_words <= 1 {
+    if !uq.is_empty() && frame_words == 0 {
         kind = AttributionKind::Direct;
         for &q in uq {
             content.push(Part::new(doc, raw[q].start, raw[q].end));

@@ -81,13 +81,13 @@ fn indirect_said_that() {
     let a = one("Jones said that the bridge would reopen in May.");
     assert_eq!(a.kind, AttributionKind::Indirect);
     assert_eq!(src(&a), "Jones");
-    assert_eq!(content(&a), vec!["the bridge would reopen in May"]);
+    assert_eq!(content(&a), vec!["that the bridge would reopen in May"]);
 }
 
 #[test]
 fn indirect_told_addressee_skipped() {
     let a = one("The governor told reporters on Tuesday that the plant would close.");
-    assert_eq!(content(&a), vec!["the plant would close"]);
+    assert_eq!(content(&a), vec!["that the plant would close"]);
     assert_eq!(src(&a), "The governor");
 }
 
@@ -335,4 +335,29 @@ mod props {
 fn apposition_with_an_organization_keeps_the_person_as_speaker() {
     let a = one("Dr. Priya Natarajan, a transport economist at Lakeshore University, said the estimates were reasonable.");
     assert_eq!(a.speaker.as_deref(), Some("Priya Natarajan"), "{a:#?}");
+}
+
+#[test]
+fn doubled_apostrophes_are_double_quotes() {
+    let a =
+        one("''I think I'll get there,'' Mr. Trump said in an interview before the polls closed.");
+    assert_eq!(a.kind, AttributionKind::Direct);
+    assert_eq!(src(&a), "Mr. Trump");
+    // the frame after the cue ("in an interview ...") is not content
+    assert_eq!(content(&a), vec!["''I think I'll get there,''"]);
+}
+
+#[test]
+fn called_object_is_content() {
+    let a = one("Former Florida Gov. Jeb Bush called Trump “unhinged.”");
+    assert_eq!(src(&a), "Former Florida Gov. Jeb Bush");
+    assert_eq!(a.kind, AttributionKind::Mixed);
+    assert_eq!(content(&a), vec!["Trump “unhinged.”"]);
+}
+
+#[test]
+fn said_that_quote_is_mixed() {
+    let a = one("Melania Trump said that “he loves you.”");
+    assert_eq!(a.kind, AttributionKind::Mixed);
+    assert_eq!(content(&a), vec!["that “he loves you.”"]);
 }

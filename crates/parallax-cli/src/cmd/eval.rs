@@ -44,6 +44,9 @@ pub enum EvalCommand {
         /// Score at most this many articles (sorted by name).
         #[arg(long)]
         limit: Option<usize>,
+        /// Write the misses to this TSV (subset, article, FP/FN/SRC, source, content).
+        #[arg(long)]
+        errors: Option<PathBuf>,
     },
     /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
     Techniques(super::techniques::EvalArgs),
@@ -60,9 +63,11 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             sweep,
         } => eval_cluster(&dir, parts, threshold, sweep),
         EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
-        EvalCommand::Attribution { polnear, limit } => {
-            super::eval_attribution::run(&polnear, limit)
-        }
+        EvalCommand::Attribution {
+            polnear,
+            limit,
+            errors,
+        } => super::eval_attribution::run(&polnear, limit, errors.as_deref()),
         EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Checkworthy(a) => checkworthy(a),
         EvalCommand::Sentences { ptc } => {

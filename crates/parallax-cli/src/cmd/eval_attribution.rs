@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-pub fn run(dir: &Path, limit: Option<usize>) -> anyhow::Result<ExitCode> {
+pub fn run(dir: &Path, limit: Option<usize>, errors: Option<&Path>) -> anyhow::Result<ExitCode> {
     let text_dir = dir.join("text");
     let ann_dir = dir.join("attributions");
     let read_dir = |d: &Path| -> anyhow::Result<Vec<PathBuf>> {
@@ -57,7 +57,7 @@ pub fn run(dir: &Path, limit: Option<usize>) -> anyhow::Result<ExitCode> {
         dir.display()
     );
     let started = Instant::now();
-    let results: Vec<anyhow::Result<(eval::Score, eval::Score, usize)>> = pairs
+    let results: Vec<anyhow::Result<(eval::Score, eval::Score, Vec<String>)>> = pairs
         .par_iter()
         .map(|(t, a)| {
             let text =
@@ -80,20 +80,32 @@ pub fn run(dir: &Path, limit: Option<usize>) -> anyhow::Result<ExitCode> {
             all.add(&all_pred, &gold);
             let mut direct = eval::Score::default();
             direct.add(&dir_pred, &dir_gold);
-            Ok((all, direct, text.len()))
+            let mut errs = Vec::new();
+            if errors.is_some() {
+                for l in eval::error_lines(&doc, &all_pred, &gold, &gold) {
+                    errs.push(format!("all\t{l}"));
+                }
+                for l in eval::error_lines(&doc, &dir_pred, &dir_gold, &gold) {
+                    errs.push(format!("direct\t{l}"));
+                }
+            }
+            Ok((all, direct, errs))
         })
         .collect();
     let secs = started.elapsed().as_secs_f64();
     let mut all = eval::Score::default();
     let mut direct = eval::Score::default();
-    let mut bytes = 0;
+    let mut error_text = String::new();
     let mut failed = 0;
     for r in results {
         match r {
-            Ok((a, d, b)) => {
+            Ok((a, d, errs)) => {
                 merge(&mut all, &a);
                 merge(&mut direct, &d);
-                bytes += b;
+                for l in errs {
+                    error_text.push_str(&l);
+                    error_text.push('\n');
+                }
             }
             Err(e) => {
                 eprintln!("parallax: {e:#}");
@@ -108,7 +120,9 @@ pub fn run(dir: &Path, limit: Option<usize>) -> anyhow::Result<ExitCode> {
         failed,
         (pairs.len() - failed) as f64 / secs.max(1e-9)
     );
-    let _ = bytes;
+    if let Some(p) = errors {
+        std::fs::write(p, &error_text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+    }
     for (name, s) in [("all attributions", &all), ("direct quotations", &direct)] {
         println!(
             "{name:18} content P {:.4}  R {:.4}  F1 {:.4}  (pred {}, gold {})  source accuracy {:.4} ({}/{})",
