@@ -10,6 +10,10 @@ use parallax_core::{Document, TokenKind};
 
 const TITLE_CUES: &[&str] = &[
     "in",
+    "on",
+    "podcast",
+    "segment",
+    "episode",
     "titled",
     "entitled",
     "dubbed",

@@ -289,7 +289,12 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 let terminal = inner
                     .trim_end_matches(['”', '"', '’', '\'', ','])
                     .ends_with(['.', '!', '?', '…']);
-                if words < 3 || (!terminal && words < 6) {
+                // A fragment that starts in lower case inside a sentence
+                // ("will be enough to “drive somebody else out of the
+                // race.”") is a partial quote, not a quotation on its own.
+                let partial = inner.chars().next().is_some_and(|c| c.is_lowercase())
+                    && raw[q].start > u.start;
+                if words < 3 || (!terminal && words < 6) || partial {
                     continue;
                 }
                 let idx = f.attributions.len();
@@ -927,7 +932,15 @@ fn build(
                 ce -= 1;
             }
             rule = "content_cue_source";
-            regions.push((u.t0, ce));
+            // "Rhimes declared the need for …: “Change the world,” she
+            // said": the quotation after a colon is what the cue frames.
+            let head_start = (u.t0..ce)
+                .rev()
+                .find(|&j| {
+                    ctx.lw(j) == ":" && ctx.tq[j].is_none() && j + 1 < ce && ctx.tq[j + 1].is_some()
+                })
+                .map_or(u.t0, |j| j + 1);
+            regions.push((head_start, ce));
             let mut k = phrase_end;
             let tail_start = k;
             k = skip_after_cue(ctx, u, &cue, k, end);
@@ -939,6 +952,13 @@ fn build(
             if k < end
                 && (ctx.tq[k].is_some() || direct_comma && !head_is_quote && !frame_start(ctx, k))
             {
+                // "On the subject of Israel, Trump added, “…”": with no
+                // quotation before the frame, the words there are an
+                // introduction and the quotation after it is the content.
+                let head_has_quote = (head_start..ce).any(|j| ctx.tq[j].is_some());
+                if ctx.tq[k].is_some() && direct_comma && !head_has_quote {
+                    regions.clear();
+                }
                 regions.push((k, end));
             }
         } else {

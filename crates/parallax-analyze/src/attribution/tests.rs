@@ -361,3 +361,32 @@ fn said_that_quote_is_mixed() {
     assert_eq!(a.kind, AttributionKind::Mixed);
     assert_eq!(content(&a), vec!["that “he loves you.”"]);
 }
+
+#[test]
+fn introduction_before_the_frame_is_not_content() {
+    let a = one(
+        "On the subject of Israel, Trump added, “Sheldon knows that nobody will be more loyal.”",
+    );
+    assert_eq!(src(&a), "Trump");
+    assert_eq!(
+        content(&a),
+        vec!["“Sheldon knows that nobody will be more loyal.”"]
+    );
+}
+
+#[test]
+fn colon_before_a_framed_quote() {
+    let a = one("In her speech, Rhimes declared the need for drive: “Change the world and then change it again,” she said.");
+    assert_eq!(src(&a), "she");
+    assert_eq!(
+        content(&a),
+        vec!["“Change the world and then change it again,”"]
+    );
+}
+
+#[test]
+fn lower_case_fragment_without_cue_is_no_attribution() {
+    let l = run("Kasich’s showing will be enough to “drive somebody else out of the race.”");
+    assert!(l.attributions.is_empty(), "{:?}", l.attributions);
+    assert!(!l.quotes.is_empty());
+}
