@@ -220,8 +220,24 @@ pub fn features(sentence: &str) -> Vec<String> {
 
 /// The feature strings of one sentence (deduplicated, in a stable order).
 pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
+    let mut f: Vec<String> = Vec::with_capacity(64);
+    emit_features(sentence, flags, &mut |x| f.push(x.to_string()));
+    f.sort();
+    f.dedup();
+    f
+}
+
+/// Calls `out` with each feature string of one sentence (possibly
+/// repeated, in emission order), from one reused buffer: no allocation per
+/// feature.
+fn emit_features(sentence: &str, flags: u32, out: &mut dyn FnMut(&str)) {
+    let mut buf = String::with_capacity(64);
+    let mut put = |args: std::fmt::Arguments| {
+        buf.clear();
+        let _ = buf.write_fmt(args);
+        out(&buf);
+    };
     let ws = words(sentence);
-    let mut f: Vec<String> = Vec::with_capacity(ws.len() * 2 + 12);
     let mut prev = "<s>".to_string();
     let mut prev2 = "<s0>".to_string();
     let mut prev_shape = "^";
@@ -234,7 +250,7 @@ pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
             if sh.len() == 4 && (w.starts_with("19") || w.starts_with("20")) {
                 year = true;
             }
-            f.push(format!("n:{sh}"));
+            put(format_args!("n:{sh}"));
             num = true;
             "<num>".to_string()
         } else {
@@ -256,19 +272,19 @@ pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
             caps += 1;
         }
         if k == 0 {
-            f.push(format!("f:{unit}"));
+            put(format_args!("f:{unit}"));
         }
-        f.push(format!("w:{unit}"));
+        put(format_args!("w:{unit}"));
         if flags & FEAT_PREFIX != 0 && unit.chars().count() > 5 {
             let p: String = unit.chars().take(5).collect();
-            f.push(format!("p:{p}"));
+            put(format_args!("p:{p}"));
         }
         if flags & FEAT_CHARGRAMS != 0 && !is_num {
             let cs: Vec<char> = format!("<{unit}>").chars().collect();
             for n in [3usize, 4, 5] {
                 for win in cs.windows(n) {
                     let g: String = win.iter().collect();
-                    f.push(format!("g:{g}"));
+                    put(format_args!("g:{g}"));
                 }
             }
         }
@@ -289,18 +305,18 @@ pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
                     .into_iter()
                     .rev()
                     .collect();
-                f.push(format!("s:{suf}"));
+                put(format_args!("s:{suf}"));
             }
-            f.push(format!("sb:{prev_shape}{sh}"));
+            put(format_args!("sb:{prev_shape}{sh}"));
             prev_shape = sh;
         }
-        f.push(format!("b:{prev} {unit}"));
+        put(format_args!("b:{prev} {unit}"));
         if flags & FEAT_TRIGRAMS != 0 {
-            f.push(format!("t:{prev2} {prev} {unit}"));
+            put(format_args!("t:{prev2} {prev} {unit}"));
         }
         prev2 = std::mem::replace(&mut prev, unit);
     }
-    f.push(format!("b:{prev} </s>"));
+    put(format_args!("b:{prev} </s>"));
     for (on, name) in [
         (num, "c:number"),
         (numw, "c:numword"),
@@ -310,10 +326,10 @@ pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
         (comp, "c:comparative"),
     ] {
         if on {
-            f.push(name.to_string());
+            put(format_args!("{name}"));
         }
     }
-    f.push(format!("c:caps{}", caps.min(4)));
+    put(format_args!("c:caps{}", caps.min(4)));
     let n = ws.len();
     let bucket = match n {
         0..=3 => "0-3",
@@ -323,11 +339,8 @@ pub fn features_with(sentence: &str, flags: u32) -> Vec<String> {
         16..=25 => "16-25",
         _ => "26+",
     };
-    f.push(format!("len:{bucket}"));
-    f.push("bias".to_string());
-    f.sort();
-    f.dedup();
-    f
+    put(format_args!("len:{bucket}"));
+    put(format_args!("bias"));
 }
 
 /// A trained check-worthiness model.
@@ -377,6 +390,9 @@ impl Model {
 
     /// Score of a sentence with its neighbors.
     pub fn score_ctx(&self, c: &Ctx) -> f32 {
+        if self.flags & FEAT_CONTEXT == 0 {
+            return self.explain_fast(c.text, 0).0;
+        }
         sigmoid(self.margin_of(&features_ctx(c, self.flags)))
     }
 
@@ -387,6 +403,53 @@ impl Model {
 
     /// [`Model::explain`] with neighbors.
     pub fn explain_ctx(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
+        if self.flags & FEAT_CONTEXT == 0 {
+            return self.explain_fast(c.text, k);
+        }
+        self.explain_slow(c, k)
+    }
+
+    /// [`Model::explain_ctx`] without building the feature strings: each
+    /// feature is hashed from a reused buffer, duplicates are dropped by
+    /// hash, and only the top `k` cues keep their names. Same result.
+    fn explain_fast(&self, sentence: &str, k: usize) -> (f32, Vec<(String, f32)>) {
+        let mut hashes: Vec<u64> = Vec::with_capacity(96);
+        let mut top: Vec<(String, f32)> = Vec::with_capacity(k + 1);
+        let mask = (1u64 << self.bits) - 1;
+        emit_features(sentence, self.flags, &mut |f| {
+            let h = fnv1a(f.as_bytes());
+            hashes.push(h);
+            let w = self.weights[(h & mask) as usize];
+            if k == 0 || w <= 0.0 || f == "bias" || top.iter().any(|t| t.0 == f) {
+                return;
+            }
+            let better = |a: (&str, f32), b: (&str, f32)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+            if top.len() < k {
+                top.push((f.to_string(), w));
+            } else if let Some(worst) = (0..top.len()).reduce(|x, y| {
+                if better((&top[x].0, top[x].1), (&top[y].0, top[y].1)) {
+                    y
+                } else {
+                    x
+                }
+            }) {
+                if better((f, w), (&top[worst].0, top[worst].1)) {
+                    top[worst] = (f.to_string(), w);
+                }
+            }
+        });
+        hashes.sort_unstable();
+        hashes.dedup();
+        let v = feature_value(self.flags, hashes.len());
+        let sum: f32 = hashes
+            .iter()
+            .map(|&h| self.weights[(h & mask) as usize])
+            .sum();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        (sigmoid(self.bias + v * sum), top)
+    }
+
+    fn explain_slow(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
         let feats = features_ctx(c, self.flags);
         let v = feature_value(self.flags, feats.len());
         let mut sum = 0f32;
@@ -731,6 +794,24 @@ mod tests {
         let g = features("I'd like to mention one thing.");
         assert!(g.contains(&"w:i'd".to_string()), "{g:?}");
         assert!(!g.contains(&"c:number".to_string()));
+    }
+
+    #[test]
+    fn fast_scoring_equals_the_feature_string_path() {
+        let m = crate::claims::embedded_model();
+        for s in [
+            "Unemployment rose 3.5% in 1992, to $4 billion.",
+            "Thank you, thank you very much.",
+            "The the the same same word word.",
+            "",
+            "We cut taxes by 40 percent since 2010 and created 3 million jobs.",
+        ] {
+            let c = Ctx::alone(s);
+            let (fast, top) = m.explain_fast(s, 3);
+            let (slow, top_slow) = m.explain_slow(&c, 3);
+            assert!((fast - slow).abs() < 1e-6, "{s}: {fast} vs {slow}");
+            assert_eq!(top, top_slow, "{s}");
+        }
     }
 
     #[test]
