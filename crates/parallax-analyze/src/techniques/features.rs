@@ -15,7 +15,6 @@
 
 use super::lexicon::{self, LexEntry};
 use parallax_core::{Document, TokenKind};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Receives features as a template name plus parts.
@@ -273,10 +272,14 @@ impl<'a> DocCtx<'a> {
             if words.len() < n {
                 continue;
             }
-            let mut counts: HashMap<u64, u32> = HashMap::new();
+            let mut counts: crate::entities::model::KeyMap<u32> = Default::default();
+            counts.reserve(words.len());
             let key = |k: &[usize], toks: &[Tok]| {
-                let parts: Vec<&str> = k.iter().map(|&i| toks[i].lower.as_str()).collect();
-                hash_feature("ng", &parts)
+                let mut parts = [""; 3];
+                for (p, &i) in parts.iter_mut().zip(k) {
+                    *p = toks[i].lower.as_str();
+                }
+                hash_feature("ng", &parts[..k.len()])
             };
             let content = |k: &[usize], toks: &[Tok]| k.iter().any(|&i| !is_stop(&toks[i].lower));
             for w in words.windows(n) {
