@@ -27,6 +27,97 @@ pub struct Mention {
 /// All name mentions of a document, in text order.
 pub struct Names {
     pub mentions: Vec<Mention>,
+    /// Grammatical gender the document gives each person (keyed by the
+    /// lower-cased last word of the name), when its evidence is clear.
+    pub gender: std::collections::HashMap<String, Gender>,
+}
+
+/// Which personal pronouns may stand for a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+fn pronoun_gender(w: &str) -> Option<Gender> {
+    match w {
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Gender evidence from the document itself: titles (`Mr.`, `Mrs.`,
+/// `Ms.`) and the pronouns of sentences that name exactly one person (that
+/// sentence after the name, and the next sentence when it names nobody).
+/// A person gets a gender only when one side has at least twice the votes
+/// of the other and at least two.
+fn genders(doc: &Document, mentions: &[Mention]) -> std::collections::HashMap<String, Gender> {
+    use std::collections::HashMap;
+    let mut votes: HashMap<String, [u32; 2]> = HashMap::new();
+    for m in mentions.iter().filter(|m| m.person) {
+        let g = match m.title.as_deref() {
+            Some("mr.") | Some("mr") => Some(0),
+            Some("mrs.") | Some("mrs") | Some("ms.") | Some("ms") | Some("miss") => Some(1),
+            _ => None,
+        };
+        if let Some(g) = g {
+            votes.entry(m.last.to_lowercase()).or_default()[g] += 2;
+        }
+    }
+    let sents = &doc.segments.sentences;
+    let persons_in = |a: usize, b: usize| -> Vec<&Mention> {
+        let i = mentions.partition_point(|m| m.start < a);
+        mentions[i..]
+            .iter()
+            .take_while(|m| m.start < b)
+            .filter(|m| m.person)
+            .collect()
+    };
+    let count = |a: usize, b: usize| -> [u32; 2] {
+        let toks = &doc.segments.tokens;
+        let i = toks.partition_point(|t| t.span.start < a);
+        let mut c = [0u32; 2];
+        for t in toks[i..].iter().take_while(|t| t.span.start < b) {
+            match pronoun_gender(&doc.text[t.span.range()].to_lowercase()) {
+                Some(Gender::Male) => c[0] += 1,
+                Some(Gender::Female) => c[1] += 1,
+                None => {}
+            }
+        }
+        c
+    };
+    for (si, s) in sents.iter().enumerate() {
+        let ps = persons_in(s.span.start, s.span.end);
+        let Some(first) = ps.first() else { continue };
+        let key = first.last.to_lowercase();
+        if ps.iter().any(|m| m.last.to_lowercase() != key) {
+            continue;
+        }
+        let mut c = count(first.end, s.span.end);
+        if let Some(n) = sents.get(si + 1) {
+            if persons_in(n.span.start, n.span.end).is_empty() {
+                let d = count(n.span.start, n.span.end);
+                c[0] += d[0];
+                c[1] += d[1];
+            }
+        }
+        let v = votes.entry(key).or_default();
+        v[0] += c[0];
+        v[1] += c[1];
+    }
+    votes
+        .into_iter()
+        .filter_map(|(k, [m, f])| {
+            if m >= 2 && m >= 2 * f {
+                Some((k, Gender::Male))
+            } else if f >= 2 && f >= 2 * m {
+                Some((k, Gender::Female))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 const CAP_STOP: &[&str] = &[
@@ -227,7 +318,20 @@ impl Names {
                 i = j.max(i + 1);
             }
         }
-        Names { mentions }
+        let gender = genders(doc, &mentions);
+        Names { mentions, gender }
+    }
+
+    /// Whether a pronoun of gender `g` may stand for the person `name`
+    /// (yes when the document gives no clear gender).
+    pub fn fits(&self, name: &str, g: Option<Gender>) -> bool {
+        let Some(g) = g else { return true };
+        let last = name
+            .split_whitespace()
+            .last()
+            .unwrap_or(name)
+            .to_lowercase();
+        self.gender.get(&last).is_none_or(|&x| x == g)
     }
 
     /// The fullest person name ending in `surname`, preferring mentions before `at`.
@@ -366,14 +470,20 @@ fn resolve_one(
                 .map(|m| (m.name.clone(), mention_part(m)));
         }
         "he" | "she" | "him" | "her" => {
+            // The previous speaker, else the nearest person named before,
+            // whose gender (as the document gives it) fits the pronoun.
+            let g = pronoun_gender(&lower);
             if let Some((n, p)) = last_person {
-                if sp.start.saturating_sub(p.span.start) < 3000 {
+                if sp.start.saturating_sub(p.span.start) < 3000 && names.fits(n, g) {
                     return Some((n.clone(), p.clone()));
                 }
             }
             return names
-                .nearest_before(sp.start, |m| m.person)
-                .map(|m| (m.name.clone(), mention_part(m)));
+                .nearest_before(sp.start, |m| m.person && names.fits(&m.name, g))
+                .map(|m| {
+                    let full = names.full_name(&m.last, m.start).unwrap_or(m);
+                    (full.name.clone(), mention_part(m))
+                });
         }
         _ => {}
     }

@@ -390,3 +390,38 @@ fn lower_case_fragment_without_cue_is_no_attribution() {
     assert!(l.attributions.is_empty(), "{:?}", l.attributions);
     assert!(!l.quotes.is_empty());
 }
+
+#[test]
+fn pronoun_takes_the_person_whose_gender_fits() {
+    let t = "Hillary Clinton spoke in Iowa on Monday. She said her plan would pass.\n\n\
+             Donald Trump answered in Ohio. He said his rival was wrong.\n\n\
+             “We will win,” she said.";
+    let l = run(t);
+    let last = l.attributions.last().expect("the last quote is attributed");
+    assert_eq!(src(last), "she");
+    assert_eq!(
+        last.speaker.as_deref(),
+        Some("Hillary Clinton"),
+        "{:#?}",
+        l.attributions
+    );
+    let he = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "He")
+        .expect("He said");
+    assert_eq!(he.speaker.as_deref(), Some("Donald Trump"));
+}
+
+#[test]
+fn titles_give_gender() {
+    let t = "Mrs. Ana Ruiz met Mr. Tom Bell. “It went well,” she said.";
+    let l = run(t);
+    let a = l.attributions.last().unwrap();
+    assert_eq!(
+        a.speaker.as_deref(),
+        Some("Ana Ruiz"),
+        "{:#?}",
+        l.attributions
+    );
+}
