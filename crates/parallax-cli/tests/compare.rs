@@ -170,3 +170,30 @@ fn eval_cluster_prints_bcubed() {
         .success()
         .stdout(predicate::str::contains("B-cubed precision"));
 }
+
+#[test]
+fn full_model_dir_without_files_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, "The council voted on Monday.").unwrap();
+    std::fs::write(&b, "On Monday the council voted.").unwrap();
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["compare", "--model-dir"])
+        .arg(dir.path())
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--model-dir"))
+        .stderr(predicate::str::contains("config.json"));
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["eval", "embeddings", "--model-dir"])
+        .arg(dir.path())
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("config.json"));
+}

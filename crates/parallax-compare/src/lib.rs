@@ -17,6 +17,7 @@ pub mod adapt;
 pub mod cluster;
 pub mod embed;
 pub mod evidence;
+pub mod full;
 pub mod html;
 pub mod rules;
 pub mod view;

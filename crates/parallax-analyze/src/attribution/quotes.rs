@@ -137,9 +137,10 @@ pub fn find(text: &str, paras: &[(usize, usize)]) -> Vec<RawQuote> {
                     seen_double = true;
                     let opening = opens_context(p) && n.is_some_and(|n| !n.is_whitespace());
                     let has_open = stack.iter().any(|x| x.0 == Kind::Double);
-                    if opening && !(has_open && n.is_none_or(|n| !n.is_alphanumeric())) {
-                        stack.push((Kind::Double, at, after));
-                    } else if !close(&mut stack, Kind::Double, &mut out) && opening {
+                    // Opens a quote, or (when it closes none) opens one anyway.
+                    let plain_open =
+                        opening && !(has_open && n.is_none_or(|n| !n.is_alphanumeric()));
+                    if plain_open || (!close(&mut stack, Kind::Double, &mut out) && opening) {
                         stack.push((Kind::Double, at, after));
                     }
                 }

@@ -283,13 +283,13 @@ impl Names {
             let mut e = s;
             while e < toks.len() && toks[e].kind == TokenKind::Word {
                 let w = &doc.text[toks[e].span.range()];
-                if is_cap(w) && !CAP_STOP.contains(&w.to_lowercase().as_str()) {
-                    e += 1;
-                } else if e > s
+                let name_word = is_cap(w) && !CAP_STOP.contains(&w.to_lowercase().as_str());
+                // "bin", "de", "of" inside a name ("Osama bin Laden").
+                let connector = e > s
                     && CONNECTORS.contains(&w)
                     && e + 1 < toks.len()
-                    && is_cap(&doc.text[toks[e + 1].span.range()])
-                {
+                    && is_cap(&doc.text[toks[e + 1].span.range()]);
+                if name_word || connector {
                     e += 1;
                 } else {
                     break;

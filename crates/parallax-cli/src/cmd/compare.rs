@@ -31,6 +31,11 @@ pub struct Args {
     /// Minimum pair score for two sentences to align (0..1).
     #[arg(long, default_value_t = Options::default().align_threshold)]
     pub align_threshold: f32,
+    /// Use the full transformer from this folder (config.json, vocab.txt,
+    /// model.safetensors of all-MiniLM-L6-v2) instead of the embedded
+    /// static table. Much slower; the thresholds were tuned on the table.
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -56,13 +61,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         analyses.len(),
         outcome.failed
     );
-    let comparer = Comparer {
+    let full = match &args.model_dir {
+        Some(d) => Some(
+            parallax_compare::full::FullModel::load(d)
+                .map_err(|e| anyhow::anyhow!("--model-dir: {e}"))?,
+        ),
+        None => None,
+    };
+    let mut comparer = Comparer {
         options: Options {
             align_threshold: args.align_threshold,
             ..Options::default()
         },
         ..Comparer::default()
     };
+    if let Some(m) = &full {
+        comparer.encoder = m;
+    }
     let views = comparer.views(&analyses);
     let cmp = comparer.compare_views(&views);
     if let Some(path) = &args.html {

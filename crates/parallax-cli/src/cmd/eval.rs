@@ -27,6 +27,21 @@ pub enum EvalCommand {
         #[arg(long)]
         sweep: bool,
     },
+    /// Sentence embeddings: agreement (Spearman, Pearson) of the embedded
+    /// static table with the full transformer on seeded sentence pairs, and
+    /// the speed of both.
+    Embeddings {
+        /// Folder with the full model: config.json, vocab.txt, model.safetensors.
+        #[arg(long, value_name = "DIR")]
+        model_dir: PathBuf,
+        /// Folder of plain-text articles (e.g. ../shared/data/polnear/dev/text).
+        texts: PathBuf,
+        /// Pairs of each kind (nearby in one article, across articles).
+        #[arg(long, default_value_t = 100)]
+        pairs: usize,
+        #[arg(long, default_value_t = 13)]
+        seed: u64,
+    },
     /// Named entities: precision/recall/F1 per type, CoNLL entity-level metric.
     Ner {
         /// Gold CoNLL file (last column = IOB tag), e.g. ../shared/data/conll2003/valid.txt.
@@ -63,6 +78,12 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             sweep,
         } => eval_cluster(&dir, parts, threshold, sweep),
         EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
+        EvalCommand::Embeddings {
+            model_dir,
+            texts,
+            pairs,
+            seed,
+        } => super::eval_embeddings::run(&model_dir, &texts, pairs, seed),
         EvalCommand::Attribution {
             polnear,
             limit,

@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod compare;
 pub mod eval;
 pub mod eval_attribution;
+pub mod eval_embeddings;
 pub mod extract;
 pub mod ingest;
 pub mod ner;

