@@ -29,7 +29,13 @@ import common
 
 
 def ensure_venv():
-    return common.ensure_venv("import quantulum3, sklearn", ["quantulum3", "scikit-learn"])
+    # quantulum3 0.10 ships a classifier pickled with scikit-learn 1.8.0 and
+    # needs `stemming`; other scikit-learn versions fail to load it (1.9) or
+    # warn (1.5).
+    return common.ensure_venv(
+        "import quantulum3, stemming, sklearn; assert sklearn.__version__ == '1.8.0'",
+        ["quantulum3==0.10.0", "stemming==1.0.1", "scikit-learn==1.8.0"],
+    )
 
 
 PEER = r'''
