@@ -1,9 +1,9 @@
 //! Language identification (whatlang): an ISO 639-3 code when reliable.
 
 /// Detects the language of `text`, returning an ISO 639-3 code such as `eng`.
-/// Looks at the first 2 KB only: enough for a reliable call, and bounded cost.
+/// Looks at the first 1 KB only: enough for a reliable call, and bounded cost.
 pub fn detect(text: &str) -> Option<String> {
-    let mut end = text.len().min(2048);
+    let mut end = text.len().min(1024);
     while !text.is_char_boundary(end) {
         end -= 1;
     }

@@ -119,6 +119,22 @@ const COMPARATIVES: &[&str] = &[
     "only",
 ];
 
+/// Membership in a short word list, checking the length and first byte
+/// before comparing (most words of a sentence match neither list).
+fn in_list(list: &[&str], w: &str) -> bool {
+    let (n, b) = (w.len(), w.as_bytes().first());
+    list.iter()
+        .any(|x| x.len() == n && x.as_bytes().first() == b && *x == w)
+}
+
+fn is_number_word(w: &str) -> bool {
+    in_list(NUMBER_WORDS, w)
+}
+
+fn is_comparative(w: &str) -> bool {
+    in_list(COMPARATIVES, w)
+}
+
 /// Lowercased word tokens of a sentence plus their "was capitalized" flag.
 /// Words are runs of letters/digits with inner `'`, `.`, `,` kept when between
 /// alphanumerics ("don't", "3.8", "1,000"); `$` and `%` are tokens of their own.
@@ -256,7 +272,7 @@ fn emit_features(sentence: &str, flags: u32, out: &mut dyn FnMut(&str)) {
         } else {
             w.clone()
         };
-        if NUMBER_WORDS.contains(&w.as_str()) {
+        if is_number_word(w) {
             numw = true;
         }
         if w == "%" || w == "percent" {
@@ -265,7 +281,7 @@ fn emit_features(sentence: &str, flags: u32, out: &mut dyn FnMut(&str)) {
         if w == "$" || w == "dollars" || w == "€" || w == "£" {
             money = true;
         }
-        if COMPARATIVES.contains(&w.as_str()) {
+        if is_comparative(w) {
             comp = true;
         }
         if *cap && k > 0 && w != "i" {
