@@ -141,7 +141,7 @@ fn shape(text: &str, kind: TokenKind) -> &'static str {
     }
 }
 
-fn is_stop(w: &str) -> bool {
+pub(crate) fn is_stop(w: &str) -> bool {
     matches!(
         w,
         "the"

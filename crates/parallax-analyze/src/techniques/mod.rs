@@ -171,7 +171,7 @@ pub fn analyze_with(m: &dyn TechniqueModel, doc: &Document) -> TechniquesLayer {
     let mut spans: Vec<TechniqueSpan> = m
         .analyze(doc)
         .into_iter()
-        .filter(|(s, _, _)| !s.is_empty())
+        .filter(|(s, _, _)| shown(doc, s))
         .map(|(span, sc, c)| {
             let mut order: Vec<usize> = (0..c.probs.len()).collect();
             order.sort_by(|&a, &b| c.probs[b].total_cmp(&c.probs[a]).then(a.cmp(&b)));
@@ -203,6 +203,27 @@ pub fn analyze_with(m: &dyn TechniqueModel, doc: &Document) -> TechniquesLayer {
     }
 }
 
+/// Whether a model's span is shown (and scored by `eval techniques --task
+/// si`): not empty, and not made only of function words ("to", "of the"),
+/// which say nothing a reader could check.
+pub fn shown(doc: &Document, s: &Span) -> bool {
+    !s.is_empty() && !only_function_words(doc.slice(s))
+}
+
+fn only_function_words(text: &str) -> bool {
+    let mut any = false;
+    for w in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
+        if w.is_empty() {
+            continue;
+        }
+        any = true;
+        if !features::is_stop(&w.to_lowercase()) {
+            return false;
+        }
+    }
+    any
+}
+
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
@@ -217,12 +238,22 @@ pub fn profile(doc: &Document, spans: &[TechniqueSpan]) -> Profile {
         .map(|t| &t.span)
         .collect();
     let n = words.len();
-    let covered = |pred: &dyn Fn(&TechniqueSpan) -> bool| {
-        words
-            .iter()
-            .filter(|w| spans.iter().any(|s| pred(s) && s.span.contains(w)))
-            .count()
-    };
+    // Per word, a bit per technique whose spans cover it (one pass over the
+    // spans; words are in text order, so each span's words are a range).
+    let mut mask = vec![0u32; n];
+    for s in spans {
+        let bit = 1u32 << s.technique.index();
+        let a = words.partition_point(|w| w.start < s.span.start);
+        for (m, w) in mask[a..].iter_mut().zip(&words[a..]) {
+            if w.start >= s.span.end {
+                break;
+            }
+            if s.span.contains(w) {
+                *m |= bit;
+            }
+        }
+    }
+    let covered = |bits: u32| mask.iter().filter(|m| *m & bits != 0).count();
     let share = |k: usize| {
         if n == 0 {
             0.0
@@ -235,7 +266,7 @@ pub fn profile(doc: &Document, spans: &[TechniqueSpan]) -> Profile {
         .filter_map(|t| {
             let count = spans.iter().filter(|s| s.technique == t).count();
             (count > 0).then(|| {
-                let tokens = covered(&|s: &TechniqueSpan| s.technique == t);
+                let tokens = covered(1u32 << t.index());
                 ProfileEntry {
                     technique: t,
                     name: t.name(),
@@ -247,7 +278,7 @@ pub fn profile(doc: &Document, spans: &[TechniqueSpan]) -> Profile {
         })
         .collect();
     techniques.sort_by(|a, b| b.tokens.cmp(&a.tokens).then(a.technique.cmp(&b.technique)));
-    let any = covered(&|_| true);
+    let any = covered(u32::MAX);
     Profile {
         word_tokens: n,
         spans: spans.len(),

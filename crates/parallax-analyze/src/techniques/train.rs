@@ -225,6 +225,7 @@ pub fn predict_fragments(model: &dyn TechniqueModel, doc: &Document) -> Vec<Frag
     model
         .analyze(doc)
         .into_iter()
+        .filter(|(s, _, _)| super::shown(doc, s))
         .map(|(s, _, c)| {
             let best = super::model::argmax(&c.probs);
             Fragment::new(s.cp_start, s.cp_end, Some(Technique::ALL[best].ptc_label()))
