@@ -21,6 +21,7 @@ pub mod features;
 pub mod group;
 pub mod model;
 pub mod naming;
+pub mod places;
 pub mod train;
 
 use model::DocHistory;
@@ -111,6 +112,12 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
                 .find(|t| **t == c.label)
                 .copied()
                 .unwrap_or("MISC");
+            let text = &doc.text[toks[start].span.start..toks[end - 1].span.end];
+            let label = if places::is_country(text) {
+                "LOC"
+            } else {
+                label
+            };
             raw.push((base + start, base + end, label, conf));
         }
     }
@@ -168,6 +175,19 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn country_names_are_places() {
+        let d = Document::from_text(
+            "t",
+            "Solidarity with Palestine grew. Activists from Palestine spoke in Gaza and the DPRK.",
+        );
+        let l = analyze(&d);
+        for m in l.mentions.iter().filter(|m| m.text == "Palestine" || m.text == "DPRK") {
+            assert_eq!(m.label, "LOC", "{m:?}");
+        }
+        assert!(l.mentions.iter().any(|m| m.text == "Palestine"));
+    }
 
     #[test]
     fn embedded_model_finds_and_groups_names() {
