@@ -115,6 +115,8 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
             let text = &doc.text[toks[start].span.start..toks[end - 1].span.end];
             let label = if places::is_country(text) {
                 "LOC"
+            } else if label == "PER" && places::has_org_head(text) {
+                "ORG"
             } else {
                 label
             };
@@ -183,10 +185,22 @@ mod tests {
             "Solidarity with Palestine grew. Activists from Palestine spoke in Gaza and the DPRK.",
         );
         let l = analyze(&d);
-        for m in l.mentions.iter().filter(|m| m.text == "Palestine" || m.text == "DPRK") {
+        for m in l
+            .mentions
+            .iter()
+            .filter(|m| m.text == "Palestine" || m.text == "DPRK")
+        {
             assert_eq!(m.label, "LOC", "{m:?}");
         }
         assert!(l.mentions.iter().any(|m| m.text == "Palestine"));
+        let d = Document::from_text("t", "The Riverton City Council voted on Monday.");
+        for m in analyze(&d)
+            .mentions
+            .iter()
+            .filter(|m| m.text.contains("Council"))
+        {
+            assert_eq!(m.label, "ORG", "{m:?}");
+        }
     }
 
     #[test]

@@ -1,4 +1,7 @@
-//! Names of countries and territories (common English short forms, a few
+//! Names of countries and territories, and the last words of organization
+//! names.
+//!
+//! Countries and territories (common English short forms, a few
 //! official long forms and abbreviations). A mention whose whole text is
 //! one of them is a place (`LOC`) whatever the tagger said: the CoNLL-2003
 //! training text, Reuters news of 1996, rarely names some of them
@@ -257,6 +260,68 @@ pub fn is_country(text: &str) -> bool {
     PLACES.contains(&t.to_lowercase().as_str())
 }
 
+/// Last words that make a name an organization ("Riverton City Council",
+/// "Workers' Party"), never a person.
+const ORG_HEADS: &[&str] = &[
+    "council",
+    "committee",
+    "commission",
+    "party",
+    "ministry",
+    "department",
+    "agency",
+    "association",
+    "university",
+    "institute",
+    "foundation",
+    "corporation",
+    "corp.",
+    "inc.",
+    "inc",
+    "ltd",
+    "ltd.",
+    "company",
+    "bank",
+    "court",
+    "authority",
+    "union",
+    "army",
+    "navy",
+    "forces",
+    "police",
+    "parliament",
+    "congress",
+    "senate",
+    "assembly",
+    "office",
+    "bureau",
+    "service",
+    "network",
+    "group",
+    "coalition",
+    "alliance",
+    "front",
+    "movement",
+    "church",
+    "school",
+    "college",
+    "hospital",
+    "times",
+    "post",
+    "news",
+    "journal",
+    "press",
+];
+
+/// Whether a name ends in a word that marks an organization.
+pub fn has_org_head(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() >= 2
+        && words
+            .last()
+            .is_some_and(|w| ORG_HEADS.contains(&w.to_lowercase().as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -268,5 +333,8 @@ mod tests {
         assert!(!super::is_country("Hamas"));
         assert!(!super::is_country("us"));
         assert!(!super::is_country("Jordan"));
+        assert!(super::has_org_head("Riverton City Council"));
+        assert!(!super::has_org_head("Council"));
+        assert!(!super::has_org_head("Kim Il Sung"));
     }
 }
