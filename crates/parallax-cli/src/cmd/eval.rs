@@ -73,6 +73,9 @@ pub struct ClusterArgs {
     /// Local scaling strength λ (score = similarity − λ × mean background).
     #[arg(long, default_value_t = ClusterOptions::default().scale)]
     pub scale: f32,
+    /// Cap on an article's background similarity.
+    #[arg(long, default_value_t = ClusterOptions::default().bg_cap)]
+    pub bg_cap: f32,
     /// Link mutual neighbours only.
     #[arg(long)]
     pub mutual: bool,
@@ -93,6 +96,7 @@ impl ClusterArgs {
             term_weight: self.term_weight,
             scale_k: self.scale_k,
             scale: self.scale,
+            bg_cap: self.bg_cap,
             mutual: self.mutual,
             link_margin: self.link_margin,
             attach_margin: (self.attach_margin >= 0.0).then_some(self.attach_margin),
