@@ -6,7 +6,9 @@ One reproducible command (writes models/embeddings/, prints the agreement report
     python3 tools/distill_embeddings.py              # sets up tools/.venv itself
     python3 tools/distill_embeddings.py --agree-only # re-measure the committed table only
 
-Env: PX_EMB_DIM (default 256), PX_PAIRS (pairs per kind, default 300).
+Env: PX_EMB_DIM (default 256), PX_PAIRS (pairs per kind, default 300),
+PX_DATA (the data folder, default ../shared/data beside the repository),
+PX_TOKEN_BATCH (tokens per forward batch of step 1, default 2048).
 
 Method (model2vec, Tulkens & van Dongen 2024, adapted):
   1. Run the full transformer (a NumPy re-implementation of BERT, checked
@@ -31,7 +33,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, "tools", ".venv")
 CACHE = os.path.join(ROOT, "tools", ".cache")
 OUT = os.path.join(ROOT, "models", "embeddings")
-DATA = os.path.join(ROOT, "..", "shared", "data")
+# ../shared/data beside the repository; PX_DATA overrides it (e.g. from a git worktree elsewhere)
+DATA = os.environ.get("PX_DATA") or os.path.join(ROOT, "..", "shared", "data")
 DIM = int(os.environ.get("PX_EMB_DIM", "256"))
 SIF_A = 1e-3
 SEED = 13
@@ -72,32 +75,38 @@ class Bert:
 
     def __init__(self, path):
         self.w = {k: v.astype(np.float32) for k, v in load_file(path).items() if k != "embeddings.position_ids"}
+        self.wt = {}
         self.layers, self.heads, self.h = 6, 12, 384
 
     def ln(self, x, p):
         m = x.mean(-1, keepdims=True); v = ((x - m) ** 2).mean(-1, keepdims=True)
-        return (x - m) / np.sqrt(v + 1e-12) * self.w[p + ".weight"] + self.w[p + ".bias"]
+        return (x - m) / np.sqrt(v + np.float32(1e-12)) * self.w[p + ".weight"] + self.w[p + ".bias"]
 
     def lin(self, x, p):
-        return x @ self.w[p + ".weight"].T + self.w[p + ".bias"]
+        # one 2-D GEMM over all B*T rows (a 3-D @ 2-D product loops over the batch)
+        W = self.wt.get(p)
+        if W is None:
+            W = self.wt[p] = np.ascontiguousarray(self.w[p + ".weight"].T)
+        sh = x.shape
+        return (x.reshape(-1, sh[-1]) @ W + self.w[p + ".bias"]).reshape(sh[:-1] + (W.shape[1],))
 
     def token_states(self, ids, mask):
         w = self.w; B, T = ids.shape
         x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:T][None] \
             + w["embeddings.token_type_embeddings.weight"][0]
         x = self.ln(x, "embeddings.LayerNorm")
-        bias = (1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9
+        bias = (np.float32(1.0) - mask[:, None, None, :].astype(np.float32)) * np.float32(-1e9)
         d = self.h // self.heads
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             q = self.lin(x, p + "attention.self.query").reshape(B, T, self.heads, d).transpose(0, 2, 1, 3)
             k = self.lin(x, p + "attention.self.key").reshape(B, T, self.heads, d).transpose(0, 2, 1, 3)
             v = self.lin(x, p + "attention.self.value").reshape(B, T, self.heads, d).transpose(0, 2, 1, 3)
-            a = q @ k.transpose(0, 1, 3, 2) / np.sqrt(d) + bias
+            a = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(d)) + bias
             a = np.exp(a - a.max(-1, keepdims=True)); a /= a.sum(-1, keepdims=True)
             c = (a @ v).transpose(0, 2, 1, 3).reshape(B, T, self.h)
             x = self.ln(self.lin(c, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
-            hdn = self.lin(x, p + "intermediate.dense"); hdn = 0.5 * hdn * (1.0 + erf(hdn / np.sqrt(2.0)))
+            hdn = self.lin(x, p + "intermediate.dense"); hdn = np.float32(0.5) * hdn * (np.float32(1.0) + erf(hdn / np.float32(np.sqrt(2.0))))
             x = self.ln(self.lin(hdn, p + "output.dense") + x, p + "output.LayerNorm")
         return x
 
@@ -163,9 +172,11 @@ def main():
         vecs = np.load(cache)
     else:
         vecs = np.zeros((V, 384), np.float32)
-        for i in range(0, V, 512):
-            ids = np.array([[101, t, 102] for t in range(i, min(V, i + 512))], np.int64)
+        tb = int(os.environ.get("PX_TOKEN_BATCH", "2048"))
+        for i in range(0, V, tb):
+            ids = np.array([[101, t, 102] for t in range(i, min(V, i + tb))], np.int64)
             vecs[i:i + len(ids)] = bert.pool(ids, np.ones_like(ids))
+            print(f"  token pass {i + len(ids)}/{V} ({time.time() - t0:.0f}s)", file=sys.stderr, flush=True)
         np.save(cache, vecs)
     print(f"token pass: {V} tokens in {time.time() - t0:.1f}s", file=sys.stderr)
 

@@ -7,7 +7,8 @@
 //! median of 20 runs of (segmentation + comparison) and of the comparison alone.
 //! cluster: 10,000 article-sized documents built from the PolNeAR, PTC and
 //! CoNLL texts in ../shared/data (each text reused with different sentence
-//! subsets until 10,000), features + clustering.
+//! subsets until 10,000), features + clustering; also B-cubed of the groups
+//! against the source text of each variant (big same-story groups).
 
 use parallax_analyze::Pipeline;
 use parallax_compare::cluster::{self, ClusterOptions};
@@ -125,12 +126,17 @@ fn main() {
         .iter()
         .collect::<std::collections::BTreeSet<_>>()
         .len();
+    // the variants of one source text should form one group (big groups:
+    // about 10000 / pool size variants each)
+    let source: Vec<usize> = (0..n).map(|i| i % pool.len()).collect();
+    let (p, r, f) = cluster::bcubed(&labels, &source);
     println!(
-        "cluster {n} documents ({} words avg), {} thread(s): {:.1} s total = {:.1} s reading+features + {:.1} s clustering; {groups} groups",
+        "cluster {n} documents ({} words avg), {} thread(s): {:.1} s total = {:.1} s reading+features + {:.1} s clustering; {groups} groups for {} source texts (B-cubed P {p:.3} R {r:.3} F1 {f:.3} against the source of each variant)",
         words_total / n,
         rayon::current_num_threads(),
         (t2 - t0).as_secs_f64(),
         (t1 - t0).as_secs_f64(),
-        (t2 - t1).as_secs_f64()
+        (t2 - t1).as_secs_f64(),
+        pool.len()
     );
 }

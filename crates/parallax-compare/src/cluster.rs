@@ -1,17 +1,29 @@
 //! Story clustering: groups articles about the same story, with no fixed
 //! number of groups.
 //!
-//! Each article becomes a document vector (the static embedding of its
-//! whole text, centered on the batch mean) plus the set of names it uses
-//! (capitalized names, aliases folded). Two articles are linked when each
-//! is among the other's `k` nearest neighbours and their similarity
-//! (`(1-w)·cosine + w·Jaccard(names)`) reaches the threshold; stories are
-//! the groups of an average-linkage merge over those links (a link between
-//! two groups holds only if the mean similarity of all their cross pairs
-//! that were computed stays over the threshold), so one loose link does
-//! not chain two stories together. Neighbours are exact (blocked, parallel
-//! brute force over 256-d int8-derived vectors): 10,000 articles take
-//! seconds (BENCHMARKS.md).
+//! Each article becomes a tf-idf vector of its content words (idf over the
+//! batch), the static embedding of its whole text (centered on the batch
+//! mean) and the set of names it uses. Similarity = `wt`·tf-idf cosine +
+//! `we`·embedding cosine (+ `wn`·idf-weighted name cosine, 0 by default).
+//!
+//! Similarity levels differ a lot between crowded topics (every campaign
+//! article shares "Trump", "voters", "poll") and rare ones, so one global
+//! cut either splits rare stories or lumps crowded ones. A pair is scored
+//! instead by *local scaling* (CSLS, Conneau et al. 2018): its similarity
+//! minus the mean of the two articles' background `r` (the mean similarity
+//! of each one's 10 nearest neighbours). Each article links to its `k`
+//! nearest neighbours whose score reaches the threshold (0.01: the two are
+//! closer to each other than to their usual neighbours); links are merged
+//! strongest first with an average-linkage check (two groups merge only
+//! while the mean score of their cross pairs stays over threshold −
+//! `link_margin`), so one loose link does not chain two stories. A second
+//! pass lets an article left alone join the best group among its
+//! neighbours' groups when its mean score to it reaches threshold −
+//! `attach_margin`.
+//!
+//! Neighbours: the 4k best by a dense proxy of the similarity (embedding +
+//! a signed hashed sketch of the sparse vectors; parallel brute force),
+//! re-scored exactly. 10,000 articles take seconds (BENCHMARKS.md).
 
 use crate::embed::{normalize, StaticEmbedder};
 use crate::evidence;
@@ -22,21 +34,56 @@ use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug)]
 pub struct ClusterOptions {
+    /// Score two articles need to be linked: their similarity minus λ times
+    /// their mean background similarity (see [`cluster`]); 0 = "closer to
+    /// each other than to their usual neighbours".
     pub threshold: f32,
+    /// Neighbours per article that can be linked.
     pub k: usize,
-    /// Weight of the Jaccard overlap of names.
+    /// Weight of the idf-weighted cosine of the name sets (0 by default: on
+    /// PolNeAR train it added nothing over the content words, which include
+    /// the names).
     pub name_weight: f32,
     /// Weight of the tf-idf cosine of content words (the rest: embedding cosine).
     pub term_weight: f32,
+    /// Local scaling: how many nearest neighbours make an article's
+    /// background similarity `r` (0: none).
+    pub scale_k: usize,
+    /// Local scaling strength λ: score = sim − λ·(r_i + r_j)/2.
+    pub scale: f32,
+    /// Cap on an article's background `r` (none by default). In a story with
+    /// more articles than `scale_k` the nearest neighbours are the story
+    /// itself; a cap keeps such a story whole, but at 0.4 it also merged
+    /// distinct source texts in the bench (B-cubed P 0.999 -> 0.854), so
+    /// `scale_k` is 10 instead (fewer articles per story than that are
+    /// scored against other stories).
+    pub bg_cap: f32,
+    /// Link only mutual neighbours.
+    pub mutual: bool,
+    /// Two groups merge only while the mean score of their cross pairs
+    /// stays over `threshold − link_margin` (average linkage).
+    pub link_margin: f32,
+    /// Second pass: an article left alone joins the group of its nearest
+    /// neighbours when its mean score to that group reaches
+    /// `threshold − attach_margin` (None: no second pass).
+    pub attach_margin: Option<f32>,
 }
 
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            threshold: 0.30,
+            // chosen on PolNeAR train parts (`parallax eval cluster
+            // ../shared/data/polnear/train/text --sweep`, docs/compare.md)
+            threshold: 0.01,
             k: 10,
-            name_weight: 0.2,
-            term_weight: 0.4,
+            name_weight: 0.0,
+            term_weight: 0.8,
+            scale_k: 10,
+            scale: 1.0,
+            bg_cap: f32::INFINITY,
+            mutual: false,
+            link_margin: 0.015,
+            attach_margin: Some(0.0),
         }
     }
 }
@@ -102,23 +149,61 @@ fn sparse_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     s
 }
 
-fn jaccard(a: &[u64], b: &[u64]) -> f32 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let (mut i, mut j, mut c) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                c += 1;
-                i += 1;
-                j += 1;
-            }
+/// Dot product in 8 independent lanes (the compiler vectorizes it; a plain
+/// `zip().sum()` is a serial chain of float adds). Same order for (a,b) and
+/// (b,a), so exactly symmetric.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
         }
     }
-    c as f32 / (a.len() + b.len() - c) as f32
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (x, y) in ra.iter().zip(rb) {
+        s += x * y;
+    }
+    s
+}
+
+/// Idf-weighted (`ln((1+n)/(1+df))`) and L2-normalized sparse vectors over the batch.
+fn tfidf(rows: Vec<Vec<(u64, f32)>>) -> Vec<Vec<(u64, f32)>> {
+    let n = rows.len() as f32;
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for r in &rows {
+        for (h, _) in r {
+            *df.entry(*h).or_default() += 1;
+        }
+    }
+    rows.into_par_iter()
+        .map(|r| {
+            let mut v: Vec<(u64, f32)> = r
+                .into_iter()
+                .map(|(h, w)| (h, w * ((1.0 + n) / (1.0 + df[&h] as f32)).ln()))
+                .collect();
+            let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|x| x.1 /= norm);
+            }
+            v
+        })
+        .collect()
+}
+
+/// Dimensions of the hashed (signed feature-hashing) sketch of the sparse
+/// vectors used to find neighbour candidates.
+const SKETCH: usize = 256;
+
+fn sketch_into(v: &[(u64, f32)], w: f32, out: &mut [f32]) {
+    for &(h, x) in v {
+        // mix the FNV hash so the low bits are spread
+        let m = h.wrapping_mul(0x9E3779B97F4A7C15);
+        let i = (m >> 40) as usize % out.len();
+        let sign = if m >> 63 == 1 { -1.0 } else { 1.0 };
+        out[i] += sign * w * x;
+    }
 }
 
 /// Groups the articles; returns a group id per article (groups numbered by
@@ -146,48 +231,50 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
         })
         .collect();
     let row = |i: usize| &flat[i * dim..(i + 1) * dim];
-    // tf-idf over this batch, L2-normalized
-    let mut df: HashMap<u64, u32> = HashMap::new();
-    for f in feats {
-        for (h, _) in &f.terms {
-            *df.entry(*h).or_default() += 1;
-        }
-    }
-    let terms: Vec<Vec<(u64, f32)>> = feats
-        .par_iter()
-        .map(|f| {
-            let mut v: Vec<(u64, f32)> = f
-                .terms
-                .iter()
-                .map(|(h, w)| (*h, w * ((1.0 + n as f32) / (1.0 + df[h] as f32)).ln()))
-                .collect();
-            let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|x| x.1 /= norm);
+    // tf-idf of content words and of names over this batch, L2-normalized
+    let terms = tfidf(feats.iter().map(|f| f.terms.clone()).collect());
+    let names = tfidf(
+        feats
+            .iter()
+            .map(|f| f.names.iter().map(|&h| (h, 1.0)).collect())
+            .collect(),
+    );
+    let (wn, wt) = (opts.name_weight, opts.term_weight);
+    let we = (1.0 - wn - wt).max(0.0);
+    let sim = |i: usize, j: usize| {
+        we * dot(row(i), row(j))
+            + wn * sparse_dot(&names[i], &names[j])
+            + wt * sparse_dot(&terms[i], &terms[j])
+    };
+    // dense proxy of `sim` for the candidate search: the embedding and a
+    // signed hashed sketch of both sparse vectors (dot ≈ sim)
+    let pd = dim + SKETCH;
+    let proxy: Vec<f32> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let mut v = vec![0f32; pd];
+            for (a, b) in v[..dim].iter_mut().zip(row(i)) {
+                *a = we.sqrt() * b;
             }
+            sketch_into(&terms[i], wt.sqrt(), &mut v[dim..]);
+            sketch_into(&names[i], wn.sqrt(), &mut v[dim..]);
             v
         })
         .collect();
-    let (wn, wt) = (opts.name_weight, opts.term_weight);
-    let sim = |i: usize, j: usize| {
-        let c: f32 = row(i).iter().zip(row(j)).map(|(a, b)| a * b).sum();
-        (1.0 - wn - wt) * c
-            + wn * jaccard(&feats[i].names, &feats[j].names)
-            + wt * sparse_dot(&terms[i], &terms[j])
-    };
-    let k = opts.k.min(n.saturating_sub(1));
-    // exact k nearest neighbours by cosine, then re-scored with names
+    let prow = |i: usize| &proxy[i * pd..(i + 1) * pd];
+    let k = opts.k.max(opts.scale_k).min(n.saturating_sub(1));
+    // k nearest neighbours: the 4k best by the proxy, re-scored exactly
     let knn: Vec<Vec<(usize, f32)>> = (0..n)
         .into_par_iter()
         .map(|i| {
-            let ri = row(i);
-            let mut best: Vec<(f32, usize)> = Vec::with_capacity(4 * k + 1);
+            let ri = prow(i);
+            let mut best: Vec<(f32, usize)> = Vec::with_capacity(8 * k + 1);
             let mut floor = f32::MIN;
             for j in 0..n {
                 if j == i {
                     continue;
                 }
-                let c: f32 = ri.iter().zip(row(j)).map(|(a, b)| a * b).sum();
+                let c = dot(ri, prow(j));
                 if c > floor || best.len() < 4 * k {
                     best.push((c, j));
                     if best.len() > 8 * k {
@@ -204,12 +291,39 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
             cand
         })
         .collect();
-    // mutual kNN edges over the threshold, strongest first
+    // local scaling: an article's background is the mean similarity of its
+    // `scale_k` nearest neighbours; a pair scores its similarity minus λ
+    // times the mean background of the two (articles in a crowded topic
+    // need more to stand out; CSLS, Conneau et al. 2018, when λ = 1)
+    let sk = opts.scale_k.min(k);
+    let bg: Vec<f32> = knn
+        .iter()
+        .map(|v| {
+            if sk == 0 || v.is_empty() {
+                0.0
+            } else {
+                let r = v.iter().take(sk).map(|x| x.1).sum::<f32>() / v.len().min(sk) as f32;
+                r.min(opts.bg_cap)
+            }
+        })
+        .collect();
+    let lam = opts.scale;
+    let score = |i: usize, j: usize, s: f32| s - lam * 0.5 * (bg[i] + bg[j]);
+    let k_link = opts.k.min(k);
+    // kNN edges (mutual if asked) over the threshold, strongest first
     let mut edges: Vec<(f32, usize, usize)> = Vec::new();
     for i in 0..n {
-        for &(j, s) in &knn[i] {
-            if i < j && s >= opts.threshold && knn[j].iter().any(|&(x, _)| x == i) {
-                edges.push((s, i, j));
+        for &(j, s) in knn[i].iter().take(k_link) {
+            let s = score(i, j, s);
+            if s < opts.threshold {
+                continue;
+            }
+            let back = knn[j].iter().take(k_link).any(|&(x, _)| x == i);
+            if opts.mutual && !back {
+                continue;
+            }
+            if i < j || !back {
+                edges.push((s, i.min(j), i.max(j)));
             }
         }
     }
@@ -230,30 +344,61 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
         }
         r
     }
-    for &(_, i, j) in &edges {
-        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-        if a == b {
-            continue;
-        }
-        // mean similarity over cross pairs (sampled for big groups)
-        let (ma, mb) = (&members[a], &members[b]);
+    // mean similarity over cross pairs (sampled for big groups)
+    let mean_score = |ma: &[usize], mb: &[usize]| {
         let step_a = (ma.len() / 16).max(1);
         let step_b = (mb.len() / 16).max(1);
         let mut tot = 0.0;
         let mut cnt = 0usize;
         for &x in ma.iter().step_by(step_a) {
             for &y in mb.iter().step_by(step_b) {
-                tot += sim(x, y);
+                tot += score(x, y, sim(x, y));
                 cnt += 1;
             }
         }
-        if tot / (cnt as f32) < opts.threshold * 0.85 {
-            continue;
-        }
+        tot / cnt as f32
+    };
+    let merge = |parent: &mut Vec<usize>, members: &mut Vec<Vec<usize>>, a: usize, b: usize| {
         let (keep, gone) = if a < b { (a, b) } else { (b, a) };
         parent[gone] = keep;
         let moved = std::mem::take(&mut members[gone]);
         members[keep].extend(moved);
+    };
+    for &(_, i, j) in &edges {
+        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+        if a == b {
+            continue;
+        }
+        if mean_score(&members[a], &members[b]) < opts.threshold - opts.link_margin {
+            continue;
+        }
+        merge(&mut parent, &mut members, a, b);
+    }
+    // second pass: articles left alone join the best group among their
+    // neighbours' groups, if close enough to it on average
+    if let Some(margin) = opts.attach_margin {
+        for (i, nb) in knn.iter().enumerate() {
+            let a = find(&mut parent, i);
+            if members[a].len() != 1 {
+                continue;
+            }
+            let mut best: Option<(f32, usize)> = None;
+            for &(j, _) in nb.iter().take(k_link) {
+                let b = find(&mut parent, j);
+                if b == a || best.is_some_and(|(_, g)| g == b) {
+                    continue;
+                }
+                let m = mean_score(&[i], &members[b]);
+                if best.is_none_or(|(s, g)| m > s || (m == s && b < g)) {
+                    best = Some((m, b));
+                }
+            }
+            if let Some((m, b)) = best {
+                if m >= opts.threshold - margin {
+                    merge(&mut parent, &mut members, a, b);
+                }
+            }
+        }
     }
     let mut ids: HashMap<usize, usize> = HashMap::new();
     (0..n)
@@ -326,7 +471,7 @@ pub fn stories(labels: &[usize], docs: &[(String, Option<String>)]) -> Vec<Story
                 .collect(),
         })
         .collect();
-    v.sort_by(|a, b| b.size.cmp(&a.size));
+    v.sort_by_key(|s| std::cmp::Reverse(s.size));
     for (k, s) in v.iter_mut().enumerate() {
         s.story = k;
     }
@@ -372,15 +517,61 @@ mod tests {
             .iter()
             .map(|t| features(&Document::from_text("x", t)))
             .collect();
-        let l = cluster(
-            &feats,
-            &ClusterOptions {
-                threshold: 0.3,
-                ..Default::default()
-            },
-        );
+        let l = cluster(&feats, &ClusterOptions::default());
         assert_eq!(l[0], l[1]);
         assert_eq!(l[2], l[3]);
         assert_ne!(l[0], l[2]);
+    }
+
+    /// A story of eight near-duplicate articles (close to `scale_k`, whose
+    /// background is then the story itself) stays one group, apart from
+    /// another story.
+    #[test]
+    fn big_story_of_near_duplicates_stays_one_group() {
+        let flood = [
+            "Heavy rain flooded the river valley overnight.",
+            "Rescue teams evacuated two thousand residents from Riverton.",
+            "The mayor of Riverton declared a state of emergency on Monday.",
+            "Water levels on the Meuse rose four metres above normal.",
+            "Three bridges were closed and the railway line was cut.",
+            "Volunteers filled sandbags at the town hall through the night.",
+            "Forecasters expect more rain until Thursday.",
+            "Insurers said the damage could exceed fifty million euros.",
+        ];
+        let budget = [
+            "The finance minister presented the annual budget to parliament.",
+            "Spending on schools rises by three percent next year.",
+            "The opposition said the tax cuts favour the wealthy.",
+            "Debt will fall to sixty percent of output by 2030, the ministry said.",
+            "A vote on the budget is expected before Christmas.",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for drop in 0..flood.len() {
+            let t: Vec<&str> = flood
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != drop)
+                .map(|x| *x.1)
+                .collect();
+            texts.push(t.join(" "));
+        }
+        for drop in 0..budget.len() {
+            let t: Vec<&str> = budget
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != drop)
+                .map(|x| *x.1)
+                .collect();
+            texts.push(t.join(" "));
+        }
+        let feats: Vec<DocFeatures> = texts
+            .iter()
+            .map(|t| features(&Document::from_text("x", t)))
+            .collect();
+        let l = cluster(&feats, &ClusterOptions::default());
+        let n = flood.len();
+        assert!(l[..n].iter().all(|&x| x == l[0]), "{l:?}");
+        assert!(l[n..].iter().all(|&x| x == l[n]), "{l:?}");
+        assert_ne!(l[0], l[n]);
     }
 }

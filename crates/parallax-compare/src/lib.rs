@@ -410,7 +410,7 @@ impl Comparer<'_> {
                     )
                     .filter(|p| p.2 >= self.options.align_threshold)
                     .collect();
-                pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                pairs.sort_by_key(|a| (a.0, a.1));
                 pairs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
                 for (i, j, s) in pairs {
                     // a polarity difference between loosely similar sentences is
@@ -774,7 +774,7 @@ impl Comparer<'_> {
             .map(|&(i, k)| self.encoder.encode(&views[i].entities[k].name))
             .collect();
         let mut parent: Vec<usize> = (0..nodes.len()).collect();
-        fn find(p: &mut Vec<usize>, x: usize) -> usize {
+        fn find(p: &mut [usize], x: usize) -> usize {
             let mut r = x;
             while p[r] != r {
                 r = p[r];

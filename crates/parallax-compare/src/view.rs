@@ -364,15 +364,11 @@ fn speaker_in(
         }
     }
     let names = evidence::names(t);
-    let pick = names
-        .iter()
-        .filter(|(a, _)| *a < cs)
-        .next_back()
-        .or_else(|| {
-            names
-                .iter()
-                .find(|(a, _)| *a > cs && quote.is_none_or(|(qs, qe)| !(qs..qe).contains(&(s + a))))
-        })?;
+    let pick = names.iter().rfind(|(a, _)| *a < cs).or_else(|| {
+        names
+            .iter()
+            .find(|(a, _)| *a > cs && quote.is_none_or(|(qs, qe)| !(qs..qe).contains(&(s + a))))
+    })?;
     let (a, b) = (s + pick.0, s + pick.1);
     Some((doc.text[a..b].to_string(), doc.span(a, b)))
 }

@@ -10,8 +10,10 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Similarity two articles need to join one story (0..1).
-    #[arg(long, default_value_t = ClusterOptions::default().threshold)]
+    /// Link score two articles need to join one story: their similarity minus
+    /// their mean background similarity (0: closer to each other than to
+    /// their usual neighbours; higher: stricter).
+    #[arg(long, default_value_t = ClusterOptions::default().threshold, allow_negative_numbers = true)]
     pub threshold: f32,
     /// Neighbours considered per article.
     #[arg(long, default_value_t = ClusterOptions::default().k)]

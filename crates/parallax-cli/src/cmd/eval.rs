@@ -1,5 +1,6 @@
 //! `parallax eval ...`: scores on held-out data, printed so anyone can rerun them.
 
+use parallax_compare::cluster::ClusterOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,12 +21,11 @@ pub enum EvalCommand {
         /// Parts per article.
         #[arg(long, default_value_t = 3)]
         parts: usize,
-        /// Clustering threshold (default: the shipped one).
-        #[arg(long)]
-        threshold: Option<f32>,
-        /// Also print F1 over a range of thresholds (for tuning on a train split).
+        /// Also print F1 over thresholds around --threshold (for tuning on a train split).
         #[arg(long)]
         sweep: bool,
+        #[command(flatten)]
+        opts: ClusterArgs,
     },
     /// Sentence embeddings: agreement (Spearman, Pearson) of the embedded
     /// static table with the full transformer on seeded sentence pairs, and
@@ -69,14 +69,67 @@ pub enum EvalCommand {
     Checkworthy(crate::cmd::checkworthy::Args),
 }
 
+/// Every knob of the clustering (defaults: the shipped ones), so that each
+/// tuning run in docs/compare.md can be rerun.
+#[derive(clap::Args, Debug)]
+pub struct ClusterArgs {
+    /// Link score threshold (similarity minus the pair's mean background).
+    #[arg(long, default_value_t = ClusterOptions::default().threshold, allow_negative_numbers = true)]
+    pub threshold: f32,
+    /// Neighbours per article that can be linked.
+    #[arg(long, default_value_t = ClusterOptions::default().k)]
+    pub k: usize,
+    /// Weight of the tf-idf cosine of content words.
+    #[arg(long, default_value_t = ClusterOptions::default().term_weight)]
+    pub term_weight: f32,
+    /// Weight of the idf-weighted cosine of names (the rest: embedding cosine).
+    #[arg(long, default_value_t = ClusterOptions::default().name_weight)]
+    pub name_weight: f32,
+    /// Nearest neighbours that make an article's background similarity (0: no local scaling).
+    #[arg(long, default_value_t = ClusterOptions::default().scale_k)]
+    pub scale_k: usize,
+    /// Local scaling strength λ (score = similarity − λ × mean background).
+    #[arg(long, default_value_t = ClusterOptions::default().scale)]
+    pub scale: f32,
+    /// Cap on an article's background similarity.
+    #[arg(long, default_value_t = ClusterOptions::default().bg_cap)]
+    pub bg_cap: f32,
+    /// Link mutual neighbours only.
+    #[arg(long)]
+    pub mutual: bool,
+    /// Average-linkage margin: groups merge while their mean cross score >= threshold − margin.
+    #[arg(long, default_value_t = ClusterOptions::default().link_margin, allow_negative_numbers = true)]
+    pub link_margin: f32,
+    /// Second-pass margin for articles left alone (negative: no second pass).
+    #[arg(long, default_value_t = ClusterOptions::default().attach_margin.unwrap_or(-1.0), allow_negative_numbers = true)]
+    pub attach_margin: f32,
+}
+
+impl ClusterArgs {
+    pub fn options(&self) -> ClusterOptions {
+        ClusterOptions {
+            threshold: self.threshold,
+            k: self.k,
+            name_weight: self.name_weight,
+            term_weight: self.term_weight,
+            scale_k: self.scale_k,
+            scale: self.scale,
+            bg_cap: self.bg_cap,
+            mutual: self.mutual,
+            link_margin: self.link_margin,
+            attach_margin: (self.attach_margin >= 0.0).then_some(self.attach_margin),
+        }
+    }
+}
+
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         EvalCommand::Cluster {
             dir,
             parts,
-            threshold,
             sweep,
-        } => eval_cluster(&dir, parts, threshold, sweep),
+            opts,
+        } => eval_cluster(&dir, parts, &opts.options(), sweep),
         EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
         EvalCommand::Embeddings {
             model_dir,
@@ -124,10 +177,10 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
 fn eval_cluster(
     dir: &std::path::Path,
     parts: usize,
-    threshold: Option<f32>,
+    opts: &ClusterOptions,
     sweep: bool,
 ) -> anyhow::Result<ExitCode> {
-    use parallax_compare::cluster::{self, ClusterOptions};
+    use parallax_compare::cluster;
     use rayon::prelude::*;
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?
@@ -163,29 +216,29 @@ fn eval_cluster(
         dir.display(),
         parts
     );
-    let base = ClusterOptions::default();
+    println!("{opts:?}");
     if sweep {
-        for t in [0.15f32, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
+        for d in [
+            -0.04f32, -0.03, -0.02, -0.015, -0.01, -0.005, 0.0, 0.005, 0.01, 0.015, 0.02, 0.03,
+            0.04,
+        ] {
+            let t = opts.threshold + d;
             let l = cluster::cluster(
                 &feats,
                 &ClusterOptions {
                     threshold: t,
-                    ..base.clone()
+                    ..opts.clone()
                 },
             );
             let (p, r, f) = cluster::bcubed(&l, &gold);
-            println!("  threshold {t:.2}: B-cubed P {p:.4} R {r:.4} F1 {f:.4}");
+            println!("  threshold {t:.3}: B-cubed P {p:.4} R {r:.4} F1 {f:.4}");
         }
     }
-    let opts = ClusterOptions {
-        threshold: threshold.unwrap_or(base.threshold),
-        ..base
-    };
-    let l = cluster::cluster(&feats, &opts);
+    let l = cluster::cluster(&feats, opts);
     let (p, r, f) = cluster::bcubed(&l, &gold);
     let groups = l.iter().collect::<std::collections::BTreeSet<_>>().len();
     println!(
-        "threshold {:.2}: {} groups for {} gold stories",
+        "threshold {:.3}: {} groups for {} gold stories",
         opts.threshold, groups, stories
     );
     println!("B-cubed precision {p:.4}  recall {r:.4}  F1 {f:.4}");
