@@ -168,7 +168,7 @@ fn same_wording_same_label_either_side() {
 
 #[test]
 fn spans_are_the_evidence() {
-    let texts = vec![article(&[0, 5, 8, 3]), article(&[1, 9, 4, 12])];
+    let texts = [article(&[0, 5, 8, 3]), article(&[1, 9, 4, 12])];
     let p = Pipeline::default();
     let analyses: Vec<_> = texts
         .iter()
