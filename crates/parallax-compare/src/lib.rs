@@ -286,7 +286,10 @@ pub fn pair_score(a: &view::SentenceView, b: &view::SentenceView) -> f32 {
     let overlap = if ca.is_empty() || cb.is_empty() {
         0.0
     } else {
-        common as f32 / ca.len().min(cb.len()) as f32
+        // over the shorter sentence, but at least 5 words: a 3-word
+        // fragment ("Pro-North Korea, pro-Hamas") does not fully overlap
+        // every sentence that names the same two actors
+        common as f32 / ca.len().min(cb.len()).max(5) as f32
     };
     // a shared date or amount (not a bare count) is strong evidence of the same fact
     let shared_value = a
