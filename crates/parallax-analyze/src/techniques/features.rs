@@ -112,6 +112,8 @@ pub struct DocCtx<'a> {
     pub doc: &'a Document,
     pub toks: Vec<Tok<'a>>,
     pub sents: Vec<Sent>,
+    /// Positions of each lowercased token (by hash), for [`DocCtx::occurrences`].
+    positions: crate::entities::model::KeyMap<Vec<u32>>,
 }
 
 fn shape(text: &str, kind: TokenKind) -> &'static str {
@@ -295,7 +297,19 @@ impl<'a> DocCtx<'a> {
                 }
             }
         }
-        DocCtx { doc, toks, sents }
+        let mut positions: crate::entities::model::KeyMap<Vec<u32>> = Default::default();
+        for (i, t) in toks.iter().enumerate() {
+            positions
+                .entry(hash_feature("", &[&t.lower]))
+                .or_default()
+                .push(i as u32);
+        }
+        DocCtx {
+            doc,
+            toks,
+            sents,
+            positions,
+        }
     }
 
     fn word(&self, i: isize, s: &Sent) -> &str {
@@ -316,9 +330,15 @@ impl<'a> DocCtx<'a> {
             return 0;
         }
         let first = &self.toks[r.start].lower;
-        (0..=self.toks.len() - n)
+        let Some(starts) = self.positions.get(&hash_feature("", &[first])) else {
+            return 0;
+        };
+        starts
+            .iter()
+            .map(|&i| i as usize)
             .filter(|&i| {
-                &self.toks[i].lower == first
+                i + n <= self.toks.len()
+                    && &self.toks[i].lower == first
                     && (1..n).all(|k| self.toks[i + k].lower == self.toks[r.start + k].lower)
             })
             .count()
