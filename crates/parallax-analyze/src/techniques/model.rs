@@ -3,7 +3,7 @@
 //! into spans) and a multinomial classifier over span features for the
 //! technique. Both are [`Linear`] models stored in one file.
 
-use super::features::{DocCtx, HashSink, NameSink};
+use super::features::{bucket, hash_feature, DocCtx, HashSink, Sink};
 use super::labels::Technique;
 use super::lexicon;
 use super::linear::{sigmoid, Linear, Reader};
@@ -188,24 +188,20 @@ impl LinearModel {
     /// Why the classifier chose `class` for tokens `r`: the features that
     /// pushed it most towards that class, in words.
     pub fn explain(&self, ctx: &DocCtx, r: Range<usize>, class: usize) -> Vec<Evidence> {
-        let mut sink = NameSink {
+        // Only the features that pushed towards `class` get a name (the
+        // others are hashed and dropped without building strings).
+        let mut sink = CueSink {
             bits: self.tc.bits,
+            w: &self.tc.w,
+            k: self.tc.k,
+            class,
             out: Vec::new(),
         };
         ctx.tc_features(r.clone(), &mut sink);
-        let k = self.tc.k;
         let mut scored: Vec<(f32, &str, &str)> = sink
             .out
             .iter()
-            // Structural features (bias, length, coverage, capitalization
-            // share, not repeated) shape the decision but are no cue to show.
-            .filter(|(tpl, _, _)| !matches!(tpl.as_str(), "b" | "len" | "cover" | "capw" | "once"))
-            .map(|(tpl, parts, b)| {
-                let row = &self.tc.w[*b as usize * k..(*b as usize + 1) * k];
-                let mean = row.iter().sum::<f32>() / k as f32;
-                (row[class] - mean, tpl.as_str(), parts.as_str())
-            })
-            .filter(|(w, _, _)| *w > 0.0)
+            .map(|(w, tpl, parts)| (*w, tpl.as_str(), parts.as_str()))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(b.2)));
         let span_text = ctx.doc.text[ctx.doc.segments.tokens[r.start].span.start
@@ -400,4 +396,31 @@ pub fn token_range(doc: &Document, s: &Span) -> Range<usize> {
     let a = toks.partition_point(|t| t.span.end <= s.start);
     let b = toks.partition_point(|t| t.span.start < s.end);
     a..b.max(a)
+}
+
+/// Collects, with readable names, the features whose weight for `class`
+/// is above the mean of the classes: the cues [`LinearModel::explain`]
+/// shows. Structural features (bias, length, coverage, capitalization
+/// share, not repeated) shape the decision but are no cue to show.
+struct CueSink<'w> {
+    bits: u32,
+    w: &'w [f32],
+    k: usize,
+    class: usize,
+    out: Vec<(f32, String, String)>,
+}
+
+impl Sink for CueSink<'_> {
+    fn feat(&mut self, tpl: &str, parts: &[&str]) {
+        if matches!(tpl, "b" | "len" | "cover" | "capw" | "once") {
+            return;
+        }
+        let b = bucket(hash_feature(tpl, parts), self.bits) as usize;
+        let row = &self.w[b * self.k..(b + 1) * self.k];
+        let mean = row.iter().sum::<f32>() / self.k as f32;
+        let w = row[self.class] - mean;
+        if w > 0.0 {
+            self.out.push((w, tpl.to_string(), parts.join(" ")));
+        }
+    }
 }
