@@ -429,31 +429,41 @@ impl Model {
     /// feature is hashed from a reused buffer, duplicates are dropped by
     /// hash, and only the top `k` cues keep their names. Same result.
     fn explain_fast(&self, sentence: &str, k: usize) -> (f32, Vec<(String, f32)>) {
-        let mut hashes: Vec<u64> = Vec::with_capacity(96);
-        let mut top: Vec<(String, f32)> = Vec::with_capacity(k + 1);
         let mask = (1u64 << self.bits) - 1;
+        // Pass 1: hash every feature, prefetch its weight (the table is
+        // megabytes: the loads overlap instead of waiting one by one) and
+        // keep its name in one arena.
+        let mut arena = String::with_capacity(sentence.len() * 8);
+        let mut feats: Vec<(u64, u32, u32)> = Vec::with_capacity(96);
         emit_features(sentence, self.flags, &mut |f| {
             let h = fnv1a(f.as_bytes());
-            hashes.push(h);
-            let w = self.weights[(h & mask) as usize];
-            if k == 0 || w <= 0.0 || f == "bias" || top.iter().any(|t| t.0 == f) {
-                return;
-            }
-            let better = |a: (&str, f32), b: (&str, f32)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
-            if top.len() < k {
-                top.push((f.to_string(), w));
-            } else if let Some(worst) = (0..top.len()).reduce(|x, y| {
-                if better((&top[x].0, top[x].1), (&top[y].0, top[y].1)) {
-                    y
-                } else {
-                    x
-                }
-            }) {
-                if better((f, w), (&top[worst].0, top[worst].1)) {
-                    top[worst] = (f.to_string(), w);
-                }
-            }
+            prefetch(&self.weights, (h & mask) as usize);
+            let at = arena.len() as u32;
+            arena.push_str(f);
+            feats.push((h, at, arena.len() as u32));
         });
+        // Pass 2: the top `k` positive cues by weight (ties by name).
+        let mut top: Vec<(&str, f32)> = Vec::with_capacity(k + 1);
+        if k > 0 {
+            let better = |a: (&str, f32), b: (&str, f32)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+            for &(h, s, e) in &feats {
+                let w = self.weights[(h & mask) as usize];
+                let f = &arena[s as usize..e as usize];
+                if w <= 0.0 || f == "bias" || top.iter().any(|t| t.0 == f) {
+                    continue;
+                }
+                if top.len() < k {
+                    top.push((f, w));
+                } else if let Some(worst) =
+                    (0..top.len()).reduce(|x, y| if better(top[x], top[y]) { y } else { x })
+                {
+                    if better((f, w), top[worst]) {
+                        top[worst] = (f, w);
+                    }
+                }
+            }
+        }
+        let mut hashes: Vec<u64> = feats.iter().map(|x| x.0).collect();
         hashes.sort_unstable();
         hashes.dedup();
         let v = feature_value(self.flags, hashes.len());
@@ -461,7 +471,8 @@ impl Model {
             .iter()
             .map(|&h| self.weights[(h & mask) as usize])
             .sum();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let top = top.into_iter().map(|(f, w)| (f.to_string(), w)).collect();
         (sigmoid(self.bias + v * sum), top)
     }
 
@@ -537,6 +548,21 @@ impl Model {
             *w = f16_to_f32(f32_to_f16(*w));
         }
     }
+}
+
+/// Hint the CPU to load `v[i]` soon (no effect on results).
+#[inline]
+fn prefetch(v: &[f32], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if i < v.len() {
+        // SAFETY: a prefetch is a hint and never faults; the address is in bounds.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch(v.as_ptr().add(i) as *const i8, _MM_HINT_T0);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
 }
 
 pub fn sigmoid(x: f32) -> f32 {
