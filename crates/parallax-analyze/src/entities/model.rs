@@ -129,6 +129,9 @@ pub struct Model {
     pub trans: Transitions,
     /// JSON metadata written by training (data, seed, epochs, scores).
     pub meta: String,
+    /// Inference table of a loaded model (see [`Packed`]); empty for a
+    /// model built in memory, which scores through `index` and `weights`.
+    pub packed: Packed,
 }
 
 impl Default for Model {
@@ -139,7 +142,81 @@ impl Default for Model {
             res: Resources::default(),
             trans: iob2_transitions(),
             meta: String::new(),
+            packed: Packed::default(),
         }
+    }
+}
+
+/// Open-addressing table (linear probing, power-of-two size) of feature
+/// key -> the feature's weights, one 64-byte slot (a cache line) per
+/// entry. Scoring a token first prefetches the slot of each of its
+/// features, then reads them: the reads are memory-bound and the
+/// prefetches let them overlap. Same sums as `index` + `weights`.
+#[derive(Clone, Debug, Default)]
+pub struct Packed {
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(64))]
+struct Slot {
+    key: u64,
+    used: bool,
+    w: [f32; NTAGS],
+}
+
+impl Packed {
+    fn build(index: &KeyMap<u32>, weights: &[[f32; NTAGS]]) -> Packed {
+        let cap = (index.len() * 10 / 7).max(8).next_power_of_two();
+        let mut p = Packed {
+            slots: vec![Slot::default(); cap],
+        };
+        let mask = cap - 1;
+        for (&k, &i) in index {
+            let mut j = p.home(k);
+            while p.slots[j].used {
+                j = (j + 1) & mask;
+            }
+            p.slots[j] = Slot {
+                key: k,
+                used: true,
+                w: weights[i as usize],
+            };
+        }
+        p
+    }
+    #[inline]
+    fn home(&self, k: u64) -> usize {
+        let x = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        ((x ^ (x >> 29)) as usize) & (self.slots.len() - 1)
+    }
+    #[inline]
+    fn get_from(&self, mut i: usize, k: u64) -> Option<&[f32; NTAGS]> {
+        let mask = self.slots.len() - 1;
+        loop {
+            let s = &self.slots[i];
+            if !s.used {
+                return None;
+            }
+            if s.key == k {
+                return Some(&s.w);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+    #[inline]
+    fn prefetch(&self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is a hint and never faults; the address is in bounds.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch(self.slots.as_ptr().add(i) as *const i8, _MM_HINT_T0);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
     }
 }
 
@@ -194,6 +271,23 @@ impl Model {
     #[inline]
     pub fn score_into(&self, feats: &[u64], scores: &mut [f32; NTAGS]) {
         *scores = [0.0; NTAGS];
+        if !self.packed.is_empty() {
+            let mut homes = [0usize; 128];
+            let n = feats.len().min(homes.len());
+            for (h, &f) in homes.iter_mut().zip(&feats[..n]) {
+                *h = self.packed.home(f);
+                self.packed.prefetch(*h);
+            }
+            for (i, &f) in feats.iter().enumerate() {
+                let home = if i < n { homes[i] } else { self.packed.home(f) };
+                if let Some(w) = self.packed.get_from(home, f) {
+                    for (s, x) in scores.iter_mut().zip(w) {
+                        *s += x;
+                    }
+                }
+            }
+            return;
+        }
         for f in feats {
             if let Some(&i) = self.index.get(f) {
                 for (s, w) in scores.iter_mut().zip(&self.weights[i as usize]) {
@@ -354,12 +448,14 @@ impl Model {
         }
         let l = r.u32()? as usize;
         let meta = String::from_utf8_lossy(r.take(l)?).into_owned();
+        let packed = Packed::build(&index, &weights);
         Ok(Model {
             index,
             weights,
             res,
             trans,
             meta,
+            packed,
         })
     }
 
@@ -378,6 +474,7 @@ impl Model {
         }
         self.index = index;
         self.weights = weights;
+        self.packed = Packed::default();
     }
 }
 

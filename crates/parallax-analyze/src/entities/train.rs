@@ -330,6 +330,7 @@ pub fn train(
         res,
         trans,
         meta: String::new(),
+        ..Model::default()
     };
     let before = m.index.len();
     m.prune(cfg.prune);
