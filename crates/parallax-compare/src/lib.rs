@@ -279,6 +279,10 @@ pub(crate) fn stems(ws: &[String]) -> Vec<String> {
 
 /// Similarity of two sentences: embedding cosine mixed with the share of
 /// content words they have in common (over the shorter one). Symmetric.
+/// How far below the best match of either sentence a pair may score and
+/// still align.
+const ALIGN_MARGIN: f32 = 0.05;
+
 pub fn pair_score(a: &view::SentenceView, b: &view::SentenceView) -> f32 {
     let cos = cosine(&a.vec, &b.vec);
     let (ca, cb) = (&a.stems, &b.stems);
@@ -412,6 +416,14 @@ impl Comparer<'_> {
                             .filter_map(|(j, cb)| cb.map(|(i, s)| (i, j, s))),
                     )
                     .filter(|p| p.2 >= self.options.align_threshold)
+                    // and it is (nearly) the best match of both sentences:
+                    // one general sentence does not align with every
+                    // sentence that is closest to it
+                    .filter(|p| {
+                        let rb = row_best[p.0].map_or(0.0, |b| b.1);
+                        let cb = col_best[p.1].map_or(0.0, |b| b.1);
+                        p.2 >= rb.max(cb) - ALIGN_MARGIN
+                    })
                     .collect();
                 pairs.sort_by_key(|a| (a.0, a.1));
                 pairs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
