@@ -221,6 +221,8 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
     let mut skip_para = vec![false; doc.segments.paragraphs.len()];
     let mut last_in_para: Option<(usize, usize)> = None; // (para, attribution)
     let mut last_unit_att: Option<(usize, usize)> = None; // (unit index, attribution)
+                                                          // The last quotation of the unit before, when no cue claimed it.
+    let mut last_unattributed: Option<(usize, usize)> = None; // (unit index, attribution)
     for (ui, u) in units.iter().enumerate() {
         if skip_para[u.para] {
             continue;
@@ -254,6 +256,23 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 last_unit_att = Some((ui, idx));
                 last_in_para = Some((u.para, idx));
                 continue;
+            }
+            // "“… missing.” Trump said.": the sentence splitter cut after
+            // the quotation; a short "X said." right after a quotation no
+            // cue claimed gives it its source.
+            if let (Some((pu, ai)), Some(s)) = (last_unattributed, src) {
+                let short = u.t1 - u.t0 <= 8 && uq.is_empty();
+                if pu + 1 == ui && units[pu].para == u.para && short {
+                    let a = &mut f.attributions[ai];
+                    a.source = Some(ctx.part(s.0, s.1));
+                    a.cue = Some(ctx.part(cue.t0, cue.t1));
+                    a.rule = "content_cue_source";
+                    a.confidence = 0.85;
+                    last_unit_att = Some((ui, ai));
+                    last_in_para = Some((u.para, ai));
+                    last_unattributed = None;
+                    continue;
+                }
             }
         }
         // No cue: a quotation continuing the last direct attribution.
@@ -328,6 +347,7 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                     confidence: 0.4,
                 });
                 f.quote_att[q] = Some(idx);
+                last_unattributed = Some((ui, idx));
             }
             continue;
         }

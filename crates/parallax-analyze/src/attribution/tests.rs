@@ -425,3 +425,16 @@ fn titles_give_gender() {
         l.attributions
     );
 }
+
+#[test]
+fn short_said_sentence_after_a_quote_gives_its_source() {
+    let l =
+        run("“I hope you find the emails that are missing.” Trump said.\n\nHe spoke at a rally.");
+    assert_eq!(l.attributions.len(), 1, "{:#?}", l.attributions);
+    let a = &l.attributions[0];
+    assert_eq!(src(a), "Trump");
+    assert_eq!(
+        content(a),
+        vec!["“I hope you find the emails that are missing.”"]
+    );
+}
