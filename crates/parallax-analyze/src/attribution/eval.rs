@@ -96,6 +96,21 @@ fn overlap(a: &[Range], b: &[Range]) -> usize {
     n
 }
 
+/// Characters of `content` covered by the contents of `items`.
+fn covered(content: &[Range], items: &[Item]) -> usize {
+    items.iter().map(|i| overlap(content, &i.content)).sum()
+}
+
+/// The item whose content overlaps `content` most (none when none does).
+fn best_match<'a>(content: &[Range], items: &'a [Item]) -> Option<&'a Item> {
+    items
+        .iter()
+        .map(|i| (overlap(content, &i.content), i))
+        .filter(|(o, _)| *o > 0)
+        .max_by_key(|(o, _)| *o)
+        .map(|(_, i)| i)
+}
+
 /// Running totals for one subset (all attributions, or direct quotes).
 #[derive(Clone, Debug, Default)]
 pub struct Score {
@@ -132,25 +147,20 @@ impl Score {
         for p in pred {
             let l = len(&p.content);
             if l > 0 {
-                let o: usize = gold.iter().map(|g| overlap(&p.content, &g.content)).sum();
+                let o = covered(&p.content, gold);
                 self.p_sum += (o as f64 / l as f64).min(1.0);
             }
         }
         for g in gold {
             let l = len(&g.content);
             if l > 0 {
-                let o: usize = pred.iter().map(|p| overlap(&p.content, &g.content)).sum();
+                let o = covered(&g.content, pred);
                 self.r_sum += (o as f64 / l as f64).min(1.0);
             }
             if g.source.is_empty() {
                 continue;
             }
-            let best = pred
-                .iter()
-                .map(|p| (overlap(&p.content, &g.content), p))
-                .filter(|(o, _)| *o > 0)
-                .max_by_key(|(o, _)| *o);
-            if let Some((_, p)) = best {
+            if let Some(p) = best_match(&g.content, pred) {
                 self.source_matched += 1;
                 if overlap(&p.source, &g.source) > 0 {
                     self.source_correct += 1;
@@ -183,14 +193,9 @@ pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Ite
     let mut out = Vec::new();
     for p in pred {
         let l = len(&p.content);
-        let o: usize = gold.iter().map(|g| overlap(&p.content, &g.content)).sum();
-        if l > 0 && 2 * o < l {
-            let near = all_gold
-                .iter()
-                .map(|g| (overlap(&p.content, &g.content), g))
-                .filter(|(o, _)| *o > 0)
-                .max_by_key(|(o, _)| *o)
-                .map(|(_, g)| format!("{} | {}", text(&g.source), text(&g.content)))
+        if l > 0 && 2 * covered(&p.content, gold) < l {
+            let near = best_match(&p.content, all_gold)
+                .map(|g| format!("{} | {}", text(&g.source), text(&g.content)))
                 .unwrap_or_default();
             out.push(format!(
                 "{}\tFP\t{}\t{}\t{}",
@@ -203,8 +208,7 @@ pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Ite
     }
     for g in gold {
         let l = len(&g.content);
-        let o: usize = pred.iter().map(|p| overlap(&p.content, &g.content)).sum();
-        if l > 0 && 2 * o < l {
+        if l > 0 && 2 * covered(&g.content, pred) < l {
             out.push(format!(
                 "{}\tFN\t{}\t{}",
                 doc.meta.id,
@@ -215,12 +219,7 @@ pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Ite
         if g.source.is_empty() {
             continue;
         }
-        let best = pred
-            .iter()
-            .map(|p| (overlap(&p.content, &g.content), p))
-            .filter(|(o, _)| *o > 0)
-            .max_by_key(|(o, _)| *o);
-        if let Some((_, p)) = best {
+        if let Some(p) = best_match(&g.content, pred) {
             if overlap(&p.source, &g.source) == 0 {
                 out.push(format!(
                     "{}\tSRC\tgold={}\tpred={}\t{}",

@@ -832,6 +832,14 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
     k
 }
 
+/// `e` moved back over unquoted punctuation, not below `lo`.
+fn back_over_punct(ctx: &Ctx, lo: usize, mut e: usize) -> usize {
+    while e > lo && ctx.is_punct(e - 1) && ctx.tq[e - 1].is_none() {
+        e -= 1;
+    }
+    e
+}
+
 /// Words that open a frame around a quotation rather than more content.
 fn frame_start(ctx: &Ctx, k: usize) -> bool {
     let w = ctx.lw(k);
@@ -914,11 +922,7 @@ fn build(
             }
             regions.push((k, end));
         } else {
-            let mut e = cue.t0;
-            while e > u.t0 && ctx.is_punct(e - 1) && ctx.tq[e - 1].is_none() {
-                e -= 1;
-            }
-            regions.push((u.t0, e));
+            regions.push((u.t0, back_over_punct(ctx, u.t0, cue.t0)));
             if phrase_end < end && ctx.lw(phrase_end) == "," {
                 regions.push((phrase_end + 1, end));
             }
@@ -934,23 +938,17 @@ fn build(
                 .count()
         };
         let tail_is_clause = phrase_end < end && ctx.lw(phrase_end) != "," && tail_words > 3;
+        // The words before the frame, and whether they are only quotation.
+        let ce = back_over_punct(ctx, u.t0, phrase_start);
+        let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
         // "“A,” he said in an interview": after a quotation, the words that
         // follow the cue are its frame, not more content (unless "that ...").
-        let quote_then_frame = before_comma && {
-            let mut ce = phrase_start;
-            while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
-                ce -= 1;
-            }
-            ce > u.t0
-                && (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j))
-                && ctx.lw(phrase_end.min(end.saturating_sub(1))) != "that"
-        };
+        let quote_then_frame = before_comma
+            && ce > u.t0
+            && head_is_quote
+            && ctx.lw(phrase_end.min(end.saturating_sub(1))) != "that";
         if before_comma && (!tail_is_clause || quote_then_frame) {
             // "Content, X said." or "Content, X said, more content."
-            let mut ce = phrase_start;
-            while ce > u.t0 && ctx.is_punct(ce - 1) && ctx.tq[ce - 1].is_none() {
-                ce -= 1;
-            }
             rule = "content_cue_source";
             // "Rhimes declared the need for …: “Change the world,” she
             // said": the quotation after a colon is what the cue frames.
@@ -968,7 +966,6 @@ fn build(
             // too, unless it is a quotation's frame ("according to ...",
             // "adding that ...", "who ran ...").
             let direct_comma = tail_start < end && ctx.lw(tail_start) == "," && k == tail_start + 1;
-            let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
             if k < end
                 && (ctx.tq[k].is_some() || direct_comma && !head_is_quote && !frame_start(ctx, k))
             {
