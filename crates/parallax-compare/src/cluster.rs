@@ -545,24 +545,18 @@ mod tests {
             "Debt will fall to sixty percent of output by 2030, the ministry said.",
             "A vote on the budget is expected before Christmas.",
         ];
+        // each story as several articles, each leaving one sentence out
         let mut texts: Vec<String> = Vec::new();
-        for drop in 0..flood.len() {
-            let t: Vec<&str> = flood
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != drop)
-                .map(|x| *x.1)
-                .collect();
-            texts.push(t.join(" "));
-        }
-        for drop in 0..budget.len() {
-            let t: Vec<&str> = budget
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != drop)
-                .map(|x| *x.1)
-                .collect();
-            texts.push(t.join(" "));
+        for story in [&flood[..], &budget[..]] {
+            for drop in 0..story.len() {
+                let t: Vec<&str> = story
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != drop)
+                    .map(|x| *x.1)
+                    .collect();
+                texts.push(t.join(" "));
+            }
         }
         let feats: Vec<DocFeatures> = texts
             .iter()

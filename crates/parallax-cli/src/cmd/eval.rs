@@ -122,6 +122,19 @@ impl ClusterArgs {
     }
 }
 
+/// The `.txt` files of a folder (not recursive), sorted by name; an error
+/// naming the folder when it cannot be read or holds none.
+pub fn txt_articles(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    anyhow::ensure!(!files.is_empty(), "{}: no .txt articles", dir.display());
+    Ok(files)
+}
+
 pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         EvalCommand::Cluster {
@@ -145,13 +158,7 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Checkworthy(a) => checkworthy(a),
         EvalCommand::Sentences { ptc } => {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&ptc)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", ptc.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-                .collect();
-            files.sort();
-            anyhow::ensure!(!files.is_empty(), "{}: no .txt articles", ptc.display());
+            let files = txt_articles(&ptc)?;
             let mut total = parallax_core::segment::BoundaryScore::default();
             for f in &files {
                 let text = std::fs::read_to_string(f)
@@ -182,13 +189,7 @@ fn eval_cluster(
 ) -> anyhow::Result<ExitCode> {
     use parallax_compare::cluster;
     use rayon::prelude::*;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    anyhow::ensure!(!files.is_empty(), "{}: no .txt articles", dir.display());
+    let files = txt_articles(dir)?;
     let items: Vec<(usize, parallax_compare::cluster::DocFeatures)> = files
         .par_iter()
         .enumerate()

@@ -8,7 +8,7 @@ use parallax_analyze::claims::model::SplitMix;
 use parallax_compare::embed::{cosine, SentenceEncoder, StaticEmbedder};
 use parallax_compare::full::FullModel;
 use parallax_core::Document;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -56,12 +56,7 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 
 pub fn run(model_dir: &Path, texts: &Path, pairs: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let full = FullModel::load(model_dir).map_err(|e| anyhow::anyhow!("--model-dir: {e}"))?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(texts)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", texts.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
+    let files = super::eval::txt_articles(texts)?;
     // Sentences of five words or more, per article.
     let mut arts: Vec<Vec<String>> = Vec::new();
     for f in &files {
