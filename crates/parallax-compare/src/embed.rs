@@ -49,6 +49,11 @@ impl WordPiece {
         WordPiece { vocab, unk }
     }
 
+    /// The id of a vocabulary entry such as `[CLS]`.
+    pub fn token_id(&self, token: &str) -> Option<u32> {
+        self.vocab.get(token).copied()
+    }
+
     /// Token ids of `text`, without [CLS]/[SEP].
     pub fn ids(&self, text: &str) -> Vec<u32> {
         let mut out = Vec::new();

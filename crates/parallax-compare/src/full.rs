@@ -56,6 +56,9 @@ pub struct FullModel {
     pub config: Config,
     name: String,
     tok: WordPiece,
+    /// Ids of `[CLS]` and `[SEP]` in this model's vocabulary.
+    cls: u32,
+    sep: u32,
     word: Vec<f32>,
     pos: Vec<f32>,
     typ: Vec<f32>,
@@ -147,6 +150,11 @@ impl FullModel {
         }
         let vocab = String::from_utf8_lossy(&read("vocab.txt")?).into_owned();
         let tok = WordPiece::from_vocab(&vocab);
+        let special = |t: &str| {
+            tok.token_id(t)
+                .ok_or_else(|| format!("{}: no {t} token", dir.join("vocab.txt").display()))
+        };
+        let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
         let mut t = read_safetensors(&read("model.safetensors")?)
             .map_err(|e| format!("{}: {e}", dir.join("model.safetensors").display()))?;
         // Some exports prefix every name with "bert.".
@@ -223,6 +231,8 @@ impl FullModel {
             ),
             config,
             tok,
+            cls,
+            sep,
             word,
             pos,
             typ,
@@ -234,10 +244,10 @@ impl FullModel {
 
     /// Token ids as the model sees them: [CLS] text [SEP], truncated.
     pub fn input_ids(&self, text: &str) -> Vec<u32> {
-        let mut ids = vec![101u32];
+        let mut ids = vec![self.cls];
         self.tok.for_each_id(text, |id| ids.push(id));
         ids.truncate(self.max_len - 1);
-        ids.push(102);
+        ids.push(self.sep);
         ids
     }
 
