@@ -11,7 +11,7 @@ N=$(ls "$ARTS"/*.txt | wc -l)
 for run in 1 2 3; do
   for mode in all skip; do
     if [ "$mode" = all ]; then SKIP=""; else SKIP="--skip techniques"; fi
-    /usr/bin/time -f "$mode run $run: wall %e s, user %U s, sys %S s" \
+    /usr/bin/time -f "$mode run $run: wall %e s, user %U s, sys %S s, peak RSS %M KB" \
       env RAYON_NUM_THREADS=1 taskset -c 0 "$BIN" analyze --no-progress --format jsonl $SKIP "$ARTS" >/dev/null 2>/tmp/parallax-bench-$$.err
     tail -n 1 /tmp/parallax-bench-$$.err
   done
