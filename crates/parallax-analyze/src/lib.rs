@@ -13,6 +13,7 @@
 
 pub mod attribution;
 pub mod claims;
+pub mod embed;
 pub mod entities;
 pub mod output;
 pub mod quantities;

@@ -114,9 +114,9 @@ fn embedded_model_meets_target_on_heldout() {
     let out = String::from_utf8(out).unwrap();
     assert!(!out.contains("note:"), "{out}");
     let f1 = f1_of(&out);
-    // The target is 0.70; the shipped model scores 0.675 (model card).
+    // The target is 0.70; the shipped model scores 0.682 (model card).
     // This floor catches regressions of the model or of the feature code.
-    assert!(f1 >= 0.66, "F1 {f1}: {out}");
+    assert!(f1 >= 0.67, "F1 {f1}: {out}");
 }
 
 #[test]

@@ -15,7 +15,9 @@
 
 pub mod adapt;
 pub mod cluster;
-pub mod embed;
+/// The sentence embedder lives in `parallax-analyze` (the claims layer uses
+/// it too); re-exported here where compare and cluster use it.
+pub use parallax_analyze::embed;
 pub mod evidence;
 pub mod full;
 pub mod html;

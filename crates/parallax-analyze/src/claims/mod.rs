@@ -40,7 +40,9 @@ pub fn embedded_model() -> &'static Model {
 const CUES: usize = 3;
 
 /// A feature that raised a sentence's score, e.g. `w:percent` (word),
-/// `b:<num> percent` (bigram), `c:number` (cue), `len:16-25` (length).
+/// `b:<num> percent` (bigram), `c:number` (cue), `len:16-25` (length),
+/// `e:sentence-meaning` (the sentence embedding as a whole: what the
+/// sentence is about, beyond its words).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Cue {
     pub feature: String,

@@ -186,6 +186,21 @@ pub const FEAT_PREFIX: u32 = 4;
 pub const FEAT_CHARGRAMS: u32 = 8;
 pub const FEAT_SHAPES: u32 = 16;
 pub const FEAT_CONTEXT: u32 = 32;
+/// Dense features: the sentence's static embedding (`crate::embed`, the
+/// table distilled from all-MiniLM-L6-v2), times `embed_scale`, with one
+/// weight per dimension. Gives the linear model what words mean, not only
+/// which words occur.
+pub const FEAT_EMBED: u32 = 64;
+
+/// The sentence vector the dense weights apply to (L2-normalized; zeros for
+/// text with no known token).
+pub fn sentence_vector(text: &str) -> Vec<f32> {
+    use crate::embed::{SentenceEncoder, StaticEmbedder};
+    StaticEmbedder::get().encode(text)
+}
+
+/// Name of the cue that stands for the dense part in explanations.
+pub const EMBED_CUE: &str = "e:sentence-meaning";
 
 /// A sentence with its neighbors (the sentences before and after it).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -371,6 +386,10 @@ pub struct Model {
     /// Feature-set flags (`FEAT_*`).
     pub flags: u32,
     pub weights: Vec<f32>,
+    /// With [`FEAT_EMBED`]: one weight per embedding dimension (else empty).
+    pub dense: Vec<f32>,
+    /// Value scale of the embedding features.
+    pub embed_scale: f32,
 }
 
 const MAGIC: &[u8; 8] = b"PXCW0002";
@@ -388,6 +407,15 @@ fn feature_value(flags: u32, n: usize) -> f32 {
 impl Model {
     fn slot(&self, feature: &str) -> usize {
         (fnv1a(feature.as_bytes()) & ((1u64 << self.bits) - 1)) as usize
+    }
+
+    /// Contribution of the dense embedding features to the margin (0 without them).
+    fn dense_margin(&self, text: &str) -> f32 {
+        if self.dense.is_empty() {
+            return 0.0;
+        }
+        let x = sentence_vector(text);
+        self.embed_scale * x.iter().zip(&self.dense).map(|(a, b)| a * b).sum::<f32>()
     }
 
     fn margin_of(&self, feats: &[String]) -> f32 {
@@ -409,7 +437,7 @@ impl Model {
         if self.flags & FEAT_CONTEXT == 0 {
             return self.explain_fast(c.text, 0).0;
         }
-        sigmoid(self.margin_of(&features_ctx(c, self.flags)))
+        sigmoid(self.margin_of(&features_ctx(c, self.flags)) + self.dense_margin(c.text))
     }
 
     /// Score plus the `k` features that pushed it up most (the cues shown to users).
@@ -471,9 +499,24 @@ impl Model {
             .iter()
             .map(|&h| self.weights[(h & mask) as usize])
             .sum();
+        let dense = self.dense_margin(sentence);
+        // The dense part competes for a cue slot on the scale of one sparse
+        // weight: the weight a single feature would need to add as much.
+        if k > 0 && dense > 0.0 && v > 0.0 {
+            let d = (EMBED_CUE, dense / v);
+            if top.len() < k {
+                top.push(d);
+            } else if let Some(worst) =
+                (0..top.len()).min_by(|&x, &y| top[x].1.total_cmp(&top[y].1))
+            {
+                if d.1 > top[worst].1 {
+                    top[worst] = d;
+                }
+            }
+        }
         top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let top = top.into_iter().map(|(f, w)| (f.to_string(), w)).collect();
-        (sigmoid(self.bias + v * sum), top)
+        (sigmoid(self.bias + v * sum + dense), top)
     }
 
     fn explain_slow(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
@@ -488,7 +531,11 @@ impl Model {
                 contrib.push((f, w));
             }
         }
-        let score = sigmoid(self.bias + v * sum);
+        let dense = self.dense_margin(c.text);
+        if dense > 0.0 && v > 0.0 {
+            contrib.push((EMBED_CUE.to_string(), dense / v));
+        }
+        let score = sigmoid(self.bias + v * sum + dense);
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         contrib.truncate(k);
         (score, contrib)
@@ -506,6 +553,13 @@ impl Model {
         for w in &self.weights {
             out.extend_from_slice(&f32_to_f16(*w).to_le_bytes());
         }
+        if self.flags & FEAT_EMBED != 0 {
+            out.extend_from_slice(&(self.dense.len() as u32).to_le_bytes());
+            out.extend_from_slice(&self.embed_scale.to_le_bytes());
+            for w in &self.dense {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
         out
     }
 
@@ -521,14 +575,35 @@ impl Model {
             return Err(format!("bad model: {bits} hash bits"));
         }
         let n = 1usize << bits;
-        if b.len() != HEADER + 2 * n {
-            return Err(format!(
-                "bad model: {} bytes of weights, expected {}",
-                b.len() - HEADER,
-                2 * n
-            ));
-        }
-        let weights = b[HEADER..]
+        let sparse_end = HEADER + 2 * n;
+        let (dense, embed_scale) = if flags & FEAT_EMBED != 0 && b.len() >= sparse_end + 8 {
+            let dim =
+                u32::from_le_bytes(b[sparse_end..sparse_end + 4].try_into().unwrap()) as usize;
+            let scale = f32::from_le_bytes(b[sparse_end + 4..sparse_end + 8].try_into().unwrap());
+            let d = &b[sparse_end + 8..];
+            if d.len() != 4 * dim {
+                return Err(format!(
+                    "bad model: {} bytes of dense weights, expected {}",
+                    d.len(),
+                    4 * dim
+                ));
+            }
+            let dense = d
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            (dense, scale)
+        } else {
+            if b.len() != sparse_end {
+                return Err(format!(
+                    "bad model: {} bytes of weights, expected {}",
+                    b.len() - HEADER,
+                    2 * n
+                ));
+            }
+            (Vec::new(), 0.0)
+        };
+        let weights = b[HEADER..sparse_end]
             .chunks_exact(2)
             .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
             .collect();
@@ -538,7 +613,14 @@ impl Model {
             bias,
             flags,
             weights,
+            dense,
+            embed_scale,
         })
+    }
+
+    /// Shifts the bias so that `score >= 0.5` means "probability >= threshold".
+    pub fn fold_threshold(&mut self, threshold: f32) {
+        self.bias -= (threshold / (1.0 - threshold)).ln();
     }
 
     /// Rounds weights through f16 so that a model in memory scores exactly
@@ -632,6 +714,8 @@ pub struct TrainConfig {
     pub flags: u32,
     /// Average the weights over all SGD steps.
     pub average: bool,
+    /// Value scale of the embedding features (with [`FEAT_EMBED`]).
+    pub embed_scale: f32,
 }
 
 impl Default for TrainConfig {
@@ -642,8 +726,9 @@ impl Default for TrainConfig {
             learning_rate: 0.2,
             l2: 1e-6,
             seed: 42,
-            flags: FEAT_NORM | FEAT_TRIGRAMS,
+            flags: FEAT_NORM | FEAT_TRIGRAMS | FEAT_EMBED,
             average: false,
+            embed_scale: 3.0,
         }
     }
 }
@@ -720,6 +805,95 @@ pub fn train(
     dev: &[(Ctx, bool)],
     cfg: &TrainConfig,
 ) -> (Model, TrainReport) {
+    let mut model = fit(train, cfg);
+    model.quantize();
+    let dev_scores: Vec<(f32, bool)> = dev.iter().map(|(s, y)| (model.score_ctx(s), *y)).collect();
+    let (threshold, dev_prf) = best_threshold(&dev_scores);
+    if !dev.is_empty() {
+        model.fold_threshold(threshold);
+    }
+    (
+        model,
+        TrainReport {
+            threshold,
+            dev: dev_prf,
+        },
+    )
+}
+
+/// Cross-validated bagging: splits `rows` into `folds` parts (seeded), trains
+/// one model per part on the other parts, and returns the mean of those
+/// models, with the decision threshold tuned on the pooled out-of-fold
+/// scores (every row is scored by a model that did not see it). Every row
+/// trains 1 − 1/`folds` of the models, so no labelled row is spent on
+/// tuning alone; the report's `dev` is the out-of-fold score.
+pub fn train_cv(rows: &[(Ctx, bool)], folds: usize, cfg: &TrainConfig) -> (Model, TrainReport) {
+    assert!(folds >= 2, "cross-validation needs at least 2 folds");
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    SplitMix::new(cfg.seed ^ 0xC0FFEE).shuffle(&mut order);
+    let mut fold_of = vec![0usize; rows.len()];
+    for (k, &i) in order.iter().enumerate() {
+        fold_of[i] = k % folds;
+    }
+    let mut oof: Vec<(f32, bool)> = Vec::with_capacity(rows.len());
+    let mut sum: Option<Model> = None;
+    for f in 0..folds {
+        let part: Vec<(Ctx, bool)> = rows
+            .iter()
+            .zip(&fold_of)
+            .filter(|(_, &k)| k != f)
+            .map(|(r, _)| *r)
+            .collect();
+        let m = fit(&part, cfg);
+        for (r, _) in rows.iter().zip(&fold_of).filter(|(_, &k)| k == f) {
+            oof.push((m.score_ctx(&r.0), r.1));
+        }
+        sum = Some(match sum {
+            None => m,
+            Some(mut acc) => {
+                acc.bias += m.bias;
+                acc.weights
+                    .iter_mut()
+                    .zip(&m.weights)
+                    .for_each(|(a, b)| *a += b);
+                acc.dense
+                    .iter_mut()
+                    .zip(&m.dense)
+                    .for_each(|(a, b)| *a += b);
+                acc
+            }
+        });
+    }
+    let mut model = sum.expect("folds >= 2");
+    let n = folds as f32;
+    model.bias /= n;
+    model.weights.iter_mut().for_each(|w| *w /= n);
+    model.dense.iter_mut().for_each(|w| *w /= n);
+    model.quantize();
+    let (threshold, dev) = best_threshold(&oof);
+    model.fold_threshold(threshold);
+    (model, TrainReport { threshold, dev })
+}
+
+/// The threshold on the probability (0.05..0.95 in steps of 0.01) that
+/// maximizes positive-class F1, and the scores at it.
+fn best_threshold(scores: &[(f32, bool)]) -> (f32, Prf) {
+    let mut best = (0.5f32, Prf::default(), -1.0f64);
+    for k in 5..=95 {
+        let t = k as f32 / 100.0;
+        let mut p = Prf::default();
+        for (s, y) in scores {
+            p.add(*y, *s >= t);
+        }
+        if p.f1() > best.2 {
+            best = (t, p, p.f1());
+        }
+    }
+    (best.0, best.1)
+}
+
+/// Trains one model on `train` (no threshold tuning, not quantized).
+fn fit(train: &[(Ctx, bool)], cfg: &TrainConfig) -> Model {
     let n = 1usize << cfg.bits;
     let mask = (n as u64) - 1;
     let slots = |s: &Ctx| -> Vec<u32> {
@@ -732,6 +906,23 @@ pub fn train(
         v
     };
     let data: Vec<(Vec<u32>, bool)> = train.iter().map(|(s, y)| (slots(s), *y)).collect();
+    let embed = cfg.flags & FEAT_EMBED != 0;
+    let xs: Vec<Vec<f32>> = if embed {
+        train
+            .iter()
+            .map(|(s, _)| {
+                let mut x = sentence_vector(s.text);
+                x.iter_mut().for_each(|a| *a *= cfg.embed_scale);
+                x
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let dim = xs.first().map_or(0, |x| x.len());
+    let mut dw = vec![0f32; dim];
+    let mut dg2 = vec![0f32; dim];
+    let mut du = vec![0f64; if cfg.average { dim } else { 0 }];
     let mut w = vec![0f32; n];
     let mut g2 = vec![0f32; n];
     let mut bias = 0f32;
@@ -752,8 +943,20 @@ pub fn train(
         for &i in &order {
             let (x, y) = &data[i];
             let v = feature_value(cfg.flags, x.len());
-            let m: f32 = bias + v * x.iter().map(|&j| w[j as usize]).sum::<f32>();
+            let dx: &[f32] = if embed { &xs[i] } else { &[] };
+            let m: f32 = bias
+                + v * x.iter().map(|&j| w[j as usize]).sum::<f32>()
+                + dx.iter().zip(&dw).map(|(a, b)| a * b).sum::<f32>();
             let g = sigmoid(m) - if *y { 1.0 } else { 0.0 };
+            for (j, &xj) in dx.iter().enumerate() {
+                let gj = g * xj + cfg.l2 * dw[j];
+                dg2[j] += gj * gj;
+                let d = cfg.learning_rate * gj / (dg2[j].sqrt() + 1e-6);
+                dw[j] -= d;
+                if cfg.average {
+                    du[j] -= c * d as f64;
+                }
+            }
             for &j in x {
                 let j = j as usize;
                 let gj = g * v + cfg.l2 * w[j];
@@ -776,39 +979,19 @@ pub fn train(
             *wj = (*wj as f64 - uj / c) as f32;
         }
         bias = (bias as f64 - bias_u / c) as f32;
+        for (wj, uj) in dw.iter_mut().zip(&du) {
+            *wj = (*wj as f64 - uj / c) as f32;
+        }
     }
-    let mut model = Model {
+    Model {
         bits: cfg.bits,
         seed: cfg.seed,
         bias,
         flags: cfg.flags,
         weights: w,
-    };
-    model.quantize();
-    // Tune the threshold on dev (probabilities 0.05..0.95 in steps of 0.01).
-    let dev_scores: Vec<(f32, bool)> = dev.iter().map(|(s, y)| (model.score_ctx(s), *y)).collect();
-    let mut best = (0.5f32, Prf::default(), -1.0f64);
-    for k in 5..=95 {
-        let t = k as f32 / 100.0;
-        let mut p = Prf::default();
-        for (s, y) in &dev_scores {
-            p.add(*y, *s >= t);
-        }
-        if p.f1() > best.2 {
-            best = (t, p, p.f1());
-        }
+        dense: dw,
+        embed_scale: if embed { cfg.embed_scale } else { 0.0 },
     }
-    let (threshold, dev_prf, _) = best;
-    if !dev.is_empty() {
-        model.bias -= (threshold / (1.0 - threshold)).ln();
-    }
-    (
-        model,
-        TrainReport {
-            threshold,
-            dev: dev_prf,
-        },
-    )
 }
 
 #[cfg(test)]
@@ -872,9 +1055,19 @@ mod tests {
             bias: -0.25,
             flags: FEAT_NORM,
             weights: (0..16).map(|i| i as f32 * 0.1 - 0.8).collect(),
+            dense: Vec::new(),
+            embed_scale: 0.0,
         };
         m.quantize();
         assert_eq!(Model::from_bytes(&m.to_bytes()).unwrap(), m);
+        let mut e = m.clone();
+        e.flags |= FEAT_EMBED;
+        e.dense = vec![0.5, -1.25, 3.0];
+        e.embed_scale = 2.0;
+        assert_eq!(Model::from_bytes(&e.to_bytes()).unwrap(), e);
+        let mut b = e.to_bytes();
+        b.pop();
+        assert!(Model::from_bytes(&b).is_err());
         assert!(Model::from_bytes(b"nope").is_err());
         let mut b = m.to_bytes();
         b.pop();

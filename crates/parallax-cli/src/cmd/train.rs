@@ -177,12 +177,25 @@ pub struct CheckworthyArgs {
     /// L2 regularization per update.
     #[arg(long, default_value_t = TrainConfig::default().l2)]
     pub l2: f32,
-    /// Feature-set flags: 1 normalize, 2 word trigrams, 4 word prefixes, 8 char n-grams, 16 shapes and suffixes, 32 neighbor sentences (sum them).
+    /// Feature-set flags: 1 normalize, 2 word trigrams, 4 word prefixes, 8 char n-grams, 16 shapes and suffixes, 32 neighbor sentences, 64 sentence embedding (sum them).
     #[arg(long, default_value_t = TrainConfig::default().flags)]
     pub features: u32,
     /// Average the weights over all SGD steps (true/false).
     #[arg(long, default_value_t = TrainConfig::default().average, action = clap::ArgAction::Set)]
     pub average: bool,
+    /// Value scale of the sentence-embedding features (feature flag 64).
+    #[arg(long, default_value_t = TrainConfig::default().embed_scale)]
+    pub embed_scale: f32,
+    /// Cross-validated bagging over the train and dev parts: K models, each
+    /// trained on K-1 folds, averaged; the threshold is tuned on the
+    /// out-of-fold scores (0 = train on the train part, tune on dev).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// With --folds: cross-validate on the train part only and score the
+    /// dev part as a second held-out set (to compare settings without
+    /// touching the held-out part).
+    #[arg(long)]
+    pub dev_aside: bool,
     /// Use only the first N rows of the file (quick runs and CI).
     #[arg(long)]
     pub limit: Option<usize>,
@@ -208,8 +221,36 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
         l2: a.l2,
         flags: a.features,
         average: a.average,
+        embed_scale: a.embed_scale,
     };
-    let (m, report) = model::train(&train, &dev, &cfg);
+    anyhow::ensure!(
+        a.folds != 1,
+        "--folds must be 0 (no cross-validation) or at least 2"
+    );
+    let (m, report) = if a.folds >= 2 {
+        let mut rows = train.clone();
+        if !a.dev_aside {
+            rows.extend(dev.iter().copied());
+        }
+        let (m, r) = model::train_cv(&rows, a.folds, &cfg);
+        println!(
+            "{}-fold cross-validation on {} sentences; out-of-fold {}",
+            a.folds,
+            rows.len(),
+            r.dev.report()
+        );
+        if a.dev_aside {
+            let mut p = model::Prf::default();
+            for (s, y) in &dev {
+                p.add(*y, m.score_ctx(s) >= 0.5);
+            }
+            (m, model::TrainReport { dev: p, ..r })
+        } else {
+            (m, r)
+        }
+    } else {
+        model::train(&train, &dev, &cfg)
+    };
     let mut held_prf = model::Prf::default();
     for (s, y) in &held {
         held_prf.add(*y, m.score_ctx(s) >= 0.5);
@@ -219,9 +260,14 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
     }
     std::fs::write(&a.out, m.to_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
+    let (trained_on, tuned_on) = match (a.folds >= 2, a.dev_aside) {
+        (false, _) => (train.len(), "dev"),
+        (true, false) => (train.len() + dev.len(), "out-of-fold scores"),
+        (true, true) => (train.len(), "out-of-fold scores"),
+    };
     println!(
-        "trained on {} sentences (seed {}, {} epochs, 2^{} slots, lr {}, l2 {}, features {}, average {}); dev {} / held-out {}",
-        train.len(),
+        "trained on {} sentences (seed {}, {} epochs, 2^{} slots, lr {}, l2 {}, features {}, average {}, embed scale {}, folds {}); dev {} / held-out {}",
+        trained_on,
         a.seed,
         a.epochs,
         a.bits,
@@ -229,11 +275,15 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
         a.l2,
         a.features,
         a.average,
+        a.embed_scale,
+        a.folds,
         dev.len(),
         held.len()
     );
-    println!("threshold tuned on dev: {:.2}", report.threshold);
-    println!("dev      {}", report.dev.report());
+    println!("threshold tuned on {tuned_on}: {:.2}", report.threshold);
+    if a.folds < 2 || a.dev_aside {
+        println!("dev      {}", report.dev.report());
+    }
     println!("held-out {}", held_prf.report());
     println!("wrote {}", a.out.display());
     Ok(ExitCode::SUCCESS)

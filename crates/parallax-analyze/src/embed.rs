@@ -9,8 +9,8 @@
 //!
 //! Other backends (the full transformer) plug in through [`SentenceEncoder`].
 
+use crate::entities::model::KeyMap;
 use once_cell::sync::Lazy;
-use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 static TABLE: &[u8] = include_bytes!("../../../models/embeddings/static.bin");
@@ -33,25 +33,62 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 
 /// BERT uncased WordPiece tokenizer (basic tokenizer + greedy longest match),
 /// the same as the model's `tokenizer.json` for the text Parallax reads.
+///
+/// Entries are keyed by their 64-bit FNV-1a hash, so a candidate piece is
+/// looked up without building a string (`##` + suffix is hashed in place);
+/// loading checks that no two entries share a hash.
 pub struct WordPiece {
-    vocab: HashMap<String, u32>,
+    vocab: KeyMap<u32>,
     unk: u32,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+#[inline]
+fn fnv_more(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 impl WordPiece {
     pub fn from_vocab(lines: &str) -> Self {
-        let vocab: HashMap<String, u32> = lines
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (l.to_string(), i as u32))
-            .collect();
-        let unk = *vocab.get("[UNK]").unwrap_or(&100);
+        let mut vocab: KeyMap<u32> = KeyMap::default();
+        let mut n = 0;
+        for (i, l) in lines.lines().enumerate() {
+            if vocab
+                .insert(fnv_more(FNV_OFFSET, l.as_bytes()), i as u32)
+                .is_some()
+            {
+                panic!("WordPiece vocabulary: entry {i} ({l:?}) repeats or collides with an earlier one");
+            }
+            n += 1;
+        }
+        debug_assert_eq!(vocab.len(), n);
+        let unk = vocab
+            .get(&fnv_more(FNV_OFFSET, b"[UNK]"))
+            .copied()
+            .unwrap_or(100);
         WordPiece { vocab, unk }
+    }
+
+    /// Number of vocabulary entries.
+    pub fn len(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// True for an empty vocabulary.
+    pub fn is_empty(&self) -> bool {
+        self.vocab.is_empty()
     }
 
     /// The id of a vocabulary entry such as `[CLS]`.
     pub fn token_id(&self, token: &str) -> Option<u32> {
-        self.vocab.get(token).copied()
+        self.vocab
+            .get(&fnv_more(FNV_OFFSET, token.as_bytes()))
+            .copied()
     }
 
     /// Token ids of `text`, without [CLS]/[SEP].
@@ -119,17 +156,14 @@ impl WordPiece {
         }
         let mut pieces: Vec<u32> = Vec::new();
         let mut start = 0;
-        let mut buf = String::new();
+        let cont = fnv_more(FNV_OFFSET, b"##");
         while start < word.len() {
             let mut end = word.len();
             let mut found = None;
+            let seed = if start > 0 { cont } else { FNV_OFFSET };
             while start < end {
-                buf.clear();
-                if start > 0 {
-                    buf.push_str("##");
-                }
-                buf.push_str(&word[start..end]);
-                if let Some(&id) = self.vocab.get(buf.as_str()) {
+                let key = fnv_more(seed, &word.as_bytes()[start..end]);
+                if let Some(&id) = self.vocab.get(&key) {
                     found = Some(id);
                     break;
                 }
