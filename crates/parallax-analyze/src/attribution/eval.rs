@@ -23,6 +23,8 @@ pub struct Item {
     pub source: Vec<Range>,
     pub cue: Vec<Range>,
     pub content: Vec<Range>,
+    /// For predictions: the rule that produced it (empty for gold).
+    pub rule: String,
 }
 
 fn ranges(s: &str) -> Option<Vec<Range>> {
@@ -198,11 +200,12 @@ pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Ite
                 .map(|g| format!("{} | {}", text(&g.source), text(&g.content)))
                 .unwrap_or_default();
             out.push(format!(
-                "{}\tFP\t{}\t{}\t{}",
+                "{}\tFP\t{}\t{}\t{}\trule={}",
                 doc.meta.id,
                 text(&p.source),
                 text(&p.content),
-                near
+                near,
+                p.rule
             ));
         }
     }
@@ -222,11 +225,12 @@ pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Ite
         if let Some(p) = best_match(&g.content, pred) {
             if overlap(&p.source, &g.source) == 0 {
                 out.push(format!(
-                    "{}\tSRC\tgold={}\tpred={}\t{}",
+                    "{}\tSRC\tgold={}\tpred={}\t{}\trule={}",
                     doc.meta.id,
                     text(&g.source),
                     text(&p.source),
-                    text(&g.content)
+                    text(&g.content),
+                    p.rule
                 ));
             }
         }
@@ -256,6 +260,7 @@ pub fn predicted_items(doc: &Document, layer: &AttributionLayer) -> Vec<(Item, b
                     .iter()
                     .map(|p| (p.span.cp_start, p.span.cp_end))
                     .collect(),
+                rule: a.rule.to_string(),
             };
             // The same test as for gold: the content opens with a mark.
             let direct = a
@@ -298,11 +303,13 @@ mod tests {
             source: vec![(0, 3)],
             cue: vec![],
             content: vec![(10, 20)],
+            rule: String::new(),
         }];
         let pred = vec![Item {
             source: vec![(1, 2)],
             cue: vec![],
             content: vec![(15, 25)],
+            rule: "test".into(),
         }];
         let mut s = Score::default();
         s.add(&pred, &gold);

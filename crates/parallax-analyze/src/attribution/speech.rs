@@ -75,6 +75,13 @@ const DET_LIKE: &[&str] = &[
     "member", "two", "three", "four", "five", "both", "border", "red", "blue", "whose",
 ];
 
+/// The words of [`DET_LIKE`] that are determiners proper: a cue word after
+/// them is always a noun ("the claims", "his say").
+const TRUE_DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this",
+    "of", "whose",
+];
+
 const TIME_WORDS: &[&str] = &[
     "monday",
     "tuesday",
@@ -415,7 +422,7 @@ fn units(doc: &Document, raw: &[RawQuote]) -> Vec<Unit> {
                 .iter()
                 .take_while(|q| q.start < u.end)
                 .any(|q| q.depth == 0 && q.end > s.span.start);
-            lower_start || crossing
+            lower_start || crossing || speaker_follows(doc, u, s)
         });
         if merge {
             let u = out.last_mut().unwrap();
@@ -432,6 +439,36 @@ fn units(doc: &Document, raw: &[RawQuote]) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// "“…, who knows?” Trump told ITV.": the segmenter ends a sentence after
+/// a quotation closed by `?`/`!`, but a capitalized speaker and a reporting
+/// verb within the next few words make it the quotation's frame.
+fn speaker_follows(doc: &Document, u: &Unit, s: &parallax_core::Sentence) -> bool {
+    let prev = doc.text[u.start..u.end].trim_end();
+    let mut tail = prev.chars().rev();
+    let (Some(close), Some(mark)) = (tail.next(), tail.next()) else {
+        return false;
+    };
+    let closes = matches!(close, '”' | '"' | '\'' | '’')
+        && (matches!(mark, '?' | '!')
+            || (mark == '\'' && close == '\'' && matches!(tail.next(), Some('?' | '!'))));
+    if !closes {
+        return false;
+    }
+    let toks = &doc.segments.tokens[s.tokens.clone()];
+    let word = |t: &parallax_core::Token| &doc.text[t.span.range()];
+    if !toks
+        .first()
+        .is_some_and(|t| word(t).starts_with(char::is_uppercase))
+    {
+        return false;
+    }
+    toks.iter().take(8).skip(1).any(|t| {
+        CUE_MAP
+            .get(word(t).to_lowercase().as_str())
+            .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::QuoteOnly))
+    })
 }
 
 fn near_quote(ctx: &Ctx, u: &Unit, i: usize) -> bool {
@@ -459,10 +496,29 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             });
             continue;
         }
+        // "as Tom Ridge put it: “…”": the cue is "put it", next to a quotation.
+        if lw == "put" && next == "it" && i + 2 < u.t1 {
+            let after = ctx.lw(i + 2);
+            if ctx.tq[i + 2].is_some() || matches!(after, ":" | ",") {
+                out.push(Cue {
+                    t0: i,
+                    t1: i + 2,
+                    verb: i,
+                    class: CueClass::QuoteOnly,
+                    according: false,
+                });
+            }
+            continue;
+        }
         let Some(&class) = CUE_MAP.get(lw) else {
             continue;
         };
-        if DET_LIKE.contains(&prev) {
+        // "member states", "swing states": a noun after these words. But a
+        // past-tense speech verb after a noun-like one is a verb: "the RNC
+        // member said", "many said", "both told reporters".
+        let past_speech = class == CueClass::Speech
+            && (lw.ends_with("ed") || matches!(lw, "said" | "told" | "wrote" | "says" | "writes"));
+        if DET_LIKE.contains(&prev) && !(past_speech && !TRUE_DETERMINERS.contains(&prev)) {
             continue;
         }
         // "went on to say", "declined to say": the cue spans the verb chain.
@@ -497,9 +553,13 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         if lw == "pointed" && !matches!(next, "out" | "to") {
             continue;
         }
+        if matches!(lw, "shot" | "fired") && next != "back" {
+            continue;
+        }
         let mut t1 = i + 1;
-        if matches!(next, "out" | "for" | "on")
-            && matches!(lw, "pointed" | "called" | "calls" | "calling")
+        if (matches!(next, "out" | "for" | "on")
+            && matches!(lw, "pointed" | "called" | "calls" | "calling"))
+            || next == "back"
         {
             t1 += 1;
         }
@@ -521,7 +581,37 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
 
 /// Source tokens before the cue: the noun phrase it attaches to.
 fn source_back(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
-    apposition(ctx, u, cue.t0).or_else(|| source_back_plain(ctx, u, cue))
+    apposition(ctx, u, cue.t0)
+        .or_else(|| source_back_plain(ctx, u, cue))
+        .or_else(|| coordinated_subject(ctx, u, cue))
+}
+
+/// "Ms. Sherry smiled and said, …", "Trump paused and added": the cue is
+/// the second of two coordinated verbs; the source is the subject of the
+/// first (a lower-case past-tense or reporting verb at most three words
+/// before "and").
+fn coordinated_subject(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
+    if cue.t0 < u.t0 + 2 || ctx.lw(cue.t0 - 1) != "and" || ctx.tq[cue.t0 - 1].is_some() {
+        return None;
+    }
+    let lo = cue.t0.saturating_sub(5).max(u.t0 + 1);
+    for j in (lo..cue.t0 - 1).rev() {
+        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+            return None;
+        }
+        let w = ctx.lw(j);
+        if !ctx.is_cap(j) && (w.ends_with("ed") || CUE_MAP.contains_key(w)) {
+            let first = Cue {
+                t0: j,
+                t1: j + 1,
+                verb: j,
+                class: CueClass::Speech,
+                according: false,
+            };
+            return apposition(ctx, u, j).or_else(|| source_back_plain(ctx, u, &first));
+        }
+    }
+    None
 }
 
 /// "Carla Diaz, the union leader, continued": name, apposition, comma, cue.
@@ -530,11 +620,34 @@ fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
         return None;
     }
     let end = t0 - 1;
-    let c = (end.saturating_sub(10).max(u.t0)..end)
+    // A possessive apostrophe ("Sanders’ campaign manager") is no boundary.
+    let possessive = |j: usize| {
+        matches!(ctx.lw(j), "’" | "'")
+            && j > u.t0
+            && ctx.toks[j - 1].span.end == ctx.toks[j].span.start
+            && ctx.lw(j - 1).ends_with('s')
+    };
+    // Up to 18 words of apposition ("Nelson Diaz, a former aide to Mr. Rubio
+    // and now the chairman of the Republican Party in Miami-Dade County,").
+    let c = (end.saturating_sub(18).max(u.t0)..end)
         .rev()
-        .find(|&j| ctx.is_punct(j) || ctx.tq[j].is_some())?;
-    if ctx.lw(c) != "," || c == u.t0 || !ctx.is_cap(c - 1) || ctx.is_punct(c - 1) {
+        .find(|&j| (ctx.is_punct(j) || ctx.tq[j].is_some()) && !possessive(j))?;
+    if end - c > 10 && !matches!(ctx.lw(c + 1), "a" | "an" | "the" | "another" | "who") {
         return None;
+    }
+    if ctx.lw(c) != "," || c == u.t0 || ctx.is_punct(c - 1) {
+        return None;
+    }
+    if !ctx.is_cap(c - 1) {
+        // "the White House spokesman, Josh Earnest, said": a title phrase
+        // opening the clause, then the name.
+        let mut s = c - 1;
+        while s > u.t0 && !ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none() && c - s < 7 {
+            s -= 1;
+        }
+        let opens = s == u.t0 || ctx.is_punct(s - 1) || ctx.tq[s - 1].is_some();
+        let name = (c + 1..end).all(|k| ctx.is_cap(k) && !ctx.is_punct(k));
+        return (opens && name && matches!(ctx.lw(s), "the" | "a" | "an")).then_some((s, end));
     }
     let mut s = c - 1;
     while s > u.t0
@@ -545,8 +658,9 @@ fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
     {
         s -= 1;
     }
-    // The name must open the clause (sentence start, after a comma or a quotation).
-    if s != u.t0 && !ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none() {
+    // The name must open the clause (sentence start, after a comma, a
+    // quotation or "as": "as Tom Ridge, a former secretary, put it").
+    if s != u.t0 && !ctx.is_punct(s - 1) && ctx.tq[s - 1].is_none() && ctx.lw(s - 1) != "as" {
         return None;
     }
     Some((s, end))
@@ -568,7 +682,10 @@ fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
         let lw = ctx.lw(t);
         if lexicon::RELATIVE.contains(&lw) {
             if end - t == 1 {
-                start = t;
+                // "Barkley, who said …", "voters who said …": the source
+                // runs back over the antecedent ("Barkley, who"), which
+                // covers both ways of marking it (the name or the pronoun).
+                start = antecedent(ctx, u, t).unwrap_or(t);
             }
             break;
         }
@@ -586,10 +703,39 @@ fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     (start < end).then_some((start, end))
 }
 
+/// Start of the noun phrase a relative pronoun at `t` refers to ("Sen.
+/// Maria Cantwell of Washington, who" -> "Sen."), at most 8 words back.
+fn antecedent(ctx: &Ctx, u: &Unit, t: usize) -> Option<usize> {
+    let mut k = t;
+    if k > u.t0 && ctx.lw(k - 1) == "," && ctx.tq[k - 1].is_none() {
+        k -= 1;
+    }
+    let end = k;
+    while k > u.t0 && end - k < 8 {
+        let j = k - 1;
+        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+            break;
+        }
+        let w = ctx.lw(j);
+        if lexicon::SOURCE_STOP.contains(&w) && w != "of" {
+            break;
+        }
+        k = j;
+    }
+    (k < end).then_some(k)
+}
+
 /// The subject at the start of the clause before `limit`: "Hillary
 /// Clinton's right-hand woman rallied supporters, saying ..." -> the NP.
 fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
     let mut s = u.t0;
+    // A dateline ("WASHINGTON, Dec. 8 (UPI) — …") is not the subject.
+    if ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
+        if let Some(d) = (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--"))
+        {
+            s = d + 1;
+        }
+    }
     // Skip an introductory phrase closed by a comma ("In response to X, ").
     let intro = matches!(
         ctx.lw(s),
@@ -606,6 +752,14 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
             | "for"
             | "despite"
             | "following"
+            | "back"
+            | "earlier"
+            | "later"
+            | "last"
+            | "meanwhile"
+            | "amid"
+            | "under"
+            | "by"
     );
     if intro {
         if let Some(c) = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
@@ -638,6 +792,10 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
 
 /// Source tokens after the cue ("..., said Caddell").
 fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
+    // "…, X said of Cruz": what follows the cue is its topic, not a source.
+    if from < u.t1 && matches!(ctx.lw(from), "of" | "about" | "to" | "on" | "for") {
+        return None;
+    }
     let mut k = from;
     while k < u.t1 && k - from < 10 {
         if ctx.tq[k].is_some() || (ctx.is_punct(k)) {
@@ -676,7 +834,17 @@ fn choose_cue(
             let participle = ctx.lw(c.verb).ends_with("ing");
             let after_comma = c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",";
             let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb));
-            if participle && after_comma {
+            // "Mr. Trump … issued a statement Tuesday saying": the source
+            // found going back starts with a verb, so the subject speaks.
+            let verb_led = b.is_some_and(|(a, e)| {
+                let verb = |k: usize| !ctx.is_cap(k) && ctx.lw(k).ends_with("ed");
+                verb(a)
+                    || (a..e.saturating_sub(1)).any(|k| {
+                        verb(k)
+                            && matches!(ctx.lw(k + 1), "a" | "an" | "the" | "his" | "her" | "their")
+                    })
+            });
+            if participle && (after_comma || verb_led) {
                 // "..., saying ...": the main clause's subject speaks.
                 clause_subject(ctx, u, c.t0).or(b)
             } else {
@@ -697,7 +865,17 @@ fn choose_cue(
                 ctx.is_cap(a)
                     || lexicon::PRONOUNS.contains(&w)
                     || w.ends_with('s')
-                    || w == "everyone"
+                    || matches!(
+                        w,
+                        "everyone"
+                            | "both"
+                            | "many"
+                            | "some"
+                            | "several"
+                            | "all"
+                            | "one"
+                            | "another"
+                    )
             }
         });
         let Some(s) = src else { continue };
