@@ -336,10 +336,18 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                             .sentence_at(src.span.start)
                             .is_some_and(|s| doc.segments.sentences[s].paragraph + 1 >= u.para)
                     });
-                let source = near.and_then(|a| f.attributions[a].source.clone());
+                // "Trump issued a statement, “…”", "She then addressed the
+                // supporters again: “…”": a quotation right after a colon
+                // or comma that closes a clause is that clause's subject's.
+                let framed = colon_frame(&ctx, u, raw[q].start);
+                let source = framed
+                    .map(|(a, b)| ctx.part(a, b))
+                    .or_else(|| near.and_then(|a| f.attributions[a].source.clone()));
                 f.attributions.push(Attribution {
                     kind: AttributionKind::Direct,
-                    rule: if source.is_some() {
+                    rule: if framed.is_some() {
+                        "colon_frame"
+                    } else if source.is_some() {
                         "continuation"
                     } else {
                         "unattributed_quote"
@@ -378,6 +386,79 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         }
     }
     f
+}
+
+/// The subject of the clause that a colon or comma right before a
+/// quotation (starting at byte `q_start`, capitalized) closes: a name, a
+/// pronoun or a noun phrase of more than one word.
+fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
+    let qt = ctx.toks.partition_point(|t| t.span.start < q_start);
+    if qt <= u.t0 + 2
+        || qt >= u.t1
+        || ctx.tq[qt - 1].is_some()
+        || !matches!(ctx.lw(qt - 1), ":" | ",")
+    {
+        return None;
+    }
+    let first_upper = ctx.doc.text[q_start..]
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(|c| c.is_uppercase());
+    if !first_upper {
+        return None;
+    }
+    let (a, b) = clause_subject(ctx, u, qt - 1)?;
+    let lone = b - a == 1;
+    let w = ctx.lw(a);
+    let ok = if lone {
+        (ctx.is_cap(a)
+            && !matches!(
+                w,
+                "the" | "a" | "an" | "but" | "and" | "so" | "yet" | "then" | "still"
+            ))
+            || lexicon::PRONOUNS.contains(&w)
+    } else {
+        !matches!(ctx.lw(b - 1), "the" | "a" | "an")
+    };
+    // Not a function word ("When …", "That …", "His …"), not a shouted
+    // headline label ("IOWA POLLS NOT NECESSARILY WRONG:").
+    let function_word = matches!(
+        w,
+        "when"
+            | "that"
+            | "what"
+            | "from"
+            | "each"
+            | "his"
+            | "her"
+            | "its"
+            | "their"
+            | "this"
+            | "these"
+            | "those"
+            | "there"
+            | "here"
+            | "if"
+            | "as"
+            | "while"
+            | "after"
+            | "before"
+            | "where"
+            | "why"
+            | "how"
+            | "it’s"
+            | "it's"
+            | "for"
+            | "in"
+            | "on"
+            | "at"
+            | "with"
+    );
+    let shouted = b - a > 1 && (a..b).all(|k| !ctx.word(k).chars().any(|c| c.is_lowercase()));
+    // The subject needs a verb after it before the colon (a clause, not a
+    // label such as "Transcript:" or a place in "Birmingham, Alabama, …").
+    let has_verb = b + 1 < qt - 1;
+    (ok && has_verb && !function_word && !shouted).then_some((a, b))
 }
 
 fn words_in(ctx: &Ctx, s: usize, e: usize) -> usize {

@@ -541,3 +541,21 @@ fn title_phrase_then_name_then_cue() {
     assert_eq!(src(&a), "the city spokesman, Josh Ortiz");
     assert_eq!(a.speaker.as_deref(), Some("Josh Ortiz"));
 }
+
+#[test]
+fn quotation_after_a_colon_or_comma_that_closes_a_clause() {
+    let t = "Ms. Ortiz spoke first.\n\nMr. Hale then addressed the supporters again: “Here is what I regret. I regret they do not listen.”";
+    let l = run(t);
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.content.iter().any(|c| c.text.contains("Here is what")))
+        .expect("the quotation");
+    assert_eq!(src(a), "Mr. Hale");
+    assert_eq!(a.rule, "colon_frame");
+    // a label or a headline before the colon is no speaker
+    let l = run("Transcript: “We will win the state and we will win it big.”");
+    assert!(l.attributions.iter().all(|a| a.rule != "colon_frame"));
+    let l = run("IOWA POLLS NOT WRONG: “The polls ended too early and missed the late surge.”");
+    assert!(l.attributions.iter().all(|a| a.rule != "colon_frame"));
+}
