@@ -599,7 +599,7 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         // member said", "many said", "both told reporters".
         let past_speech = class == CueClass::Speech
             && (lw.ends_with("ed") || matches!(lw, "said" | "told" | "wrote" | "says" | "writes"));
-        if DET_LIKE.contains(&prev) && !(past_speech && !TRUE_DETERMINERS.contains(&prev)) {
+        if DET_LIKE.contains(&prev) && (!past_speech || TRUE_DETERMINERS.contains(&prev)) {
             continue;
         }
         // "went on to say", "declined to say": the cue spans the verb chain.

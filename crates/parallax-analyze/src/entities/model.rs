@@ -123,26 +123,22 @@ pub type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 /// A trained tagger.
 #[derive(Clone, Debug)]
 pub struct Model {
-    pub index: KeyMap<u32>,
-    pub weights: Vec<[f32; NTAGS]>,
+    /// Feature key -> weights per tag: the one store of the weights, built
+    /// for scoring (see [`Packed`]).
+    pub weights: Packed,
     pub res: Resources,
     pub trans: Transitions,
     /// JSON metadata written by training (data, seed, epochs, scores).
     pub meta: String,
-    /// Inference table of a loaded model (see [`Packed`]); empty for a
-    /// model built in memory, which scores through `index` and `weights`.
-    pub packed: Packed,
 }
 
 impl Default for Model {
     fn default() -> Self {
         Model {
-            index: KeyMap::default(),
-            weights: Vec::new(),
+            weights: Packed::default(),
             res: Resources::default(),
             trans: iob2_transitions(),
             meta: String::new(),
-            packed: Packed::default(),
         }
     }
 }
@@ -151,10 +147,11 @@ impl Default for Model {
 /// key -> the feature's weights, one 64-byte slot (a cache line) per
 /// entry. Scoring a token first prefetches the slot of each of its
 /// features, then reads them: the reads are memory-bound and the
-/// prefetches let them overlap. Same sums as `index` + `weights`.
+/// prefetches let them overlap.
 #[derive(Clone, Debug, Default)]
 pub struct Packed {
     slots: Vec<Slot>,
+    len: usize,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -166,24 +163,55 @@ struct Slot {
 }
 
 impl Packed {
-    fn build(index: &KeyMap<u32>, weights: &[[f32; NTAGS]]) -> Packed {
-        let cap = (index.len() * 10 / 7).max(8).next_power_of_two();
+    /// The table of `rows` (feature key, weights); a key given twice keeps
+    /// its last weights.
+    pub fn from_rows(rows: impl ExactSizeIterator<Item = (u64, [f32; NTAGS])>) -> Packed {
+        let cap = (rows.len() * 10 / 7).max(8).next_power_of_two();
         let mut p = Packed {
             slots: vec![Slot::default(); cap],
+            len: 0,
         };
         let mask = cap - 1;
-        for (&k, &i) in index {
+        for (k, w) in rows {
             let mut j = p.home(k);
-            while p.slots[j].used {
+            while p.slots[j].used && p.slots[j].key != k {
                 j = (j + 1) & mask;
+            }
+            if !p.slots[j].used {
+                p.len += 1;
             }
             p.slots[j] = Slot {
                 key: k,
                 used: true,
-                w: weights[i as usize],
+                w,
             };
         }
         p
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The rows (feature key, weights) sorted by key.
+    pub fn rows(&self) -> Vec<(u64, [f32; NTAGS])> {
+        let mut r: Vec<(u64, [f32; NTAGS])> = self
+            .slots
+            .iter()
+            .filter(|s| s.used)
+            .map(|s| (s.key, s.w))
+            .collect();
+        r.sort_unstable_by_key(|x| x.0);
+        r
+    }
+
+    /// The weights of feature `k`.
+    pub fn get(&self, k: u64) -> Option<&[f32; NTAGS]> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.get_from(self.home(k), k)
     }
     #[inline]
     fn home(&self, k: u64) -> usize {
@@ -271,27 +299,21 @@ impl Model {
     #[inline]
     pub fn score_into(&self, feats: &[u64], scores: &mut [f32; NTAGS]) {
         *scores = [0.0; NTAGS];
-        if !self.packed.is_empty() {
-            let mut homes = [0usize; 128];
-            let n = feats.len().min(homes.len());
-            for (h, &f) in homes.iter_mut().zip(&feats[..n]) {
-                *h = self.packed.home(f);
-                self.packed.prefetch(*h);
-            }
-            for (i, &f) in feats.iter().enumerate() {
-                let home = if i < n { homes[i] } else { self.packed.home(f) };
-                if let Some(w) = self.packed.get_from(home, f) {
-                    for (s, x) in scores.iter_mut().zip(w) {
-                        *s += x;
-                    }
-                }
-            }
+        let p = &self.weights;
+        if p.is_empty() {
             return;
         }
-        for f in feats {
-            if let Some(&i) = self.index.get(f) {
-                for (s, w) in scores.iter_mut().zip(&self.weights[i as usize]) {
-                    *s += w;
+        let mut homes = [0usize; 128];
+        let n = feats.len().min(homes.len());
+        for (h, &f) in homes.iter_mut().zip(&feats[..n]) {
+            *h = p.home(f);
+            p.prefetch(*h);
+        }
+        for (i, &f) in feats.iter().enumerate() {
+            let home = if i < n { homes[i] } else { p.home(f) };
+            if let Some(w) = p.get_from(home, f) {
+                for (s, x) in scores.iter_mut().zip(w) {
+                    *s += x;
                 }
             }
         }
@@ -350,20 +372,18 @@ impl Model {
         for row in &self.trans {
             out.extend(row.iter().map(|&b| b as u8));
         }
-        let maxw = self
-            .weights
+        let rows = self.weights.rows();
+        let maxw = rows
             .iter()
-            .flat_map(|w| w.iter())
+            .flat_map(|(_, w)| w.iter())
             .fold(0f32, |m, &x| m.max(x.abs()))
             .max(1e-9);
         let scale = maxw / 32767.0;
         out.extend_from_slice(&scale.to_le_bytes());
-        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(&k, &v)| (k, v)).collect();
-        rows.sort_unstable();
         out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-        for (k, i) in rows {
+        for (k, ws) in &rows {
             out.extend_from_slice(&k.to_le_bytes());
-            for &w in &self.weights[i as usize] {
+            for &w in ws {
                 let q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
                 out.extend_from_slice(&q.to_le_bytes());
             }
@@ -414,18 +434,16 @@ impl Model {
         }
         let scale = f32::from_le_bytes(r.take(4)?.try_into().unwrap());
         let n = r.u32()? as usize;
-        let mut index = KeyMap::default();
-        index.reserve(n);
-        let mut weights = Vec::with_capacity(n);
-        for i in 0..n {
+        let mut rows = Vec::with_capacity(n.min(b.len() / 8));
+        for _ in 0..n {
             let k = r.u64()?;
             let mut w = [0f32; NTAGS];
             for x in w.iter_mut() {
                 *x = i16::from_le_bytes(r.take(2)?.try_into().unwrap()) as f32 * scale;
             }
-            index.insert(k, i as u32);
-            weights.push(w);
+            rows.push((k, w));
         }
+        let weights = Packed::from_rows(rows.into_iter());
         let mut res = Resources::default();
         let n = r.u32()? as usize;
         for _ in 0..n {
@@ -448,33 +466,23 @@ impl Model {
         }
         let l = r.u32()? as usize;
         let meta = String::from_utf8_lossy(r.take(l)?).into_owned();
-        let packed = Packed::build(&index, &weights);
         Ok(Model {
-            index,
             weights,
             res,
             trans,
             meta,
-            packed,
         })
     }
 
     /// Drops features whose weights all round to zero at `min_abs`.
     pub fn prune(&mut self, min_abs: f32) {
-        let mut index = KeyMap::default();
-        let mut weights = Vec::new();
-        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(&k, &v)| (k, v)).collect();
-        rows.sort_unstable();
-        for (k, i) in rows {
-            let w = self.weights[i as usize];
-            if w.iter().any(|x| x.abs() >= min_abs) {
-                index.insert(k, weights.len() as u32);
-                weights.push(w);
-            }
-        }
-        self.index = index;
-        self.weights = weights;
-        self.packed = Packed::default();
+        let kept: Vec<(u64, [f32; NTAGS])> = self
+            .weights
+            .rows()
+            .into_iter()
+            .filter(|(_, w)| w.iter().any(|x| x.abs() >= min_abs))
+            .collect();
+        self.weights = Packed::from_rows(kept.into_iter());
     }
 }
 
@@ -589,10 +597,12 @@ mod tests {
 
     #[test]
     fn binary_round_trip() {
-        let mut m = Model::default();
-        m.index.insert(42, 0);
-        m.weights
-            .push([1.0, -2.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0]);
+        let mut m = Model {
+            weights: Packed::from_rows(
+                [(42u64, [1.0, -2.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0])].into_iter(),
+            ),
+            ..Model::default()
+        };
         m.res.gazetteer.insert(7, 3);
         m.res.gaz_max_len = 4;
         m.res.lower_common.insert(99);
@@ -601,8 +611,10 @@ mod tests {
         m.trans[1][1] = false;
         let b = m.to_bytes();
         let r = Model::from_bytes(&b).unwrap();
-        assert_eq!(r.index.len(), 1);
-        assert!((r.weights[0][1] + 2.0).abs() < 1e-3);
+        assert_eq!(r.weights.len(), 1);
+        assert!((r.weights.get(42).unwrap()[1] + 2.0).abs() < 1e-3);
+        assert!(r.weights.get(43).is_none());
+        assert_eq!(Model::from_bytes(&r.to_bytes()).unwrap().to_bytes(), b);
         assert_eq!(r.res.gazetteer[&7], 3);
         assert_eq!(r.res.gaz_max_len, 4);
         assert_eq!(r.res.clusters["kim"], [1, 2]);

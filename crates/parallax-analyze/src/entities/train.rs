@@ -10,7 +10,7 @@
 
 use super::conll::{self, ConllDoc};
 use super::features::{self, seq_key, word_key, Resources, TokInfo};
-use super::model::{self, tag_index, DocHistory, KeyMap, Model, NTAGS};
+use super::model::{self, tag_index, DocHistory, KeyMap, Model, Packed, NTAGS};
 use std::collections::HashMap;
 
 /// Training settings. `Default` is the configuration of the shipped model.
@@ -325,19 +325,17 @@ pub fn train(
     }
     let (index, weights) = p.averaged();
     let mut m = Model {
-        index,
-        weights,
+        weights: Packed::from_rows(index.iter().map(|(&k, &i)| (k, weights[i as usize]))),
         res,
         trans,
         meta: String::new(),
-        ..Model::default()
     };
-    let before = m.index.len();
+    let before = m.weights.len();
     m.prune(cfg.prune);
     log(&format!(
         "pruned {} -> {} features (|w| < {})",
         before,
-        m.index.len(),
+        m.weights.len(),
         cfg.prune
     ));
     // Quantize exactly as the saved file will be, so scores match the file.

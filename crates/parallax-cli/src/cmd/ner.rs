@@ -117,7 +117,7 @@ pub fn train(a: NerArgs) -> anyhow::Result<ExitCode> {
         "seed": cfg.seed,
         "clusters": cfg.clusters,
         "cluster_iters": cfg.cluster_iters,
-        "features": m.index.len(),
+        "features": m.weights.len(),
     })
     .to_string();
     std::fs::create_dir_all(&a.out).with_context(|| format!("{}", a.out.display()))?;
@@ -128,7 +128,7 @@ pub fn train(a: NerArgs) -> anyhow::Result<ExitCode> {
         "wrote {} ({:.1} MB, {} features) in {:.1}s",
         path.display(),
         bytes.len() as f64 / 1e6,
-        m.index.len(),
+        m.weights.len(),
         t.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
