@@ -257,12 +257,50 @@ impl StaticEmbedder {
         }
     }
 
+    /// Vocabulary size (rows of the table).
+    pub fn vocab_size(&self) -> usize {
+        self.scales.len() / 4
+    }
+
+    /// Dimension of the vectors.
+    pub fn dimension(&self) -> usize {
+        self.dim
+    }
+
+    /// Whether a token id carries meaning (not [CLS], [SEP], [PAD], [MASK]
+    /// or an unused slot; [UNK] counts): the ids [`StaticEmbedder::sum_into`] adds.
+    pub fn is_content(id: u32) -> bool {
+        id > 103 || id == 100
+    }
+
+    /// Adds row `id` times `k` to `acc`.
+    pub fn add_row_scaled(&self, id: u32, k: f32, acc: &mut [f32]) {
+        let id = id as usize;
+        let s = k * f32::from_le_bytes(self.scales[4 * id..4 * id + 4].try_into().unwrap());
+        let row = &self.rows[id * self.dim..(id + 1) * self.dim];
+        for (a, &q) in acc.iter_mut().zip(row) {
+            *a += (q as i8) as f32 * s;
+        }
+    }
+
+    /// Dot product of row `id` with `w`.
+    pub fn row_dot(&self, id: u32, w: &[f32]) -> f32 {
+        let id = id as usize;
+        let s = f32::from_le_bytes(self.scales[4 * id..4 * id + 4].try_into().unwrap());
+        let row = &self.rows[id * self.dim..(id + 1) * self.dim];
+        s * row
+            .iter()
+            .zip(w)
+            .map(|(&q, &x)| (q as i8) as f32 * x)
+            .sum::<f32>()
+    }
+
     /// Unnormalized sum of token rows and the token count (for pooling over
     /// many sentences, e.g. a whole document).
     pub fn sum_into(&self, text: &str, acc: &mut [f32]) -> usize {
         let mut n = 0;
         self.tokenizer.for_each_id(text, |id| {
-            if id > 103 || id == 100 {
+            if Self::is_content(id) {
                 self.add_row(id, acc);
                 n += 1;
             }

@@ -162,6 +162,71 @@ impl Linear {
         m
     }
 
+    /// Binary logistic regression over hashed features plus a dense input
+    /// of `dim` values per example (`dense(ix, x)` writes example `ix`'s);
+    /// the same averaged SGD as [`Linear::train`]. Returns the sparse model
+    /// and the dense weights.
+    pub fn train_binary_dense(
+        bits: u32,
+        data: &[(Vec<u32>, u16)],
+        dim: usize,
+        dense: &dyn Fn(usize, &mut [f32]),
+        cfg: &SgdConfig,
+    ) -> (Self, Vec<f32>) {
+        let mut m = Linear::zeros(bits, 1);
+        let mut u = vec![0.0f32; m.w.len()];
+        let mut dw = vec![0.0f32; dim];
+        let mut du = vec![0.0f32; dim];
+        let mut x = vec![0.0f32; dim];
+        let mut c = 1.0f32;
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut rng = Rng::new(cfg.seed);
+        let mut counts = vec![0u32; 1usize << bits];
+        for (f, _) in data {
+            for &b in f {
+                counts[b as usize] = counts[b as usize].saturating_add(1);
+            }
+        }
+        for epoch in 0..cfg.epochs {
+            rng.shuffle(&mut order);
+            let lr = cfg.lr / (1.0 + epoch as f32 * 0.5);
+            for &ix in &order {
+                let (f, y) = &data[ix];
+                dense(ix, &mut x);
+                let d: f32 = x.iter().zip(&dw).map(|(a, b)| a * b).sum();
+                let pr = sigmoid(m.score(f) + d);
+                let yv = (*y > 0) as u8 as f32;
+                let wgt = if *y > 0 { cfg.pos_weight } else { 1.0 };
+                let g = lr * wgt * (yv - pr);
+                if g.abs() < 1e-7 {
+                    c += 1.0;
+                    continue;
+                }
+                for &b in f {
+                    m.w[b as usize] += g;
+                    u[b as usize] += c * g;
+                }
+                for ((w, uu), &xv) in dw.iter_mut().zip(du.iter_mut()).zip(&x) {
+                    *w += g * xv;
+                    *uu += c * g * xv;
+                }
+                c += 1.0;
+            }
+        }
+        for (w, u) in m.w.iter_mut().zip(&u) {
+            *w -= u / c;
+        }
+        for (w, u) in dw.iter_mut().zip(&du) {
+            *w -= u / c;
+        }
+        for (b, &n) in counts.iter().enumerate() {
+            if n < cfg.min_count {
+                m.w[b] = 0.0;
+            }
+        }
+        (m, dw)
+    }
+
     /// Sparse, quantized bytes: `bits u32, k u32, scale f32, n u32, n x (bucket u32, k x i16)`.
     pub fn to_bytes(&self, out: &mut Vec<u8>) {
         let max = self.w.iter().fold(0.0f32, |a, &x| a.max(x.abs()));

@@ -17,6 +17,7 @@
 //! Labels describe the text (a loaded phrase, a slogan), never whether a
 //! claim is true.
 
+pub mod dense;
 pub mod features;
 pub mod labels;
 pub mod lexicon;

@@ -3,6 +3,7 @@
 //! into spans) and a multinomial classifier over span features for the
 //! technique. Both are [`Linear`] models stored in one file.
 
+use super::dense::{DensePieces, DenseScorer};
 use super::features::{bucket, hash_feature, DocCtx, HashSink, Sink};
 use super::labels::Technique;
 use super::lexicon;
@@ -35,6 +36,9 @@ pub struct ModelMeta {
     pub train_ids: Vec<String>,
     /// Held-out articles (never trained on): `parallax eval techniques --held-out`.
     pub validation_ids: Vec<String>,
+    /// Scale of the tagger's dense embedding inputs (`dense.rs`); 0: none.
+    #[serde(default)]
+    pub dense_scale: f32,
 }
 
 fn no_fill() -> f32 {
@@ -47,6 +51,11 @@ pub struct LinearModel {
     pub meta: ModelMeta,
     pub si: Linear,
     pub tc: Linear,
+    /// Weights of the tagger's dense inputs (token, then sentence embedding;
+    /// empty when `meta.dense_scale` is 0).
+    pub si_dense: Vec<f32>,
+    /// `si_dense` as per-vocabulary-id scores (built from it).
+    pub dense_scorer: Option<DenseScorer>,
 }
 
 /// A span the tagger found: token range, byte span, confidence.
@@ -65,7 +74,21 @@ impl LinearModel {
         out.extend_from_slice(&header);
         self.si.to_bytes(&mut out);
         self.tc.to_bytes(&mut out);
+        if self.meta.dense_scale > 0.0 {
+            out.extend_from_slice(&(self.si_dense.len() as u32).to_le_bytes());
+            for w in &self.si_dense {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
         out
+    }
+
+    /// The model with dense tagger weights `w` at `scale` (0: none).
+    pub fn with_dense(mut self, w: Vec<f32>, scale: f32) -> Self {
+        self.meta.dense_scale = scale;
+        self.dense_scorer = (scale > 0.0).then(|| DenseScorer::new(&w, scale));
+        self.si_dense = w;
+        self
     }
 
     pub fn from_bytes(b: &[u8]) -> Result<Self, String> {
@@ -78,10 +101,31 @@ impl LinearModel {
             serde_json::from_slice(r.take(n)?).map_err(|e| format!("model header: {e}"))?;
         let (si, rest) = Linear::from_bytes(r.0)?;
         let (tc, rest) = Linear::from_bytes(rest)?;
-        if !rest.is_empty() || si.k != 1 || tc.k != Technique::ALL.len() {
+        let mut r = Reader(rest);
+        let mut dense = Vec::new();
+        if meta.dense_scale > 0.0 {
+            let n = r.u32()? as usize;
+            if n != 2 * crate::embed::StaticEmbedder::get().dimension() {
+                return Err(format!(
+                    "model has {n} dense weights, the embedding table needs twice its dimension"
+                ));
+            }
+            for _ in 0..n {
+                dense.push(f32::from_bits(r.u32()?));
+            }
+        }
+        if !r.0.is_empty() || si.k != 1 || tc.k != Technique::ALL.len() {
             return Err("model file has an unexpected layout".into());
         }
-        Ok(LinearModel { meta, si, tc })
+        let scale = meta.dense_scale;
+        Ok(LinearModel {
+            meta,
+            si,
+            tc,
+            si_dense: Vec::new(),
+            dense_scorer: None,
+        }
+        .with_dense(dense, scale))
     }
 
     /// Probability that each token lies inside a technique span.
@@ -90,11 +134,16 @@ impl LinearModel {
             bits: self.si.bits,
             out: Vec::with_capacity(64),
         };
+        let dense = self
+            .dense_scorer
+            .as_ref()
+            .map(|d| d.scores(&DensePieces::new(ctx)));
         (0..ctx.toks.len())
             .map(|i| {
                 sink.out.clear();
                 ctx.si_features(i, &mut sink);
-                sigmoid(self.si.score(&sink.out))
+                let d = dense.as_ref().map_or(0.0, |d| d[i]);
+                sigmoid(self.si.score(&sink.out) + d)
             })
             .collect()
     }
@@ -422,5 +471,24 @@ impl Sink for CueSink<'_> {
         if w > 0.0 {
             self.out.push((w, tpl.to_string(), parts.join(" ")));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_round_trips_with_its_dense_weights() {
+        let m = LinearModel::from_bytes(super::super::MODEL_BYTES).unwrap();
+        assert!(m.meta.dense_scale > 0.0 && m.dense_scorer.is_some());
+        let b = m.to_bytes();
+        assert_eq!(b, super::super::MODEL_BYTES);
+        let mut cut = b.clone();
+        cut.truncate(b.len() - 4);
+        assert!(LinearModel::from_bytes(&cut).is_err());
+        let mut extra = b;
+        extra.push(0);
+        assert!(LinearModel::from_bytes(&extra).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Training the default model on PTC articles, and scoring any
 //! [`TechniqueModel`] on labelled articles.
 
+use super::dense::DensePieces;
 use super::features::{DocCtx, HashSink};
 use super::labels::Technique;
 use super::linear::{Linear, SgdConfig};
@@ -8,6 +9,7 @@ use super::metric::{merge, Fragment, Score, Task};
 use super::model::{token_range, LinearModel, ModelMeta, SI_BITS, TC_BITS};
 use super::ptc::{split, Article};
 use super::TechniqueModel;
+use crate::embed::StaticEmbedder;
 use parallax_core::{Document, TokenKind};
 use std::collections::BTreeMap;
 
@@ -24,6 +26,8 @@ pub struct TrainConfig {
     pub tc_epochs: usize,
     pub si_bits: u32,
     pub tc_bits: u32,
+    /// Scale of the tagger's dense embedding inputs (0: none; `dense.rs`).
+    pub dense_scale: f32,
 }
 
 impl Default for TrainConfig {
@@ -36,6 +40,9 @@ impl Default for TrainConfig {
             tc_epochs: 12,
             si_bits: SI_BITS,
             tc_bits: TC_BITS,
+            // chosen on the tuning articles (SI F1 0.296 without, 0.329 at
+            // 0.5; 0.25-1.0 all 0.32-0.33; 2 and more lower)
+            dense_scale: 0.5,
         }
     }
 }
@@ -110,19 +117,85 @@ fn tc_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
     data
 }
 
+/// The tagger's dense inputs for the rows of [`si_data`] (same order):
+/// token pieces per document and the scaled sentence means.
+struct DenseRows {
+    docs: Vec<(DensePieces, Vec<f32>)>,
+    /// (document, token) of each row.
+    rows: Vec<(u32, u32)>,
+    dim: usize,
+    scale: f32,
+}
+
+impl DenseRows {
+    fn new(exs: &[&Example], scale: f32) -> Self {
+        let e = StaticEmbedder::get();
+        let dim = e.dimension();
+        let mut docs = Vec::with_capacity(exs.len());
+        let mut rows = Vec::new();
+        for (di, ex) in exs.iter().enumerate() {
+            let ctx = DocCtx::new(&ex.doc);
+            let p = DensePieces::new(&ctx);
+            let mut sent = vec![0f32; p.sent_toks.len() * dim];
+            for (si, &(a, b)) in p.sent_toks.iter().enumerate() {
+                let ids = &p.ids[p.off[a as usize] as usize..p.off[b as usize] as usize];
+                for &id in ids {
+                    e.add_row_scaled(
+                        id,
+                        scale / ids.len() as f32,
+                        &mut sent[si * dim..(si + 1) * dim],
+                    );
+                }
+            }
+            rows.extend((0..ex.doc.segments.tokens.len()).map(|i| (di as u32, i as u32)));
+            docs.push((p, sent));
+        }
+        DenseRows {
+            docs,
+            rows,
+            dim,
+            scale,
+        }
+    }
+
+    /// Row `ix`'s input: the token's mean rows, then its sentence's.
+    fn input(&self, ix: usize, x: &mut [f32]) {
+        let e = StaticEmbedder::get();
+        let (d, i) = self.rows[ix];
+        let (p, sent) = &self.docs[d as usize];
+        let (tok, s) = x.split_at_mut(self.dim);
+        tok.iter_mut().for_each(|v| *v = 0.0);
+        let ids = p.token_ids(i as usize);
+        for &id in ids {
+            e.add_row_scaled(id, self.scale / ids.len() as f32, tok);
+        }
+        let si = p.sent[i as usize] as usize;
+        s.copy_from_slice(&sent[si * self.dim..(si + 1) * self.dim]);
+    }
+}
+
 fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f32) -> LinearModel {
-    let si = Linear::train(
-        cfg.si_bits,
-        1,
-        &si_data(exs, cfg.si_bits),
-        &SgdConfig {
-            epochs: cfg.si_epochs,
-            lr: 0.05,
-            seed: cfg.seed,
-            pos_weight: 1.0,
-            min_count: 2,
-        },
-    );
+    let si_cfg = SgdConfig {
+        epochs: cfg.si_epochs,
+        lr: 0.05,
+        seed: cfg.seed,
+        pos_weight: 1.0,
+        min_count: 2,
+    };
+    let data = si_data(exs, cfg.si_bits);
+    let (si, si_dense) = if cfg.dense_scale > 0.0 {
+        let dense = DenseRows::new(exs, cfg.dense_scale);
+        assert_eq!(dense.rows.len(), data.len());
+        Linear::train_binary_dense(
+            cfg.si_bits,
+            &data,
+            2 * dense.dim,
+            &|ix, x| dense.input(ix, x),
+            &si_cfg,
+        )
+    } else {
+        (Linear::train(cfg.si_bits, 1, &data, &si_cfg), Vec::new())
+    };
     let tc = Linear::train(
         cfg.tc_bits,
         Technique::ALL.len(),
@@ -146,10 +219,14 @@ fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f3
             tc_epochs: cfg.tc_epochs,
             train_ids: exs.iter().map(|e| e.doc.meta.id.clone()).collect(),
             validation_ids: Vec::new(),
+            dense_scale: 0.0,
         },
         si,
         tc,
+        si_dense: Vec::new(),
+        dense_scorer: None,
     }
+    .with_dense(si_dense, cfg.dense_scale)
 }
 
 /// What training did, for the log.

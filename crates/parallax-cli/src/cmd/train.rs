@@ -81,6 +81,10 @@ pub struct TechniquesArgs {
     /// Hash bits of the technique classifier.
     #[arg(long, default_value_t = tt::TrainConfig::default().tc_bits)]
     pub tc_bits: u32,
+    /// Scale of the span tagger's dense inputs: the static embedding of each
+    /// token and of its sentence (0: none).
+    #[arg(long, default_value_t = tt::TrainConfig::default().dense_scale)]
+    pub dense_scale: f32,
 }
 
 fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
@@ -101,6 +105,7 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         tc_epochs: a.tc_epochs,
         si_bits: a.si_bits,
         tc_bits: a.tc_bits,
+        dense_scale: a.dense_scale,
         ..Default::default()
     };
     eprintln!(

@@ -1,0 +1,164 @@
+//! Dense inputs of the span tagger: the static sentence-embedding table
+//! (`crate::embed`, distilled from all-MiniLM-L6-v2) applied to each token
+//! and to its sentence. The tagger's score of token `i` gains
+//! `scale · (w_tok · mean_rows(i) + w_sent · mean_rows(sentence of i))`,
+//! where `mean_rows` is the mean of the table rows of the WordPiece ids
+//! (unnormalized, so the part is linear in the rows).
+//!
+//! At inference the two dot products are taken once per vocabulary id
+//! ([`DenseScorer`]), so a token costs a table lookup per WordPiece.
+
+use super::features::DocCtx;
+use crate::embed::StaticEmbedder;
+
+/// WordPiece ids of every token and sentence of one document.
+pub struct DensePieces {
+    /// Ids of all tokens, concatenated.
+    pub ids: Vec<u32>,
+    /// `ids[off[i]..off[i + 1]]` are the ids of token `i`.
+    pub off: Vec<u32>,
+    /// Sentence index of each token.
+    pub sent: Vec<u32>,
+    /// Token range of each sentence.
+    pub sent_toks: Vec<(u32, u32)>,
+}
+
+impl DensePieces {
+    pub fn new(ctx: &DocCtx) -> Self {
+        let e = StaticEmbedder::get();
+        let mut ids = Vec::with_capacity(ctx.toks.len() * 2);
+        let mut off = Vec::with_capacity(ctx.toks.len() + 1);
+        off.push(0);
+        for t in &ctx.toks {
+            e.tokenizer.for_each_id(t.text, |id| {
+                if StaticEmbedder::is_content(id) {
+                    ids.push(id);
+                }
+            });
+            off.push(ids.len() as u32);
+        }
+        let sent = ctx.toks.iter().map(|t| t.sent as u32).collect();
+        let sent_toks = ctx
+            .sents
+            .iter()
+            .map(|s| (s.toks.start as u32, s.toks.end as u32))
+            .collect();
+        DensePieces {
+            ids,
+            off,
+            sent,
+            sent_toks,
+        }
+    }
+
+    pub fn token_ids(&self, i: usize) -> &[u32] {
+        &self.ids[self.off[i] as usize..self.off[i + 1] as usize]
+    }
+
+    /// Ids of the sentence of token `i`.
+    pub fn sentence_ids(&self, i: usize) -> &[u32] {
+        let (a, b) = self.sent_toks[self.sent[i] as usize];
+        &self.ids[self.off[a as usize] as usize..self.off[b as usize] as usize]
+    }
+
+    /// The dense input of token `i` (`2·dim`: token mean rows, sentence
+    /// mean rows), times `scale`, written into `x`.
+    pub fn input(&self, i: usize, scale: f32, x: &mut [f32]) {
+        let e = StaticEmbedder::get();
+        let dim = e.dimension();
+        x.iter_mut().for_each(|v| *v = 0.0);
+        let (tok, sent) = x.split_at_mut(dim);
+        let t = self.token_ids(i);
+        for &id in t {
+            e.add_row_scaled(id, scale / t.len() as f32, tok);
+        }
+        let s = self.sentence_ids(i);
+        for &id in s {
+            e.add_row_scaled(id, scale / s.len() as f32, sent);
+        }
+    }
+}
+
+/// The dense part of a trained tagger, ready to score: per vocabulary id,
+/// `scale · w_tok · row` and `scale · w_sent · row`.
+#[derive(Clone, Debug)]
+pub struct DenseScorer {
+    tok: Vec<f32>,
+    sent: Vec<f32>,
+}
+
+impl DenseScorer {
+    /// `w` holds `w_tok` then `w_sent` (`2·dim` values).
+    pub fn new(w: &[f32], scale: f32) -> Self {
+        let e = StaticEmbedder::get();
+        let dim = e.dimension();
+        let (wt, ws) = w.split_at(dim);
+        let n = e.vocab_size();
+        let tok = (0..n as u32).map(|id| scale * e.row_dot(id, wt)).collect();
+        let sent = (0..n as u32).map(|id| scale * e.row_dot(id, ws)).collect();
+        DenseScorer { tok, sent }
+    }
+
+    /// The dense part of every token's score.
+    pub fn scores(&self, p: &DensePieces) -> Vec<f32> {
+        let mean = |table: &[f32], ids: &[u32]| {
+            if ids.is_empty() {
+                0.0
+            } else {
+                ids.iter().map(|&id| table[id as usize]).sum::<f32>() / ids.len() as f32
+            }
+        };
+        let sent: Vec<f32> = p
+            .sent_toks
+            .iter()
+            .map(|&(a, b)| {
+                mean(
+                    &self.sent,
+                    &p.ids[p.off[a as usize] as usize..p.off[b as usize] as usize],
+                )
+            })
+            .collect();
+        (0..p.sent.len())
+            .map(|i| mean(&self.tok, p.token_ids(i)) + sent[p.sent[i] as usize])
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_core::Document;
+
+    /// Training computes `w · input`; inference sums per-id scores: the
+    /// two must agree for every token.
+    #[test]
+    fn per_id_scores_equal_the_dot_product_of_the_input() {
+        let doc = Document::from_text(
+            "t",
+            "The corrupt elites betrayed the nation! Voters deserve the truth.\n\nA calm, quiet day.",
+        );
+        let ctx = DocCtx::new(&doc);
+        let p = DensePieces::new(&ctx);
+        let dim = StaticEmbedder::get().dimension();
+        let w: Vec<f32> = (0..2 * dim)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0)
+            .collect();
+        let scale = 0.5;
+        let fast = DenseScorer::new(&w, scale).scores(&p);
+        let mut x = vec![0f32; 2 * dim];
+        assert_eq!(fast.len(), ctx.toks.len());
+        for (i, f) in fast.iter().enumerate() {
+            p.input(i, scale, &mut x);
+            let slow: f32 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+            assert!(
+                (slow - f).abs() < 1e-3 * (1.0 + slow.abs()),
+                "token {i}: {slow} vs {f}"
+            );
+        }
+        // punctuation has no pieces of meaning only if the table says so;
+        // every word token has at least one id
+        assert!((0..ctx.toks.len())
+            .filter(|&i| ctx.toks[i].kind == parallax_core::TokenKind::Word)
+            .all(|i| !p.token_ids(i).is_empty()));
+    }
+}
