@@ -1,7 +1,9 @@
 //! Dense inputs of the span tagger: the static sentence-embedding table
 //! (`crate::embed`, distilled from all-MiniLM-L6-v2) applied to each token
-//! and to its sentence. The tagger's score of token `i` gains
-//! `scale · (w_tok · mean_rows(i) + w_sent · mean_rows(sentence of i))`,
+//! to its neighbours and to its sentence. The tagger's score of token `i`
+//! gains `scale · (w_tok · mean_rows(i) + w_prev · mean_rows(i − 1) +
+//! w_next · mean_rows(i + 1) + w_sent · mean_rows(sentence of i))`
+//! (neighbours inside the sentence only),
 //! where `mean_rows` is the mean of the table rows of the WordPiece ids
 //! (unnormalized, so the part is linear in the rows).
 //!
@@ -10,6 +12,9 @@
 
 use super::features::DocCtx;
 use crate::embed::StaticEmbedder;
+
+/// Blocks of the dense input: token, token before, token after, sentence.
+pub const BLOCKS: usize = 4;
 
 /// WordPiece ids of every token and sentence of one document.
 pub struct DensePieces {
@@ -61,21 +66,37 @@ impl DensePieces {
         &self.ids[self.off[a as usize] as usize..self.off[b as usize] as usize]
     }
 
-    /// The dense input of token `i` (`2·dim`: token mean rows, sentence
-    /// mean rows), times `scale`, written into `x`.
+    /// Token `i + d` when it is in the same sentence as `i`.
+    pub fn neighbour(&self, i: usize, d: isize) -> Option<usize> {
+        let j = i as isize + d;
+        let (a, b) = self.sent_toks[self.sent[i] as usize];
+        (j >= a as isize && j < b as isize).then_some(j as usize)
+    }
+
+    /// The dense input of token `i` ([`BLOCKS`]`·dim`: mean rows of the
+    /// token, of the token before, of the token after, of the sentence),
+    /// times `scale`, written into `x`.
     pub fn input(&self, i: usize, scale: f32, x: &mut [f32]) {
         let e = StaticEmbedder::get();
         let dim = e.dimension();
         x.iter_mut().for_each(|v| *v = 0.0);
-        let (tok, sent) = x.split_at_mut(dim);
-        let t = self.token_ids(i);
-        for &id in t {
-            e.add_row_scaled(id, scale / t.len() as f32, tok);
+        let mut add = |ids: &[u32], block: usize| {
+            for &id in ids {
+                e.add_row_scaled(
+                    id,
+                    scale / ids.len() as f32,
+                    &mut x[block * dim..(block + 1) * dim],
+                );
+            }
+        };
+        add(self.token_ids(i), 0);
+        if let Some(j) = self.neighbour(i, -1) {
+            add(self.token_ids(j), 1);
         }
-        let s = self.sentence_ids(i);
-        for &id in s {
-            e.add_row_scaled(id, scale / s.len() as f32, sent);
+        if let Some(j) = self.neighbour(i, 1) {
+            add(self.token_ids(j), 2);
         }
+        add(self.sentence_ids(i), 3);
     }
 }
 
@@ -83,20 +104,21 @@ impl DensePieces {
 /// `scale · w_tok · row` and `scale · w_sent · row`.
 #[derive(Clone, Debug)]
 pub struct DenseScorer {
-    tok: Vec<f32>,
-    sent: Vec<f32>,
+    /// One table per block: `scale · w_block · row(id)`.
+    tables: Vec<Vec<f32>>,
 }
 
 impl DenseScorer {
-    /// `w` holds `w_tok` then `w_sent` (`2·dim` values).
+    /// `w` holds the weights of the [`BLOCKS`] blocks (`BLOCKS·dim` values).
     pub fn new(w: &[f32], scale: f32) -> Self {
         let e = StaticEmbedder::get();
         let dim = e.dimension();
-        let (wt, ws) = w.split_at(dim);
         let n = e.vocab_size();
-        let tok = (0..n as u32).map(|id| scale * e.row_dot(id, wt)).collect();
-        let sent = (0..n as u32).map(|id| scale * e.row_dot(id, ws)).collect();
-        DenseScorer { tok, sent }
+        let tables = w
+            .chunks(dim)
+            .map(|wb| (0..n as u32).map(|id| scale * e.row_dot(id, wb)).collect())
+            .collect();
+        DenseScorer { tables }
     }
 
     /// The dense part of every token's score.
@@ -108,18 +130,30 @@ impl DenseScorer {
                 ids.iter().map(|&id| table[id as usize]).sum::<f32>() / ids.len() as f32
             }
         };
+        let [tok, prev, next, sent] = &self.tables[..] else {
+            unreachable!("a DenseScorer has {BLOCKS} tables")
+        };
         let sent: Vec<f32> = p
             .sent_toks
             .iter()
             .map(|&(a, b)| {
                 mean(
-                    &self.sent,
+                    sent,
                     &p.ids[p.off[a as usize] as usize..p.off[b as usize] as usize],
                 )
             })
             .collect();
         (0..p.sent.len())
-            .map(|i| mean(&self.tok, p.token_ids(i)) + sent[p.sent[i] as usize])
+            .map(|i| {
+                let side = |table: &[f32], d: isize| {
+                    p.neighbour(i, d)
+                        .map_or(0.0, |j| mean(table, p.token_ids(j)))
+                };
+                mean(tok, p.token_ids(i))
+                    + side(prev, -1)
+                    + side(next, 1)
+                    + sent[p.sent[i] as usize]
+            })
             .collect()
     }
 }
@@ -140,12 +174,12 @@ mod tests {
         let ctx = DocCtx::new(&doc);
         let p = DensePieces::new(&ctx);
         let dim = StaticEmbedder::get().dimension();
-        let w: Vec<f32> = (0..2 * dim)
+        let w: Vec<f32> = (0..BLOCKS * dim)
             .map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0)
             .collect();
         let scale = 0.5;
         let fast = DenseScorer::new(&w, scale).scores(&p);
-        let mut x = vec![0f32; 2 * dim];
+        let mut x = vec![0f32; BLOCKS * dim];
         assert_eq!(fast.len(), ctx.toks.len());
         for (i, f) in fast.iter().enumerate() {
             p.input(i, scale, &mut x);

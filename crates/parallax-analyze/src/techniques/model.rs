@@ -105,10 +105,9 @@ impl LinearModel {
         let mut dense = Vec::new();
         if meta.dense_scale > 0.0 {
             let n = r.u32()? as usize;
-            if n != 2 * crate::embed::StaticEmbedder::get().dimension() {
-                return Err(format!(
-                    "model has {n} dense weights, the embedding table needs twice its dimension"
-                ));
+            let want = super::dense::BLOCKS * crate::embed::StaticEmbedder::get().dimension();
+            if n != want {
+                return Err(format!("model has {n} dense weights, expected {want}"));
             }
             for _ in 0..n {
                 dense.push(f32::from_bits(r.u32()?));

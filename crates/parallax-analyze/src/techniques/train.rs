@@ -1,7 +1,7 @@
 //! Training the default model on PTC articles, and scoring any
 //! [`TechniqueModel`] on labelled articles.
 
-use super::dense::DensePieces;
+use super::dense::{DensePieces, BLOCKS};
 use super::features::{DocCtx, HashSink};
 use super::labels::Technique;
 use super::linear::{Linear, SgdConfig};
@@ -40,9 +40,10 @@ impl Default for TrainConfig {
             tc_epochs: 12,
             si_bits: SI_BITS,
             tc_bits: TC_BITS,
-            // chosen on the tuning articles (SI F1 0.296 without, 0.329 at
-            // 0.5; 0.25-1.0 all 0.32-0.33; 2 and more lower)
-            dense_scale: 0.5,
+            // chosen on the tuning articles (decoded SI F1 0.296 without;
+            // token+sentence blocks 0.323/0.329/0.328 at 0.35/0.5/0.7; with
+            // the neighbour blocks 0.334/0.331/0.332)
+            dense_scale: 0.35,
         }
     }
 }
@@ -158,19 +159,31 @@ impl DenseRows {
         }
     }
 
-    /// Row `ix`'s input: the token's mean rows, then its sentence's.
+    /// Row `ix`'s input, as [`DensePieces::input`] (the sentence block
+    /// copied from the cache).
     fn input(&self, ix: usize, x: &mut [f32]) {
         let e = StaticEmbedder::get();
         let (d, i) = self.rows[ix];
+        let i = i as usize;
         let (p, sent) = &self.docs[d as usize];
-        let (tok, s) = x.split_at_mut(self.dim);
-        tok.iter_mut().for_each(|v| *v = 0.0);
-        let ids = p.token_ids(i as usize);
-        for &id in ids {
-            e.add_row_scaled(id, self.scale / ids.len() as f32, tok);
-        }
-        let si = p.sent[i as usize] as usize;
-        s.copy_from_slice(&sent[si * self.dim..(si + 1) * self.dim]);
+        let dim = self.dim;
+        x[..(BLOCKS - 1) * dim].iter_mut().for_each(|v| *v = 0.0);
+        let mut add = |j: Option<usize>, block: usize| {
+            let Some(j) = j else { return };
+            let ids = p.token_ids(j);
+            for &id in ids {
+                e.add_row_scaled(
+                    id,
+                    self.scale / ids.len() as f32,
+                    &mut x[block * dim..(block + 1) * dim],
+                );
+            }
+        };
+        add(Some(i), 0);
+        add(p.neighbour(i, -1), 1);
+        add(p.neighbour(i, 1), 2);
+        let si = p.sent[i] as usize;
+        x[(BLOCKS - 1) * dim..].copy_from_slice(&sent[si * dim..(si + 1) * dim]);
     }
 }
 
@@ -189,7 +202,7 @@ fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f3
         Linear::train_binary_dense(
             cfg.si_bits,
             &data,
-            2 * dense.dim,
+            BLOCKS * dense.dim,
             &|ix, x| dense.input(ix, x),
             &si_cfg,
         )
