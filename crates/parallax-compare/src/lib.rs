@@ -259,10 +259,15 @@ fn content(ws: &[String]) -> Vec<&str> {
     v
 }
 
+/// A content word: longer than 2 bytes and not a stop word.
+pub(crate) fn is_content(w: &str) -> bool {
+    w.len() > 2 && !STOP.contains(&w)
+}
+
 /// Stems of every content word occurrence (with repeats), for term frequencies.
 pub(crate) fn stems_all(ws: &[String]) -> Vec<String> {
     ws.iter()
-        .filter(|w| w.len() > 2 && !STOP.contains(&w.as_str()))
+        .filter(|w| is_content(w))
         .map(|w| w.chars().take(5).collect())
         .collect()
 }

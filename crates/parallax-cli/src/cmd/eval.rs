@@ -82,6 +82,9 @@ pub struct ClusterArgs {
     /// Weight of the tf-idf cosine of content words.
     #[arg(long, default_value_t = ClusterOptions::default().term_weight)]
     pub term_weight: f32,
+    /// Weight of the tf-idf cosine of character 5-6-grams of content words.
+    #[arg(long, default_value_t = ClusterOptions::default().gram_weight)]
+    pub gram_weight: f32,
     /// Weight of the idf-weighted cosine of names (the rest: embedding cosine).
     #[arg(long, default_value_t = ClusterOptions::default().name_weight)]
     pub name_weight: f32,
@@ -112,6 +115,7 @@ impl ClusterArgs {
             k: self.k,
             name_weight: self.name_weight,
             term_weight: self.term_weight,
+            gram_weight: self.gram_weight,
             scale_k: self.scale_k,
             scale: self.scale,
             bg_cap: self.bg_cap,
