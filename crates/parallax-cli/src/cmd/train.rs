@@ -85,6 +85,10 @@ pub struct TechniquesArgs {
     /// token and of its sentence (0: none).
     #[arg(long, default_value_t = tt::TrainConfig::default().dense_scale)]
     pub dense_scale: f32,
+    /// Tune the span decoding on out-of-fold probabilities of all training
+    /// articles with this many folds (0: on a 10% tuning slice).
+    #[arg(long, default_value_t = tt::TrainConfig::default().folds)]
+    pub folds: usize,
 }
 
 fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
@@ -106,6 +110,7 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         si_bits: a.si_bits,
         tc_bits: a.tc_bits,
         dense_scale: a.dense_scale,
+        folds: a.folds,
         ..Default::default()
     };
     eprintln!(
@@ -118,7 +123,7 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
     let (model, report) = tt::train(&exs, &cfg);
     let train_s = t0.elapsed().as_secs_f64();
     println!(
-        "split: {} training articles ({} of them first used to tune the span threshold), {} validation articles",
+        "split: {} training articles ({} of them used to tune the span decoding), {} validation articles",
         report.train_articles, report.tune_articles, report.validation_articles
     );
     for (thr, gap, fill, f1) in report.tuning.iter().take(3) {
