@@ -14,7 +14,11 @@ use super::features::DocCtx;
 use crate::embed::StaticEmbedder;
 
 /// Blocks of the dense input: token, token before, token after, sentence.
-pub const BLOCKS: usize = 4;
+pub const BLOCKS: usize = OFFSETS.len() + 1;
+
+/// Token offsets of the token blocks (the token itself, then neighbours);
+/// the last block is the sentence.
+pub const OFFSETS: &[isize] = &[0, -1, 1];
 
 /// WordPiece ids of every token and sentence of one document.
 pub struct DensePieces {
@@ -89,14 +93,12 @@ impl DensePieces {
                 );
             }
         };
-        add(self.token_ids(i), 0);
-        if let Some(j) = self.neighbour(i, -1) {
-            add(self.token_ids(j), 1);
+        for (block, &d) in OFFSETS.iter().enumerate() {
+            if let Some(j) = self.neighbour(i, d) {
+                add(self.token_ids(j), block);
+            }
         }
-        if let Some(j) = self.neighbour(i, 1) {
-            add(self.token_ids(j), 2);
-        }
-        add(self.sentence_ids(i), 3);
+        add(self.sentence_ids(i), BLOCKS - 1);
     }
 }
 
@@ -130,29 +132,28 @@ impl DenseScorer {
                 ids.iter().map(|&id| table[id as usize]).sum::<f32>() / ids.len() as f32
             }
         };
-        let [tok, prev, next, sent] = &self.tables[..] else {
-            unreachable!("a DenseScorer has {BLOCKS} tables")
-        };
+        let sent_table = &self.tables[BLOCKS - 1];
         let sent: Vec<f32> = p
             .sent_toks
             .iter()
             .map(|&(a, b)| {
                 mean(
-                    sent,
+                    sent_table,
                     &p.ids[p.off[a as usize] as usize..p.off[b as usize] as usize],
                 )
             })
             .collect();
         (0..p.sent.len())
             .map(|i| {
-                let side = |table: &[f32], d: isize| {
-                    p.neighbour(i, d)
-                        .map_or(0.0, |j| mean(table, p.token_ids(j)))
-                };
-                mean(tok, p.token_ids(i))
-                    + side(prev, -1)
-                    + side(next, 1)
-                    + sent[p.sent[i] as usize]
+                let toks: f32 = OFFSETS
+                    .iter()
+                    .zip(&self.tables)
+                    .map(|(&d, table)| {
+                        p.neighbour(i, d)
+                            .map_or(0.0, |j| mean(table, p.token_ids(j)))
+                    })
+                    .sum();
+                toks + sent[p.sent[i] as usize]
             })
             .collect()
     }

@@ -1,7 +1,7 @@
 //! Training the default model on PTC articles, and scoring any
 //! [`TechniqueModel`] on labelled articles.
 
-use super::dense::{DensePieces, BLOCKS};
+use super::dense::{DensePieces, BLOCKS, OFFSETS};
 use super::features::{DocCtx, HashSink};
 use super::labels::Technique;
 use super::linear::{Linear, SgdConfig};
@@ -184,9 +184,9 @@ impl DenseRows {
                 );
             }
         };
-        add(Some(i), 0);
-        add(p.neighbour(i, -1), 1);
-        add(p.neighbour(i, 1), 2);
+        for (block, &o) in OFFSETS.iter().enumerate() {
+            add(p.neighbour(i, o), block);
+        }
         let si = p.sent[i] as usize;
         x[(BLOCKS - 1) * dim..].copy_from_slice(&sent[si * dim..(si + 1) * dim]);
     }
