@@ -99,7 +99,7 @@ test('pick two stored articles and see them side by side', async () => {
   assert.equal(await page.$$eval('#compare-out .pane', (p) => p.length), 2);
   const texts = await page.$$eval('#compare-out .pane .doc', (ds) => ds.map((d) => d.textContent.length));
   assert.ok(texts.every((n) => n > 100));
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'compare.png') });
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'webapp-compare.png') });
 });
 
 test('search the corpus and see charts', async () => {
