@@ -98,9 +98,12 @@ impl Linear {
         p
     }
 
-    /// Trains on `(features, label)`; binary labels are 0/1.
+    /// Trains on `(features, label)`; binary labels are 0/1. Binary models
+    /// are [`Linear::train_binary_dense`] with no dense input.
     pub fn train(bits: u32, k: usize, data: &[(Vec<u32>, u16)], cfg: &SgdConfig) -> Self {
-        let binary = k == 1;
+        if k == 1 {
+            return Self::train_binary_dense(bits, data, 0, &|_, _| {}, cfg).0;
+        }
         let mut m = Linear::zeros(bits, k);
         // Averaged SGD: avg = w - u / c.
         let mut u = vec![0.0f32; m.w.len()];
@@ -108,43 +111,22 @@ impl Linear {
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = Rng::new(cfg.seed);
         let mut p = vec![0.0f32; k];
-        let mut counts = vec![0u32; 1usize << bits];
-        for (f, _) in data {
-            for &b in f {
-                counts[b as usize] = counts[b as usize].saturating_add(1);
-            }
-        }
         for epoch in 0..cfg.epochs {
             rng.shuffle(&mut order);
             let lr = cfg.lr / (1.0 + epoch as f32 * 0.5);
             for &ix in &order {
                 let (f, y) = &data[ix];
-                if binary {
-                    let pr = sigmoid(m.score(f));
-                    let yv = (*y > 0) as u8 as f32;
-                    let wgt = if *y > 0 { cfg.pos_weight } else { 1.0 };
-                    let g = lr * wgt * (yv - pr);
-                    if g.abs() < 1e-7 {
-                        c += 1.0;
-                        continue;
-                    }
-                    for &b in f {
-                        m.w[b as usize] += g;
-                        u[b as usize] += c * g;
-                    }
-                } else {
-                    m.scores(f, &mut p);
-                    softmax(&mut p);
-                    for (cl, pc) in p.iter_mut().enumerate() {
-                        let yv = (cl == *y as usize) as u8 as f32;
-                        *pc = lr * (yv - *pc);
-                    }
-                    for &b in f {
-                        let base = b as usize * k;
-                        for cl in 0..k {
-                            m.w[base + cl] += p[cl];
-                            u[base + cl] += c * p[cl];
-                        }
+                m.scores(f, &mut p);
+                softmax(&mut p);
+                for (cl, pc) in p.iter_mut().enumerate() {
+                    let yv = (cl == *y as usize) as u8 as f32;
+                    *pc = lr * (yv - *pc);
+                }
+                for &b in f {
+                    let base = b as usize * k;
+                    for cl in 0..k {
+                        m.w[base + cl] += p[cl];
+                        u[base + cl] += c * p[cl];
                     }
                 }
                 c += 1.0;
@@ -153,19 +135,31 @@ impl Linear {
         for (w, u) in m.w.iter_mut().zip(&u) {
             *w -= u / c;
         }
-        // Prune rare buckets (they mostly fit noise) to keep the file small.
-        for (b, &n) in counts.iter().enumerate() {
-            if n < cfg.min_count {
-                m.w[b * k..(b + 1) * k].iter_mut().for_each(|x| *x = 0.0);
-            }
-        }
+        m.prune_rare(data, cfg.min_count);
         m
     }
 
+    /// Zeroes the buckets seen in fewer than `min_count` examples of
+    /// `data` (they mostly fit noise; dropping them keeps the file small).
+    fn prune_rare(&mut self, data: &[(Vec<u32>, u16)], min_count: u32) {
+        let mut counts = vec![0u32; 1usize << self.bits];
+        for (f, _) in data {
+            for &b in f {
+                counts[b as usize] = counts[b as usize].saturating_add(1);
+            }
+        }
+        let k = self.k;
+        for (b, &n) in counts.iter().enumerate() {
+            if n < min_count {
+                self.w[b * k..(b + 1) * k].iter_mut().for_each(|x| *x = 0.0);
+            }
+        }
+    }
+
     /// Binary logistic regression over hashed features plus a dense input
-    /// of `dim` values per example (`dense(ix, x)` writes example `ix`'s);
-    /// the same averaged SGD as [`Linear::train`]. Returns the sparse model
-    /// and the dense weights.
+    /// of `dim` values per example (`dense(ix, x)` writes example `ix`'s),
+    /// by averaged SGD with a seeded shuffle. Returns the sparse model and
+    /// the dense weights.
     pub fn train_binary_dense(
         bits: u32,
         data: &[(Vec<u32>, u16)],
@@ -174,6 +168,7 @@ impl Linear {
         cfg: &SgdConfig,
     ) -> (Self, Vec<f32>) {
         let mut m = Linear::zeros(bits, 1);
+        // Averaged SGD: avg = w - u / c.
         let mut u = vec![0.0f32; m.w.len()];
         let mut dw = vec![0.0f32; dim];
         let mut du = vec![0.0f32; dim];
@@ -181,12 +176,6 @@ impl Linear {
         let mut c = 1.0f32;
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = Rng::new(cfg.seed);
-        let mut counts = vec![0u32; 1usize << bits];
-        for (f, _) in data {
-            for &b in f {
-                counts[b as usize] = counts[b as usize].saturating_add(1);
-            }
-        }
         for epoch in 0..cfg.epochs {
             rng.shuffle(&mut order);
             let lr = cfg.lr / (1.0 + epoch as f32 * 0.5);
@@ -219,11 +208,7 @@ impl Linear {
         for (w, u) in dw.iter_mut().zip(&du) {
             *w -= u / c;
         }
-        for (b, &n) in counts.iter().enumerate() {
-            if n < cfg.min_count {
-                m.w[b] = 0.0;
-            }
-        }
+        m.prune_rare(data, cfg.min_count);
         (m, dw)
     }
 
