@@ -192,7 +192,9 @@ impl DenseRows {
     }
 }
 
-fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f32) -> LinearModel {
+/// The span tagger fit on `exs`: sparse weights and dense weights (empty
+/// without dense inputs).
+fn fit_si(exs: &[&Example], cfg: &TrainConfig) -> (Linear, Vec<f32>) {
     let si_cfg = SgdConfig {
         epochs: cfg.si_epochs,
         lr: 0.05,
@@ -201,7 +203,7 @@ fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f3
         min_count: 2,
     };
     let data = si_data(exs, cfg.si_bits);
-    let (si, si_dense) = if cfg.dense_scale > 0.0 {
+    if cfg.dense_scale > 0.0 {
         let dense = DenseRows::new(exs, cfg.dense_scale);
         assert_eq!(dense.rows.len(), data.len());
         Linear::train_binary_dense(
@@ -213,7 +215,18 @@ fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f3
         )
     } else {
         (Linear::train(cfg.si_bits, 1, &data, &si_cfg), Vec::new())
-    };
+    }
+}
+
+/// The model of span tagger `si` and a technique classifier fit on `exs`.
+fn with_classifier(
+    exs: &[&Example],
+    cfg: &TrainConfig,
+    (si, si_dense): (Linear, Vec<f32>),
+    threshold: f32,
+    gap: usize,
+    fill: f32,
+) -> LinearModel {
     let tc = Linear::train(
         cfg.tc_bits,
         Technique::ALL.len(),
@@ -245,6 +258,10 @@ fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f3
         dense_scorer: None,
     }
     .with_dense(si_dense, cfg.dense_scale)
+}
+
+fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f32) -> LinearModel {
+    with_classifier(exs, cfg, fit_si(exs, cfg), threshold, gap, fill)
 }
 
 /// What training did, for the log.
@@ -335,22 +352,24 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
             .then(b.2.total_cmp(&a.2))
     });
     let (thr, gap, fill, _) = tuning[0];
-    let mut model = fit(&train_ex, cfg, thr, gap, fill);
     // With folds, the span tagger is the mean of the fold taggers: the
     // decoding was tuned on their probabilities, so the shipped tagger is
     // calibrated like them (a refit on all articles is sharper). The
-    // technique classifier stays the one fit on all training articles.
-    if let Some(taggers) = bagged {
-        let n = taggers.len() as f32;
-        let mut si = Linear::zeros(cfg.si_bits, 1);
-        let mut dense = vec![0f32; model.si_dense.len()];
-        for (t, d) in &taggers {
-            si.w.iter_mut().zip(&t.w).for_each(|(a, b)| *a += b / n);
-            dense.iter_mut().zip(d).for_each(|(a, b)| *a += b / n);
+    // technique classifier is fit on all training articles either way.
+    let si = match bagged {
+        Some(taggers) => {
+            let n = taggers.len() as f32;
+            let mut si = Linear::zeros(cfg.si_bits, 1);
+            let mut dense = vec![0f32; taggers[0].1.len()];
+            for (t, d) in &taggers {
+                si.w.iter_mut().zip(&t.w).for_each(|(a, b)| *a += b / n);
+                dense.iter_mut().zip(d).for_each(|(a, b)| *a += b / n);
+            }
+            (si, dense)
         }
-        model.si = si;
-        model = model.with_dense(dense, cfg.dense_scale);
-    }
+        None => fit_si(&train_ex, cfg),
+    };
+    let mut model = with_classifier(&train_ex, cfg, si, thr, gap, fill);
     model.meta.validation_ids = valid_ids.clone();
     let report = TrainReport {
         train_articles: train_ex.len(),
