@@ -248,13 +248,11 @@ impl StaticEmbedder {
         &E
     }
 
-    fn add_row(&self, id: u32, acc: &mut [f32]) {
+    /// Row `id`: its f32 scale and its int8 values.
+    fn row(&self, id: u32) -> (f32, &[u8]) {
         let id = id as usize;
         let s = f32::from_le_bytes(self.scales[4 * id..4 * id + 4].try_into().unwrap());
-        let row = &self.rows[id * self.dim..(id + 1) * self.dim];
-        for (a, &q) in acc.iter_mut().zip(row) {
-            *a += (q as i8) as f32 * s;
-        }
+        (s, &self.rows[id * self.dim..(id + 1) * self.dim])
     }
 
     /// Vocabulary size (rows of the table).
@@ -275,9 +273,8 @@ impl StaticEmbedder {
 
     /// Adds row `id` times `k` to `acc`.
     pub fn add_row_scaled(&self, id: u32, k: f32, acc: &mut [f32]) {
-        let id = id as usize;
-        let s = k * f32::from_le_bytes(self.scales[4 * id..4 * id + 4].try_into().unwrap());
-        let row = &self.rows[id * self.dim..(id + 1) * self.dim];
+        let (s, row) = self.row(id);
+        let s = k * s;
         for (a, &q) in acc.iter_mut().zip(row) {
             *a += (q as i8) as f32 * s;
         }
@@ -285,9 +282,7 @@ impl StaticEmbedder {
 
     /// Dot product of row `id` with `w`.
     pub fn row_dot(&self, id: u32, w: &[f32]) -> f32 {
-        let id = id as usize;
-        let s = f32::from_le_bytes(self.scales[4 * id..4 * id + 4].try_into().unwrap());
-        let row = &self.rows[id * self.dim..(id + 1) * self.dim];
+        let (s, row) = self.row(id);
         s * row
             .iter()
             .zip(w)
@@ -301,7 +296,7 @@ impl StaticEmbedder {
         let mut n = 0;
         self.tokenizer.for_each_id(text, |id| {
             if Self::is_content(id) {
-                self.add_row(id, acc);
+                self.add_row_scaled(id, 1.0, acc);
                 n += 1;
             }
         });
