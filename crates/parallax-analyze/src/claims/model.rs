@@ -892,6 +892,16 @@ fn best_threshold(scores: &[(f32, bool)]) -> (f32, Prf) {
     (best.0, best.1)
 }
 
+/// One AdaGrad step on weight `w` with accumulated squared gradient `g2`
+/// and gradient `grad`; returns the step taken (subtracted from `w`).
+#[inline]
+fn adagrad(w: &mut f32, g2: &mut f32, grad: f32, lr: f32) -> f32 {
+    *g2 += grad * grad;
+    let d = lr * grad / (g2.sqrt() + 1e-6);
+    *w -= d;
+    d
+}
+
 /// Trains one model on `train` (no threshold tuning, not quantized).
 fn fit(train: &[(Ctx, bool)], cfg: &TrainConfig) -> Model {
     let n = 1usize << cfg.bits;
@@ -949,27 +959,21 @@ fn fit(train: &[(Ctx, bool)], cfg: &TrainConfig) -> Model {
                 + dx.iter().zip(&dw).map(|(a, b)| a * b).sum::<f32>();
             let g = sigmoid(m) - if *y { 1.0 } else { 0.0 };
             for (j, &xj) in dx.iter().enumerate() {
-                let gj = g * xj + cfg.l2 * dw[j];
-                dg2[j] += gj * gj;
-                let d = cfg.learning_rate * gj / (dg2[j].sqrt() + 1e-6);
-                dw[j] -= d;
+                let grad = g * xj + cfg.l2 * dw[j];
+                let d = adagrad(&mut dw[j], &mut dg2[j], grad, cfg.learning_rate);
                 if cfg.average {
                     du[j] -= c * d as f64;
                 }
             }
             for &j in x {
                 let j = j as usize;
-                let gj = g * v + cfg.l2 * w[j];
-                g2[j] += gj * gj;
-                let d = cfg.learning_rate * gj / (g2[j].sqrt() + 1e-6);
-                w[j] -= d;
+                let grad = g * v + cfg.l2 * w[j];
+                let d = adagrad(&mut w[j], &mut g2[j], grad, cfg.learning_rate);
                 if cfg.average {
                     u[j] -= c * d as f64;
                 }
             }
-            bias_g2 += g * g;
-            let d = cfg.learning_rate * g / (bias_g2.sqrt() + 1e-6);
-            bias -= d;
+            let d = adagrad(&mut bias, &mut bias_g2, g, cfg.learning_rate);
             bias_u -= c * d as f64;
             c += 1.0;
         }
