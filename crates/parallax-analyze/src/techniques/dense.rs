@@ -64,9 +64,9 @@ impl DensePieces {
         &self.ids[self.off[i] as usize..self.off[i + 1] as usize]
     }
 
-    /// Ids of the sentence of token `i`.
-    pub fn sentence_ids(&self, i: usize) -> &[u32] {
-        let (a, b) = self.sent_toks[self.sent[i] as usize];
+    /// Ids of sentence `s`.
+    pub fn sentence_ids(&self, s: usize) -> &[u32] {
+        let (a, b) = self.sent_toks[s];
         &self.ids[self.off[a as usize] as usize..self.off[b as usize] as usize]
     }
 
@@ -77,28 +77,44 @@ impl DensePieces {
         (j >= a as isize && j < b as isize).then_some(j as usize)
     }
 
+    /// The sentence block of every sentence (mean rows times `scale`,
+    /// `dim` values per sentence), for [`DensePieces::input`].
+    pub fn sentence_means(&self, scale: f32) -> Vec<f32> {
+        let dim = StaticEmbedder::get().dimension();
+        let mut out = vec![0f32; self.sent_toks.len() * dim];
+        for (s, block) in out.chunks_mut(dim).enumerate() {
+            add_mean(self.sentence_ids(s), scale, block);
+        }
+        out
+    }
+
     /// The dense input of token `i` ([`BLOCKS`]`·dim`: mean rows of the
-    /// token, of the token before, of the token after, of the sentence),
-    /// times `scale`, written into `x`.
-    pub fn input(&self, i: usize, scale: f32, x: &mut [f32]) {
-        let e = StaticEmbedder::get();
-        let dim = e.dimension();
-        x.iter_mut().for_each(|v| *v = 0.0);
-        let mut add = |ids: &[u32], block: usize| {
-            for &id in ids {
-                e.add_row_scaled(
-                    id,
-                    scale / ids.len() as f32,
-                    &mut x[block * dim..(block + 1) * dim],
-                );
-            }
-        };
+    /// token, of the token before, of the token after, times `scale`, then
+    /// its sentence's block from `means` ([`DensePieces::sentence_means`])),
+    /// written into `x`.
+    pub fn input(&self, i: usize, scale: f32, means: &[f32], x: &mut [f32]) {
+        let dim = StaticEmbedder::get().dimension();
+        let (toks, sent) = x.split_at_mut((BLOCKS - 1) * dim);
+        toks.iter_mut().for_each(|v| *v = 0.0);
         for (block, &d) in OFFSETS.iter().enumerate() {
             if let Some(j) = self.neighbour(i, d) {
-                add(self.token_ids(j), block);
+                add_mean(
+                    self.token_ids(j),
+                    scale,
+                    &mut toks[block * dim..(block + 1) * dim],
+                );
             }
         }
-        add(self.sentence_ids(i), BLOCKS - 1);
+        let s = self.sent[i] as usize;
+        sent.copy_from_slice(&means[s * dim..(s + 1) * dim]);
+    }
+}
+
+/// Adds the mean of the table rows of `ids`, times `scale`, to `out`.
+fn add_mean(ids: &[u32], scale: f32, out: &mut [f32]) {
+    let e = StaticEmbedder::get();
+    for &id in ids {
+        e.add_row_scaled(id, scale / ids.len() as f32, out);
     }
 }
 
@@ -133,15 +149,8 @@ impl DenseScorer {
             }
         };
         let sent_table = &self.tables[BLOCKS - 1];
-        let sent: Vec<f32> = p
-            .sent_toks
-            .iter()
-            .map(|&(a, b)| {
-                mean(
-                    sent_table,
-                    &p.ids[p.off[a as usize] as usize..p.off[b as usize] as usize],
-                )
-            })
+        let sent: Vec<f32> = (0..p.sent_toks.len())
+            .map(|s| mean(sent_table, p.sentence_ids(s)))
             .collect();
         (0..p.sent.len())
             .map(|i| {
@@ -181,9 +190,10 @@ mod tests {
         let scale = 0.5;
         let fast = DenseScorer::new(&w, scale).scores(&p);
         let mut x = vec![0f32; BLOCKS * dim];
+        let means = p.sentence_means(scale);
         assert_eq!(fast.len(), ctx.toks.len());
         for (i, f) in fast.iter().enumerate() {
-            p.input(i, scale, &mut x);
+            p.input(i, scale, &means, &mut x);
             let slow: f32 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
             assert!(
                 (slow - f).abs() < 1e-3 * (1.0 + slow.abs()),

@@ -1,7 +1,7 @@
 //! Training the default model on PTC articles, and scoring any
 //! [`TechniqueModel`] on labelled articles.
 
-use super::dense::{DensePieces, BLOCKS, OFFSETS};
+use super::dense::{DensePieces, BLOCKS};
 use super::features::{DocCtx, HashSink};
 use super::labels::Technique;
 use super::linear::{Linear, SgdConfig};
@@ -135,60 +135,27 @@ struct DenseRows {
 
 impl DenseRows {
     fn new(exs: &[&Example], scale: f32) -> Self {
-        let e = StaticEmbedder::get();
-        let dim = e.dimension();
         let mut docs = Vec::with_capacity(exs.len());
         let mut rows = Vec::new();
         for (di, ex) in exs.iter().enumerate() {
-            let ctx = DocCtx::new(&ex.doc);
-            let p = DensePieces::new(&ctx);
-            let mut sent = vec![0f32; p.sent_toks.len() * dim];
-            for (si, &(a, b)) in p.sent_toks.iter().enumerate() {
-                let ids = &p.ids[p.off[a as usize] as usize..p.off[b as usize] as usize];
-                for &id in ids {
-                    e.add_row_scaled(
-                        id,
-                        scale / ids.len() as f32,
-                        &mut sent[si * dim..(si + 1) * dim],
-                    );
-                }
-            }
+            let p = DensePieces::new(&DocCtx::new(&ex.doc));
+            let means = p.sentence_means(scale);
             rows.extend((0..ex.doc.segments.tokens.len()).map(|i| (di as u32, i as u32)));
-            docs.push((p, sent));
+            docs.push((p, means));
         }
         DenseRows {
             docs,
             rows,
-            dim,
+            dim: StaticEmbedder::get().dimension(),
             scale,
         }
     }
 
-    /// Row `ix`'s input, as [`DensePieces::input`] (the sentence block
-    /// copied from the cache).
+    /// Row `ix`'s input ([`DensePieces::input`]).
     fn input(&self, ix: usize, x: &mut [f32]) {
-        let e = StaticEmbedder::get();
         let (d, i) = self.rows[ix];
-        let i = i as usize;
-        let (p, sent) = &self.docs[d as usize];
-        let dim = self.dim;
-        x[..(BLOCKS - 1) * dim].iter_mut().for_each(|v| *v = 0.0);
-        let mut add = |j: Option<usize>, block: usize| {
-            let Some(j) = j else { return };
-            let ids = p.token_ids(j);
-            for &id in ids {
-                e.add_row_scaled(
-                    id,
-                    self.scale / ids.len() as f32,
-                    &mut x[block * dim..(block + 1) * dim],
-                );
-            }
-        };
-        for (block, &o) in OFFSETS.iter().enumerate() {
-            add(p.neighbour(i, o), block);
-        }
-        let si = p.sent[i] as usize;
-        x[(BLOCKS - 1) * dim..].copy_from_slice(&sent[si * dim..(si + 1) * dim]);
+        let (p, means) = &self.docs[d as usize];
+        p.input(i as usize, self.scale, means, x);
     }
 }
 
