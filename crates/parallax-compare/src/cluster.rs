@@ -314,16 +314,15 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
     } else {
         vec![Vec::new(); n]
     };
-    let name_rows: Vec<Vec<(u64, f32)>> = feats
-        .iter()
-        .map(|f| f.names.iter().map(|&h| (h, 1.0)).collect())
-        .collect();
     let names = if wn > 0.0 {
+        let name_rows: Vec<Vec<(u64, f32)>> = feats
+            .iter()
+            .map(|f| f.names.iter().map(|&h| (h, 1.0)).collect())
+            .collect();
         tfidf(name_rows.iter().map(|r| &r[..]).collect())
     } else {
         vec![Vec::new(); n]
     };
-    drop(name_rows);
     let we = (1.0 - wn - wt - wg).max(0.0);
     let sim = |i: usize, j: usize| {
         we * dot(row(i), row(j))
