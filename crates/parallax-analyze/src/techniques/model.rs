@@ -28,6 +28,11 @@ pub struct ModelMeta {
     /// whole-sentence span (values above 1 turn this off).
     #[serde(default = "no_fill")]
     pub fill: f32,
+    /// A span is kept only when its most confident token reaches this
+    /// (hysteresis: spans grow over tokens at `threshold` but must peak
+    /// at `peak`; at or below `threshold` there is no filter).
+    #[serde(default)]
+    pub peak: f32,
     pub seed: u64,
     pub valid_share: f64,
     pub si_epochs: usize,
@@ -147,14 +152,17 @@ impl LinearModel {
             .collect()
     }
 
-    /// Joins tokens at or above `threshold` into spans within sentences.
+    /// Joins tokens at or above `threshold` into spans within sentences;
+    /// keeps the spans whose highest token probability reaches `peak`.
     pub fn decode(
         ctx: &DocCtx,
         probs: &[f32],
         threshold: f32,
         gap: usize,
         fill: f32,
+        peak: f32,
     ) -> Vec<Candidate> {
+        let peaks = |a: usize, b: usize| probs[a..=b].iter().any(|&p| p >= peak);
         let mut out = Vec::new();
         let toks = &ctx.doc.segments.tokens;
         for s in &ctx.sents {
@@ -172,6 +180,9 @@ impl LinearModel {
                 }
                 while b2 > a2 && toks[b2].kind == TokenKind::Punct {
                     b2 -= 1;
+                }
+                if !peaks(a, b) {
+                    continue;
                 }
                 let conf = probs[a..=b].iter().sum::<f32>() / (b - a + 1) as f32;
                 out.push(Candidate {
@@ -192,7 +203,7 @@ impl LinearModel {
                 while b > a && toks[b].kind == TokenKind::Punct {
                     b -= 1;
                 }
-                if a > b || toks[a].kind == TokenKind::Punct {
+                if a > b || toks[a].kind == TokenKind::Punct || !peaks(a, b) {
                     return;
                 }
                 let conf = probs[a..=b].iter().sum::<f32>() / (b - a + 1) as f32;
@@ -220,7 +231,14 @@ impl LinearModel {
 
     pub fn identify_ctx(&self, ctx: &DocCtx) -> Vec<Candidate> {
         let p = self.token_probs(ctx);
-        Self::decode(ctx, &p, self.meta.threshold, self.meta.gap, self.meta.fill)
+        Self::decode(
+            ctx,
+            &p,
+            self.meta.threshold,
+            self.meta.gap,
+            self.meta.fill,
+            self.meta.peak,
+        )
     }
 
     /// Technique probabilities for the span over tokens `r`.
@@ -489,5 +507,36 @@ mod tests {
         let mut extra = b;
         extra.push(0);
         assert!(LinearModel::from_bytes(&extra).is_err());
+    }
+
+    #[test]
+    fn decode_keeps_only_spans_that_peak() {
+        let doc = Document::from_text("t", "A vile and shameful plan. It was a quiet day.");
+        let ctx = DocCtx::new(&doc);
+        let n = doc.segments.tokens.len();
+        let word = |w: &str| {
+            doc.segments
+                .tokens
+                .iter()
+                .position(|t| &doc.text[t.span.start..t.span.end] == w)
+                .unwrap()
+        };
+        let mut p = vec![0.05f32; n];
+        // "vile and shameful": one confident token; "quiet": lukewarm only.
+        p[word("vile")] = 0.8;
+        p[word("and")] = 0.25;
+        p[word("shameful")] = 0.3;
+        p[word("quiet")] = 0.28;
+        let text = |c: &[Candidate]| -> Vec<String> {
+            c.iter()
+                .map(|c| doc.text[c.span.start..c.span.end].to_string())
+                .collect()
+        };
+        let all = LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.0);
+        assert_eq!(text(&all), ["vile and shameful", "quiet"]);
+        let peaked = LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.3);
+        assert_eq!(text(&peaked), ["vile and shameful"]);
+        // A peak at or below the threshold filters nothing.
+        assert_eq!(LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.2).len(), 2);
     }
 }

@@ -211,6 +211,7 @@ fn with_classifier(
             threshold,
             gap,
             fill,
+            peak: 0.0,
             seed: cfg.seed,
             valid_share: cfg.valid_share,
             si_epochs: cfg.si_epochs,
@@ -237,9 +238,22 @@ pub struct TrainReport {
     pub train_articles: usize,
     pub tune_articles: usize,
     pub validation_articles: usize,
-    /// (threshold, gap, fill, SI F1 on the tuning articles), best first.
-    pub tuning: Vec<(f32, usize, f32, f64)>,
+    /// Decodings with their SI F1 on the tuning articles, best first.
+    pub tuning: Vec<Tuned>,
 }
+
+/// One decoding setting tried while tuning, and its SI F1.
+#[derive(Clone, Copy, Debug)]
+pub struct Tuned {
+    pub threshold: f32,
+    pub gap: usize,
+    pub fill: f32,
+    pub peak: f32,
+    pub f1: f64,
+}
+
+/// Span peaks tried while tuning (0: no peak filter).
+const PEAKS: [f32; 10] = [0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 
 /// Trains the default model: seeded split into training and validation
 /// articles; threshold and gap tuned on a seeded slice of the training
@@ -298,27 +312,48 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
     let mut tuning = Vec::new();
     for fill in [2.0f32, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2] {
         for gap in [0usize, 1, 2] {
-            for t in 0..13 {
-                let thr = 0.15 + 0.05 * t as f32;
-                let mut sc = Score::default();
-                for ((ctx, p), ex) in ctxs.iter().zip(&probs).zip(&tune_set) {
-                    let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap, fill)
-                        .iter()
-                        .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
-                        .collect();
-                    sc.add_article(&pred, &ex.gold, Task::Si);
+            for t in 0..14 {
+                let thr = 0.10 + 0.05 * t as f32;
+                // peak 0: every span; above the threshold: only spans
+                // with a token that confident.
+                for peak in PEAKS
+                    .iter()
+                    .copied()
+                    .filter(|&p| p == 0.0 || p > thr + 1e-6)
+                {
+                    let mut sc = Score::default();
+                    for ((ctx, p), ex) in ctxs.iter().zip(&probs).zip(&tune_set) {
+                        let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap, fill, peak)
+                            .iter()
+                            .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
+                            .collect();
+                        sc.add_article(&pred, &ex.gold, Task::Si);
+                    }
+                    tuning.push(Tuned {
+                        threshold: thr,
+                        gap,
+                        fill,
+                        peak,
+                        f1: sc.f1(),
+                    });
                 }
-                tuning.push((thr, gap, fill, sc.f1()));
             }
         }
     }
     tuning.sort_by(|a, b| {
-        b.3.total_cmp(&a.3)
-            .then(a.0.total_cmp(&b.0))
-            .then(a.1.cmp(&b.1))
-            .then(b.2.total_cmp(&a.2))
+        b.f1.total_cmp(&a.f1)
+            .then(a.threshold.total_cmp(&b.threshold))
+            .then(a.gap.cmp(&b.gap))
+            .then(b.fill.total_cmp(&a.fill))
+            .then(a.peak.total_cmp(&b.peak))
     });
-    let (thr, gap, fill, _) = tuning[0];
+    let Tuned {
+        threshold: thr,
+        gap,
+        fill,
+        peak,
+        ..
+    } = tuning[0];
     // With folds, the span tagger is the mean of the fold taggers: the
     // decoding was tuned on their probabilities, so the shipped tagger is
     // calibrated like them (a refit on all articles is sharper). The
@@ -337,6 +372,7 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
         None => fit_si(&train_ex, cfg),
     };
     let mut model = with_classifier(&train_ex, cfg, si, thr, gap, fill);
+    model.meta.peak = peak;
     model.meta.validation_ids = valid_ids.clone();
     let report = TrainReport {
         train_articles: train_ex.len(),

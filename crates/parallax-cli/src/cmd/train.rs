@@ -126,12 +126,15 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         "split: {} training articles ({} of them used to tune the span decoding), {} validation articles",
         report.train_articles, report.tune_articles, report.validation_articles
     );
-    for (thr, gap, fill, f1) in report.tuning.iter().take(3) {
-        println!("tuning: threshold {thr:.2} gap {gap} fill {fill:.1}: SI F1 {f1:.4}");
+    for t in report.tuning.iter().take(5) {
+        println!(
+            "tuning: threshold {:.2} gap {} fill {:.1} peak {:.2}: SI F1 {:.4}",
+            t.threshold, t.gap, t.fill, t.peak, t.f1
+        );
     }
     println!(
-        "chosen: threshold {:.2}, gap {}, fill {:.1} (above 1: off)",
-        model.meta.threshold, model.meta.gap, model.meta.fill
+        "chosen: threshold {:.2}, gap {}, fill {:.1} (above 1: off), peak {:.2}",
+        model.meta.threshold, model.meta.gap, model.meta.fill, model.meta.peak
     );
     std::fs::create_dir_all(&a.out).map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
     let bytes = model.to_bytes();
