@@ -206,6 +206,19 @@ fn with_classifier(
             min_count: 2,
         },
     );
+    assemble(exs, cfg, (si, si_dense), tc, threshold, gap, fill)
+}
+
+/// The model of span tagger `si` and technique classifier `tc`.
+fn assemble(
+    exs: &[&Example],
+    cfg: &TrainConfig,
+    (si, si_dense): (Linear, Vec<f32>),
+    tc: Linear,
+    threshold: f32,
+    gap: usize,
+    fill: f32,
+) -> LinearModel {
     LinearModel {
         meta: ModelMeta {
             threshold,
@@ -228,8 +241,11 @@ fn with_classifier(
     .with_dense(si_dense, cfg.dense_scale)
 }
 
-fn fit(exs: &[&Example], cfg: &TrainConfig, threshold: f32, gap: usize, fill: f32) -> LinearModel {
-    with_classifier(exs, cfg, fit_si(exs, cfg), threshold, gap, fill)
+/// A span tagger fit on `exs` with an empty technique classifier: enough
+/// to score tokens while tuning the decoding.
+fn tagger_only(exs: &[&Example], cfg: &TrainConfig) -> LinearModel {
+    let empty = Linear::zeros(1, Technique::ALL.len());
+    assemble(exs, cfg, fit_si(exs, cfg), empty, 0.5, 0, 2.0)
 }
 
 /// What training did, for the log.
@@ -285,7 +301,7 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
                 .filter(|(i, _)| !in_fold(*i))
                 .map(|(_, e)| *e)
                 .collect();
-            let m = fit(&rest, cfg, 0.5, 0, 2.0);
+            let m = tagger_only(&rest, cfg);
             for e in order
                 .iter()
                 .enumerate()
@@ -300,7 +316,7 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
         bagged = Some(taggers);
         (set, probs)
     } else {
-        let first = fit(&fit_ex, cfg, 0.5, 0, 2.0);
+        let first = tagger_only(&fit_ex, cfg);
         let probs = tune_ex
             .iter()
             .map(|e| first.token_probs(&DocCtx::new(&e.doc)))
