@@ -102,7 +102,7 @@ impl Linear {
     /// are [`Linear::train_binary_dense`] with no dense input.
     pub fn train(bits: u32, k: usize, data: &[(Vec<u32>, u16)], cfg: &SgdConfig) -> Self {
         if k == 1 {
-            return Self::train_binary_dense(bits, data, 0, &|_, _| {}, cfg).0;
+            return Self::train_binary_dense(bits, data, 0, &|_, _| {}, &|_| 1.0, cfg).0;
         }
         let mut m = Linear::zeros(bits, k);
         // Averaged SGD: avg = w - u / c.
@@ -158,13 +158,15 @@ impl Linear {
 
     /// Binary logistic regression over hashed features plus a dense input
     /// of `dim` values per example (`dense(ix, x)` writes example `ix`'s),
-    /// by averaged SGD with a seeded shuffle. Returns the sparse model and
+    /// and `weight(ix)` scaling example `ix`'s gradient, by averaged SGD with
+    /// a seeded shuffle. Returns the sparse model and
     /// the dense weights.
     pub fn train_binary_dense(
         bits: u32,
         data: &[(Vec<u32>, u16)],
         dim: usize,
         dense: &dyn Fn(usize, &mut [f32]),
+        weight: &dyn Fn(usize) -> f32,
         cfg: &SgdConfig,
     ) -> (Self, Vec<f32>) {
         let mut m = Linear::zeros(bits, 1);
@@ -185,7 +187,7 @@ impl Linear {
                 let d: f32 = x.iter().zip(&dw).map(|(a, b)| a * b).sum();
                 let pr = sigmoid(m.score(f) + d);
                 let yv = (*y > 0) as u8 as f32;
-                let wgt = if *y > 0 { cfg.pos_weight } else { 1.0 };
+                let wgt = weight(ix) * if *y > 0 { cfg.pos_weight } else { 1.0 };
                 let g = lr * wgt * (yv - pr);
                 if g.abs() < 1e-7 {
                     c += 1.0;

@@ -32,6 +32,10 @@ pub struct TrainConfig {
     /// out-of-fold token probabilities of all training articles (each fold
     /// scored by a tagger fit on the others) instead of on one tuning slice.
     pub folds: usize,
+    /// Token weights by gold span length ([`span_weight`]): pivot (0: all
+    /// weights 1) and power.
+    pub span_pivot: f32,
+    pub span_power: f32,
 }
 
 impl Default for TrainConfig {
@@ -49,6 +53,12 @@ impl Default for TrainConfig {
             // 0.7 -> 0.382
             dense_scale: 0.5,
             folds: 5,
+            // chosen by out-of-fold SI F1 (peak decoding re-tuned each
+            // time): off -> 0.4005; power 0.3/0.5/0.75/1 at pivot 6 ->
+            // 0.415/0.418/0.419/0.416; pivot 3/12/24 at power 0.75 ->
+            // 0.418/0.424/0.424
+            span_pivot: 12.0,
+            span_power: 0.75,
         }
     }
 }
@@ -69,8 +79,12 @@ pub fn examples(articles: &[Article], labels: &BTreeMap<String, Vec<Fragment>>) 
         .collect()
 }
 
-fn si_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
+/// Token rows of the span tagger (features, inside a gold span), and for
+/// each row the number of tokens of the merged gold span holding it (0
+/// outside spans).
+fn si_data(exs: &[&Example], bits: u32) -> (Vec<(Vec<u32>, u16)>, Vec<u32>) {
     let mut data = Vec::new();
+    let mut span_len = Vec::new();
     for ex in exs {
         let doc = &ex.doc;
         let ctx = DocCtx::new(doc);
@@ -79,6 +93,16 @@ fn si_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
             .iter()
             .filter_map(|f| Some((doc.byte_of_cp(f.start)?, doc.byte_of_cp(f.end)?)))
             .collect();
+        let holding = |t: &parallax_core::Token| {
+            gold.iter()
+                .position(|&(s, e)| s < t.span.end && t.span.start < e)
+        };
+        let mut tokens_in = vec![0u32; gold.len()];
+        for t in &doc.segments.tokens {
+            if let Some(g) = holding(t) {
+                tokens_in[g] += 1;
+            }
+        }
         for (i, t) in doc.segments.tokens.iter().enumerate() {
             let inside: usize = gold
                 .iter()
@@ -91,9 +115,25 @@ fn si_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
             };
             ctx.si_features(i, &mut sink);
             data.push((sink.out, y));
+            span_len.push(match (y, holding(t)) {
+                (1, Some(g)) => tokens_in[g],
+                _ => 0,
+            });
         }
     }
-    data
+    (data, span_len)
+}
+
+/// Training weight of a token row: 1 outside spans; inside a gold span of
+/// `n` tokens, `(pivot / n)^power` (clamped to 1/4..4), so that short spans
+/// weigh about as much as long ones in the loss, as they do in the metric
+/// (which scores each span, not each token). `pivot` 0: all 1.
+pub fn span_weight(n: u32, pivot: f32, power: f32) -> f32 {
+    if n == 0 || pivot <= 0.0 {
+        1.0
+    } else {
+        (pivot / n as f32).powf(power).clamp(0.25, 4.0)
+    }
 }
 
 fn tc_data(exs: &[&Example], bits: u32) -> Vec<(Vec<u32>, u16)> {
@@ -169,7 +209,12 @@ fn fit_si(exs: &[&Example], cfg: &TrainConfig) -> (Linear, Vec<f32>) {
         pos_weight: 1.0,
         min_count: 2,
     };
-    let data = si_data(exs, cfg.si_bits);
+    let (data, span_len) = si_data(exs, cfg.si_bits);
+    let weights: Vec<f32> = span_len
+        .iter()
+        .map(|&n| span_weight(n, cfg.span_pivot, cfg.span_power))
+        .collect();
+    let weight = |ix: usize| weights[ix];
     if cfg.dense_scale > 0.0 {
         let dense = DenseRows::new(exs, cfg.dense_scale);
         assert_eq!(dense.rows.len(), data.len());
@@ -178,10 +223,13 @@ fn fit_si(exs: &[&Example], cfg: &TrainConfig) -> (Linear, Vec<f32>) {
             &data,
             BLOCKS * dense.dim,
             &|ix, x| dense.input(ix, x),
+            &weight,
             &si_cfg,
         )
     } else {
-        (Linear::train(cfg.si_bits, 1, &data, &si_cfg), Vec::new())
+        let none = |_: usize, _: &mut [f32]| {};
+        let (si, _) = Linear::train_binary_dense(cfg.si_bits, &data, 0, &none, &weight, &si_cfg);
+        (si, Vec::new())
     }
 }
 
@@ -269,7 +317,7 @@ pub struct Tuned {
 }
 
 /// Span peaks tried while tuning (0: no peak filter).
-const PEAKS: [f32; 10] = [0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+const PEAKS: [f32; 11] = [0.0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 
 /// Trains the default model: seeded split into training and validation
 /// articles; threshold and gap tuned on a seeded slice of the training
@@ -328,8 +376,8 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
     let mut tuning = Vec::new();
     for fill in [2.0f32, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2] {
         for gap in [0usize, 1, 2] {
-            for t in 0..14 {
-                let thr = 0.10 + 0.05 * t as f32;
+            for t in 0..15 {
+                let thr = 0.05 + 0.05 * t as f32;
                 // peak 0: every span; above the threshold: only spans
                 // with a token that confident.
                 for peak in PEAKS
@@ -479,4 +527,44 @@ pub fn positive_share(exs: &[Example]) -> f64 {
         }
     }
     pos as f64 / all.max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_weight_favours_short_spans_within_bounds() {
+        assert_eq!(span_weight(0, 12.0, 0.75), 1.0); // outside spans
+        assert_eq!(span_weight(5, 0.0, 0.75), 1.0); // off
+        assert_eq!(span_weight(12, 12.0, 0.75), 1.0);
+        assert!(span_weight(3, 12.0, 0.75) > span_weight(6, 12.0, 0.75));
+        assert!((span_weight(24, 12.0, 1.0) - 0.5).abs() < 1e-6);
+        assert_eq!(span_weight(1, 12.0, 1.0), 4.0); // clamped
+        assert_eq!(span_weight(1000, 12.0, 1.0), 0.25);
+    }
+
+    #[test]
+    fn si_rows_know_the_length_of_their_gold_span() {
+        let text = "They are vile traitors. The sky is blue.";
+        let doc = Document::from_text("a", text);
+        // gold: "vile traitors" (code points 9..22)
+        let ex = Example {
+            doc,
+            gold: vec![Fragment::new(9, 22, Some("Name_Calling,Labeling"))],
+        };
+        let (data, span_len) = si_data(&[&ex], 12);
+        assert_eq!(data.len(), span_len.len());
+        let inside: Vec<u32> = data
+            .iter()
+            .zip(&span_len)
+            .filter(|((_, y), _)| *y > 0)
+            .map(|(_, &n)| n)
+            .collect();
+        assert_eq!(inside, [2, 2]);
+        assert!(data
+            .iter()
+            .zip(&span_len)
+            .all(|((_, y), &n)| (*y > 0) == (n > 0)));
+    }
 }

@@ -89,6 +89,14 @@ pub struct TechniquesArgs {
     /// articles with this many folds (0: on a 10% tuning slice).
     #[arg(long, default_value_t = tt::TrainConfig::default().folds)]
     pub folds: usize,
+    /// Weigh a token inside a gold span of n tokens by (pivot / n)^power,
+    /// clamped to 1/4..4, so short spans count in training about as much as
+    /// long ones (0: every token weighs 1).
+    #[arg(long, default_value_t = tt::TrainConfig::default().span_pivot)]
+    pub span_pivot: f32,
+    /// Power of the span-length weight (see --span-pivot).
+    #[arg(long, default_value_t = tt::TrainConfig::default().span_power)]
+    pub span_power: f32,
 }
 
 fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
@@ -111,6 +119,8 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         tc_bits: a.tc_bits,
         dense_scale: a.dense_scale,
         folds: a.folds,
+        span_pivot: a.span_pivot,
+        span_power: a.span_power,
         ..Default::default()
     };
     eprintln!(
