@@ -259,7 +259,22 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         let chosen = choose_cue(&ctx, u, &cues, raw, &uq);
         if let Some((cue, src)) = chosen {
             if let Some(a) = build(&ctx, u, cue, src, raw, &uq) {
+                // Further attributions in the unit ("X said A, but Y says
+                // B", "X said Y believes B"): before or after the main one
+                // by where their content starts, so an attribution nested
+                // in another comes after it.
+                let extra = secondary(&ctx, u, &cues, &cue, src, &a);
+                let a_start = a.content.first().map_or(0, |p| p.span.start);
+                for e in extra.iter().filter(|e| e.content[0].span.start < a_start) {
+                    f.attributions.push(e.clone());
+                }
                 let idx = push(&mut f, a, raw, &uq);
+                for e in extra
+                    .into_iter()
+                    .filter(|e| e.content[0].span.start >= a_start)
+                {
+                    f.attributions.push(e);
+                }
                 last_unit_att = Some((ui, idx));
                 last_in_para = Some((u.para, idx));
                 continue;
@@ -891,6 +906,105 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
     (k > from).then_some((from, k))
 }
 
+/// Whether words taken after a cue end where a source named after its
+/// cue ends ("…, said Caddell." / "…, said Caddell, a pollster"), not in
+/// the middle of a clause ("…, said nearly every talk he had with donors
+/// centers on …": that is the content).
+fn fwd_source_ends(ctx: &Ctx, u: &Unit, e: usize) -> bool {
+    e >= content_end(ctx, u) || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")")
+}
+
+/// "Mike Shields, president of the Congressional Leadership Fund, a super
+/// PAC allied with House leadership, said …": a subject with appositions
+/// too long for [`apposition`], from the clause start to the comma before
+/// the cue. The words there hold no quotation and no speech verb.
+fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
+    let comma = c.t0.checked_sub(1)?;
+    if comma <= u.t0 || ctx.lw(comma) != "," || ctx.tq[comma].is_some() {
+        return None;
+    }
+    let s = clause_start(ctx, u, comma);
+    if s >= comma || comma - s > 45 {
+        return None;
+    }
+    let opens = ctx.is_cap(s) && !ctx.is_punct(s);
+    let head_clean = (s..comma).all(|k| {
+        ctx.tq[k].is_none()
+            && !CUE_MAP
+                .get(ctx.lw(k))
+                .is_some_and(|c| *c == CueClass::Speech)
+            && !matches!(ctx.lw(k), "that" | "because" | "if" | "when" | "but")
+    });
+    // The subject's first chunk (up to its first comma) is a noun phrase.
+    let first_end = (s..comma).find(|&k| ctx.lw(k) == ",").unwrap_or(comma);
+    let np = first_end - s <= 8
+        && (s..first_end).all(|k| {
+            !matches!(
+                ctx.lw(k),
+                "is" | "was" | "are" | "were" | "has" | "had" | "have"
+            )
+        });
+    (opens && head_clean && np).then_some((s, comma))
+}
+
+/// Where the clause ending before `limit` starts: the unit start past a
+/// dateline ("WASHINGTON (AP) —") and an introductory phrase closed by a
+/// comma ("In response to X, ").
+fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
+    let mut s = u.t0;
+    if ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
+        if let Some(d) = (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--"))
+        {
+            s = d + 1;
+        }
+    }
+    if s < limit && INTRO_WORDS.contains(&ctx.lw(s)) {
+        if let Some(c) = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
+            s = c + 1;
+        }
+    }
+    s
+}
+
+const INTRO_WORDS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "when",
+    "while",
+    "as",
+    "since",
+    "with",
+    "for",
+    "despite",
+    "following",
+    "back",
+    "earlier",
+    "later",
+    "last",
+    "meanwhile",
+    "amid",
+    "under",
+    "by",
+];
+
+/// A lone lower-case word that is no pronoun is no source ("the", "held").
+fn source_shape_ok(ctx: &Ctx, (a, b): (usize, usize)) -> bool {
+    b - a > 1 || {
+        let w = ctx.lw(a);
+        ctx.is_cap(a)
+            || lexicon::PRONOUNS.contains(&w)
+            || w.ends_with('s')
+            || matches!(
+                w,
+                "everyone" | "both" | "many" | "some" | "several" | "all" | "one" | "another"
+            )
+    }
+}
+
 fn choose_cue(
     ctx: &Ctx,
     u: &Unit,
@@ -932,7 +1046,11 @@ fn choose_cue(
                 b.or_else(|| {
                     // "..., said Caddell" (never "..., told Breitbart": the addressee).
                     if before_punct && !addressee && !participle {
-                        source_fwd(ctx, u, c.t1)
+                        let fwd = source_fwd(ctx, u, c.t1);
+                        match fwd {
+                            Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
+                            _ => long_subject(ctx, u, c).or(fwd),
+                        }
                     } else {
                         None
                     }
@@ -940,25 +1058,7 @@ fn choose_cue(
             }
         };
         // A lone lower-case word that is no pronoun is no source ("the", "held").
-        let src = src.filter(|&(a, b)| {
-            b - a > 1 || {
-                let w = ctx.lw(a);
-                ctx.is_cap(a)
-                    || lexicon::PRONOUNS.contains(&w)
-                    || w.ends_with('s')
-                    || matches!(
-                        w,
-                        "everyone"
-                            | "both"
-                            | "many"
-                            | "some"
-                            | "several"
-                            | "all"
-                            | "one"
-                            | "another"
-                    )
-            }
-        });
+        let src = src.filter(|&s| source_shape_ok(ctx, s));
         let Some(s) = src else { continue };
         if c.class == CueClass::Evidence
             && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
@@ -1335,6 +1435,111 @@ fn build(
         rule,
         confidence,
     })
+}
+
+/// Attributions besides the main one of a unit: another cue with a source
+/// before it ("…, but Republicans say B", "X said Y believes B", "experts
+/// who say B"). The content runs from the cue to the end of the unit, or
+/// to the main attribution's frame when the cue comes before it.
+fn secondary(
+    ctx: &Ctx,
+    u: &Unit,
+    cues: &[Cue],
+    main: &Cue,
+    main_src: Option<(usize, usize)>,
+    main_att: &Attribution,
+) -> Vec<Attribution> {
+    let mut out = Vec::new();
+    if main.according {
+        return out;
+    }
+    let (ms0, ms1) = main_src.unwrap_or((main.t0, main.t0));
+    let frame0 = ms0.min(main.t0);
+    let frame1 = ms1.max(main.t1);
+    let unit_end = content_end(ctx, u);
+    for c in cues {
+        if c.according || c.t0 == main.t0 || (c.t0 < frame1 && c.t1 > frame0) {
+            continue;
+        }
+        // Participles ("…, saying") and addressee verbs are left to the
+        // main rules.
+        if ctx.lw(c.verb).ends_with("ing") {
+            continue;
+        }
+        if c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some() {
+            continue;
+        }
+        let Some((s0, s1)) = source_back(ctx, u, c) else {
+            continue;
+        };
+        if !source_shape_ok(ctx, (s0, s1)) || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1))
+        {
+            continue;
+        }
+        if c.class == CueClass::Evidence
+            && !(s0..s1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
+        {
+            continue;
+        }
+        // Before the main frame, the content stops there ("Trump, who
+        // criticized Cruz, said …", "X criticized Y, Z said"), unless the
+        // main attribution is itself what this cue reports ("She said she
+        // asked …": the main content follows its cue and this cue's words
+        // run into the main source without a comma or a relative pronoun).
+        let relative = lexicon::RELATIVE.contains(&ctx.lw(s1 - 1));
+        let main_follows = main_att.rule == "source_cue_content"
+            && main_att
+                .content
+                .first()
+                .is_some_and(|p| p.span.start >= ctx.toks[frame1 - 1].span.end);
+        let outer = c.t1 <= frame0
+            && !relative
+            && main_follows
+            && !(c.t1..frame0).any(|j| ctx.lw(j) == "," || ctx.tq[j].is_some());
+        let end = if c.t1 <= frame0 && !outer {
+            // Nor does it run into the main content ("Rhimes declared the
+            // need for drive: “…,” she said").
+            let main_start = main_att
+                .content
+                .first()
+                .map_or(usize::MAX, |p| p.span.start);
+            let stop = (c.t1..frame0)
+                .find(|&j| ctx.toks[j].span.start >= main_start)
+                .unwrap_or(frame0);
+            back_over_punct(ctx, c.t1, stop)
+        } else {
+            unit_end
+        };
+        let mut k = skip_after_cue(ctx, u, c, c.t1, end);
+        if k > c.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
+            k -= 1;
+        }
+        if k >= end || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2 {
+            continue;
+        }
+        let content = ctx.part(k, end);
+        let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
+            AttributionKind::Mixed
+        } else {
+            AttributionKind::Indirect
+        };
+        out.push(Attribution {
+            kind,
+            source: Some(ctx.part(s0, s1)),
+            speaker: None,
+            speaker_mention: None,
+            relayed_by: None,
+            cue: Some(ctx.part(c.t0, c.t1)),
+            content: vec![content],
+            work: None,
+            rule: "secondary",
+            confidence: 0.5,
+        });
+        if out.len() >= 3 {
+            break;
+        }
+    }
+    out
 }
 
 /// "X states:" followed by a paragraph: that paragraph is X's.

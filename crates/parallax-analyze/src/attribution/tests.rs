@@ -376,12 +376,16 @@ fn introduction_before_the_frame_is_not_content() {
 
 #[test]
 fn colon_before_a_framed_quote() {
-    let a = one("In her speech, Rhimes declared the need for drive: “Change the world and then change it again,” she said.");
-    assert_eq!(src(&a), "she");
+    let l = run("In her speech, Rhimes declared the need for drive: “Change the world and then change it again,” she said.");
+    let a = l.attributions.iter().find(|a| src(a) == "she").unwrap();
     assert_eq!(
-        content(&a),
+        content(a),
         vec!["“Change the world and then change it again,”"]
     );
+    // "Rhimes declared …" is an attribution of its own, up to the colon.
+    let b = l.attributions.iter().find(|a| src(a) == "Rhimes").unwrap();
+    assert_eq!(content(b), vec!["the need for drive"]);
+    assert_eq!(l.attributions.len(), 2);
 }
 
 #[test]
@@ -558,4 +562,48 @@ fn quotation_after_a_colon_or_comma_that_closes_a_clause() {
     assert!(l.attributions.iter().all(|a| a.rule != "colon_frame"));
     let l = run("IOWA POLLS NOT WRONG: “The polls ended too early and missed the late surge.”");
     assert!(l.attributions.iter().all(|a| a.rule != "colon_frame"));
+}
+
+#[test]
+fn second_attribution_in_the_same_sentence() {
+    let l = run(
+        "The mayor said the budget is balanced, but critics say the city is running out of money.",
+    );
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    let b = l.attributions.iter().find(|a| src(a) == "critics").unwrap();
+    assert_eq!(content(b), vec!["the city is running out of money"]);
+    assert_eq!(b.rule, "secondary");
+    // A noun that looks like a cue is no second attribution.
+    let a = one("The mayor said the new claims office opens on Monday.");
+    assert_eq!(src(&a), "The mayor");
+}
+
+#[test]
+fn outer_cue_before_a_quoted_inner_one() {
+    // The cue next to the quotation is the inner one; "Ruiz said" reports it.
+    let l =
+        run("Ruiz said she often thinks of what her mother told her: “Work first, rest later.”");
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Ruiz")
+        .expect("outer");
+    assert!(
+        content(outer)[0].starts_with("she often thinks"),
+        "{:?}",
+        content(outer)
+    );
+    // The outer one comes first, so the inner one is listed after it.
+    let pos = |s: &str| l.attributions.iter().position(|a| src(a) == s).unwrap();
+    assert!(pos("Ruiz") < pos("her mother"), "{:#?}", l.attributions);
+}
+
+#[test]
+fn subject_with_long_apposition() {
+    let a = one("Dana Whitfield, director of the Center for Rural Studies, a research group funded by three state universities, said turnout in the county fell sharply.");
+    assert!(src(&a).starts_with("Dana Whitfield"), "{}", src(&a));
+    assert_eq!(content(&a), vec!["turnout in the county fell sharply"]);
+    // A source named after the cue stays there.
+    let b = one("Turnout in the county fell sharply, said Dana Whitfield, a pollster.");
+    assert_eq!(src(&b), "Dana Whitfield");
 }
