@@ -258,12 +258,28 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         }
         let chosen = choose_cue(&ctx, u, &cues, raw, &uq);
         if let Some((cue, src)) = chosen {
-            if let Some(a) = build(&ctx, u, cue, src, raw, &uq) {
+            if let Some(mut a) = build(&ctx, u, cue, src, raw, &uq) {
                 // Further attributions in the unit ("X said A, but Y says
                 // B", "X said Y believes B"): before or after the main one
                 // by where their content starts, so an attribution nested
                 // in another comes after it.
-                let extra = secondary(&ctx, u, &cues, &cue, src, &a);
+                let extra = secondary(&ctx, u, &cues, (&cue, src), &a, raw, &uq);
+                // "X said Y, according to Z": X's content ends before the
+                // phrase that passes it on.
+                for e in extra.iter().filter(|e| e.rule == "according_to") {
+                    let c0 = e.cue.as_ref().map_or(0, |c| c.span.start);
+                    let k = ctx.toks.partition_point(|t| t.span.start < c0);
+                    let kend = back_over_punct(&ctx, u.t0, k);
+                    if kend == 0 {
+                        continue;
+                    }
+                    let cut = ctx.toks[kend - 1].span.end;
+                    for p in a.content.iter_mut() {
+                        if p.span.start < cut && c0 < p.span.end {
+                            *p = Part::new(doc, p.span.start, cut);
+                        }
+                    }
+                }
                 let a_start = a.content.first().map_or(0, |p| p.span.start);
                 for e in extra.iter().filter(|e| e.content[0].span.start < a_start) {
                     f.attributions.push(e.clone());
@@ -824,44 +840,7 @@ fn antecedent(ctx: &Ctx, u: &Unit, t: usize) -> Option<usize> {
 /// The subject at the start of the clause before `limit`: "Hillary
 /// Clinton's right-hand woman rallied supporters, saying ..." -> the NP.
 fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
-    let mut s = u.t0;
-    // A dateline ("WASHINGTON, Dec. 8 (UPI) — …") is not the subject.
-    if ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
-        if let Some(d) = (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--"))
-        {
-            s = d + 1;
-        }
-    }
-    // Skip an introductory phrase closed by a comma ("In response to X, ").
-    let intro = matches!(
-        ctx.lw(s),
-        "in" | "on"
-            | "at"
-            | "after"
-            | "before"
-            | "during"
-            | "when"
-            | "while"
-            | "as"
-            | "since"
-            | "with"
-            | "for"
-            | "despite"
-            | "following"
-            | "back"
-            | "earlier"
-            | "later"
-            | "last"
-            | "meanwhile"
-            | "amid"
-            | "under"
-            | "by"
-    );
-    if intro {
-        if let Some(c) = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
-            s = c + 1;
-        }
-    }
+    let s = clause_start(ctx, u, limit);
     let mut e = s;
     let mut after_poss = 0;
     while e < limit && ctx.tq[e].is_none() && !ctx.is_punct(e) {
@@ -881,6 +860,19 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
             e += 1;
         } else {
             break;
+        }
+    }
+    // A lone determiner runs on to its noun ("the other candidate on the
+    // stage" -> "the other candidate").
+    if e == s + 1 && matches!(ctx.lw(s), "the" | "a" | "an") {
+        while e < limit
+            && e - s < 7
+            && ctx.tq[e].is_none()
+            && !ctx.is_punct(e)
+            && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
+            && !ctx.lw(e).ends_with("ed")
+        {
+            e += 1;
         }
     }
     (e > s).then_some((s, e))
@@ -927,7 +919,36 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
     if s >= comma || comma - s > 45 {
         return None;
     }
-    let opens = ctx.is_cap(s) && !ctx.is_punct(s);
+    // "…, said by …" is a passive: its agent follows.
+    if c.t1 < u.t1 && ctx.lw(c.t1) == "by" {
+        return None;
+    }
+    let opens = !ctx.is_punct(s)
+        && (ctx.is_cap(s)
+            || ctx.toks[s].kind == TokenKind::Number
+            || matches!(
+                ctx.lw(s),
+                "the"
+                    | "a"
+                    | "an"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "its"
+                    | "our"
+                    | "some"
+                    | "many"
+                    | "most"
+                    | "all"
+                    | "both"
+                    | "each"
+                    | "several"
+                    | "about"
+                    | "nearly"
+                    | "almost"
+                    | "more"
+                    | "fewer"
+            ));
     let head_clean = (s..comma).all(|k| {
         ctx.tq[k].is_none()
             && !CUE_MAP
@@ -948,24 +969,49 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
 }
 
 /// Where the clause ending before `limit` starts: the unit start past a
-/// dateline ("WASHINGTON (AP) —") and an introductory phrase closed by a
-/// comma ("In response to X, ").
+/// dateline ("WASHINGTON (AP) —"), a leading conjunction ("But", "And
+/// even") and introductory phrases closed by a comma ("In response to X,",
+/// "Speaking in his real voice again,", "If he wins,").
 fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
     let mut s = u.t0;
-    if ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
-        if let Some(d) = (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--"))
+    if s < limit && ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
+        if let Some(d) =
+            (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--" | "-"))
         {
             s = d + 1;
         }
     }
-    if s < limit && INTRO_WORDS.contains(&ctx.lw(s)) {
-        if let Some(c) = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
-            s = c + 1;
+    for _ in 0..3 {
+        while s + 1 < limit && LEAD_WORDS.contains(&ctx.lw(s)) && ctx.tq[s].is_none() {
+            s += 1;
+        }
+        if s >= limit || ctx.tq[s].is_some() {
+            break;
+        }
+        let w = ctx.lw(s);
+        let intro = INTRO_WORDS.contains(&w)
+            || (w.len() > 4
+                && w.ends_with("ing")
+                && s + 1 < limit
+                && !ctx.is_punct(s + 1)
+                && !ctx.is_cap(s + 1));
+        if !intro {
+            break;
+        }
+        match (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
+            Some(c) => s = c + 1,
+            None => break,
         }
     }
     s
 }
 
+/// Words that may open a clause before its subject ("But Trump said").
+const LEAD_WORDS: &[&str] = &[
+    "but", "and", "so", "yet", "still", "even", "also", "now", "then",
+];
+
+/// Words that open an introductory phrase closed by a comma.
 const INTRO_WORDS: &[&str] = &[
     "in",
     "on",
@@ -989,6 +1035,40 @@ const INTRO_WORDS: &[&str] = &[
     "amid",
     "under",
     "by",
+    "if",
+    "shortly",
+    "here",
+    "there",
+    "alongside",
+    "although",
+    "though",
+    "because",
+    "once",
+    "until",
+    "unlike",
+    "like",
+    "among",
+    "from",
+    "throughout",
+    "within",
+    "without",
+    "instead",
+    "today",
+    "yesterday",
+    "upon",
+    "asked",
+    "given",
+    "over",
+    "separately",
+    "similarly",
+    "however",
+    "finally",
+    "ultimately",
+    "previously",
+    "recently",
+    "initially",
+    "likewise",
+    "indeed",
 ];
 
 /// A lone lower-case word that is no pronoun is no source ("the", "held").
@@ -1445,20 +1525,30 @@ fn secondary(
     ctx: &Ctx,
     u: &Unit,
     cues: &[Cue],
-    main: &Cue,
-    main_src: Option<(usize, usize)>,
+    (main, main_src): (&Cue, Option<(usize, usize)>),
     main_att: &Attribution,
+    raw: &[RawQuote],
+    uq: &[usize],
 ) -> Vec<Attribution> {
     let mut out = Vec::new();
-    if main.according {
-        return out;
-    }
     let (ms0, ms1) = main_src.unwrap_or((main.t0, main.t0));
     let frame0 = ms0.min(main.t0);
     let frame1 = ms1.max(main.t1);
     let unit_end = content_end(ctx, u);
     for c in cues {
-        if c.according || c.t0 == main.t0 || (c.t0 < frame1 && c.t1 > frame0) {
+        if c.t0 == main.t0 || (c.t0 < frame1 && c.t1 > frame0) {
+            continue;
+        }
+        // "X said Y, according to Z": Z passes on what X said (PolNeAR
+        // takes both); the content is the rest of the unit.
+        if c.according {
+            if main.according {
+                continue;
+            }
+            let src = source_fwd_long(ctx, u, c.t1);
+            if let Some(a) = src.and_then(|s| build(ctx, u, *c, Some(s), raw, uq)) {
+                out.push(a);
+            }
             continue;
         }
         // Participles ("…, saying") and addressee verbs are left to the
@@ -1496,7 +1586,9 @@ fn secondary(
             && !relative
             && main_follows
             && !(c.t1..frame0).any(|j| ctx.lw(j) == "," || ctx.tq[j].is_some());
-        let end = if c.t1 <= frame0 && !outer {
+        let end = if c.t1 <= frame0 && main.according {
+            back_over_punct(ctx, c.t1, frame0)
+        } else if c.t1 <= frame0 && !outer {
             // Nor does it run into the main content ("Rhimes declared the
             // need for drive: “…,” she said").
             let main_start = main_att

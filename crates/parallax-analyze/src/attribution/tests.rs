@@ -607,3 +607,40 @@ fn subject_with_long_apposition() {
     let b = one("Turnout in the county fell sharply, said Dana Whitfield, a pollster.");
     assert_eq!(src(&b), "Dana Whitfield");
 }
+
+#[test]
+fn according_to_around_a_said_clause() {
+    let l = run(
+        "The governor said the bridge would reopen in May, according to a memo seen by reporters.",
+    );
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "according_to")
+        .expect("according to");
+    assert_eq!(src(outer), "a memo seen by reporters");
+    assert_eq!(
+        content(outer),
+        vec!["The governor said the bridge would reopen in May"]
+    );
+    let inner = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "The governor")
+        .unwrap();
+    assert_eq!(content(inner), vec!["the bridge would reopen in May"]);
+    // Alone, "according to" stays one attribution.
+    let a = one("The bridge will reopen in May, according to a memo.");
+    assert_eq!(src(&a), "a memo");
+}
+
+#[test]
+fn participle_subject_past_intro_phrases() {
+    let a = one("But shortly after the vote, the union leader issued a statement, saying the deal was unfair.");
+    assert_eq!(src(&a), "the union leader");
+    let b = one("Speaking in a low voice, Ramirez ended the meeting, saying the plan was dead.");
+    assert_eq!(src(&b), "Ramirez");
+    // A name is no introductory phrase.
+    let c = one("Fleming, the union leader, ended the meeting, saying the plan was dead.");
+    assert!(src(&c).starts_with("Fleming"), "{}", src(&c));
+}
