@@ -915,7 +915,16 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
     if comma <= u.t0 || ctx.lw(comma) != "," || ctx.tq[comma].is_some() {
         return None;
     }
-    let s = clause_start(ctx, u, comma);
+    // After a quotation ("“…,” Sarah Lee, director of …, said"), the
+    // subject starts past it.
+    let after_quote = (u.t0..comma).rev().find(|&k| ctx.tq[k].is_some()).map(|k| {
+        let mut j = k + 1;
+        while j < comma && ctx.is_punct(j) {
+            j += 1;
+        }
+        j
+    });
+    let s = after_quote.unwrap_or_else(|| clause_start(ctx, u, comma));
     if s >= comma || comma - s > 45 {
         return None;
     }
@@ -925,6 +934,7 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
     }
     let opens = !ctx.is_punct(s)
         && (ctx.is_cap(s)
+            || after_quote.is_some()
             || ctx.toks[s].kind == TokenKind::Number
             || matches!(
                 ctx.lw(s),
@@ -958,7 +968,7 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
     });
     // The subject's first chunk (up to its first comma) is a noun phrase.
     let first_end = (s..comma).find(|&k| ctx.lw(k) == ",").unwrap_or(comma);
-    let np = first_end - s <= 8
+    let np = first_end - s <= 10
         && (s..first_end).all(|k| {
             !matches!(
                 ctx.lw(k),
@@ -1108,7 +1118,15 @@ fn choose_cue(
             };
             let participle = ctx.lw(c.verb).ends_with("ing");
             let after_comma = c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",";
-            let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb));
+            // "“…?” asked Sen. Lee", "“…,” warned Clinton": right after a
+            // quotation, these verbs put their subject after them.
+            let inverted = c.t0 > u.t0
+                && ctx.tq[c.t0 - 1].is_some()
+                && matches!(
+                    ctx.lw(c.verb),
+                    "asked" | "asks" | "warned" | "warns" | "urged" | "assured" | "reminded"
+                );
+            let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb)) && !inverted;
             // "Mr. Trump … issued a statement Tuesday saying": the source
             // found going back starts with a verb, so the subject speaks.
             let verb_led = b.is_some_and(|(a, e)| {

@@ -644,3 +644,31 @@ fn participle_subject_past_intro_phrases() {
     let c = one("Fleming, the union leader, ended the meeting, saying the plan was dead.");
     assert!(src(&c).starts_with("Fleming"), "{}", src(&c));
 }
+
+#[test]
+fn quote_then_long_apposition_subject() {
+    let a = one("“The vote was never close,” Maria Olsen, a spokeswoman for the county board of elections, said in an interview.");
+    assert!(src(&a).starts_with("Maria Olsen"), "{}", src(&a));
+    assert_eq!(content(&a), vec!["“The vote was never close,”"]);
+}
+
+#[test]
+fn inverted_asked_and_warned_after_a_quote() {
+    let a = one("“Who will pay for the wall?” asked Sen. Ann Ruiz of Ohio.");
+    assert_eq!(src(&a), "Sen. Ann Ruiz of Ohio");
+    let b = one("“That would be a disaster,” warned Clinton.");
+    assert_eq!(src(&b), "Clinton");
+    // Elsewhere the word after these verbs is still the addressee.
+    let c = one("Clinton warned voters that the plan would be a disaster.");
+    assert_eq!(src(&c), "Clinton");
+}
+
+#[test]
+fn verbs_of_judging_are_cues() {
+    let a = one("The senator dismissed the report as a partisan stunt.");
+    assert_eq!(src(&a), "The senator");
+    assert_eq!(a.cue.as_ref().unwrap().text, "dismissed");
+    // The same words as nouns are not.
+    let l = run("The dismissed workers gathered outside the plant.");
+    assert!(l.attributions.is_empty(), "{:?}", l.attributions);
+}
