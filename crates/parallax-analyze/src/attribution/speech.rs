@@ -986,7 +986,7 @@ fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
     let mut s = u.t0;
     if s < limit && ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
         if let Some(d) =
-            (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--" | "-"))
+            (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "―" | "--" | "-"))
         {
             s = d + 1;
         }
@@ -1569,15 +1569,16 @@ fn secondary(
             }
             continue;
         }
-        // Participles ("…, saying") and addressee verbs are left to the
-        // main rules.
-        if ctx.lw(c.verb).ends_with("ing") {
+        if c.t0 == u.t0 || ctx.tq[c.t0 - 1].is_some() {
             continue;
         }
-        if c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some() {
+        // Participles ("…, saying") are left to the main rules.
+        let src = if ctx.lw(c.verb).ends_with("ing") {
             continue;
-        }
-        let Some((s0, s1)) = source_back(ctx, u, c) else {
+        } else {
+            source_back(ctx, u, c)
+        };
+        let Some((s0, s1)) = src else {
             continue;
         };
         if !source_shape_ok(ctx, (s0, s1)) || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1))
@@ -1598,12 +1599,9 @@ fn secondary(
         let main_follows = main_att.rule == "source_cue_content"
             && main_att
                 .content
-                .first()
-                .is_some_and(|p| p.span.start >= ctx.toks[frame1 - 1].span.end);
-        let outer = c.t1 <= frame0
-            && !relative
-            && main_follows
-            && !(c.t1..frame0).any(|j| ctx.lw(j) == "," || ctx.tq[j].is_some());
+                .iter()
+                .any(|p| p.span.start >= ctx.toks[frame1 - 1].span.end);
+        let outer = c.t1 <= frame0 && !relative && main_follows;
         let end = if c.t1 <= frame0 && main.according {
             back_over_punct(ctx, c.t1, frame0)
         } else if c.t1 <= frame0 && !outer {

@@ -672,3 +672,30 @@ fn verbs_of_judging_are_cues() {
     let l = run("The dismissed workers gathered outside the plant.");
     assert!(l.attributions.is_empty(), "{:?}", l.attributions);
 }
+
+#[test]
+fn outer_cue_over_a_coordinated_inner_one() {
+    // "says A but he feels B": the whole rest is what Lee says.
+    let l = run(
+        "Lee says there is a “long road ahead” but he feels confident that the bill will pass.",
+    );
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Lee")
+        .expect("Lee");
+    assert!(
+        content(outer).join(" ").ends_with("the bill will pass"),
+        "{:?}",
+        content(outer)
+    );
+    // After a comma and an apposition the cue still finds its source.
+    let l = run("Ben Ortiz, the former director, told reporters before the hearing that he believed the rules are unfair.");
+    assert!(
+        l.attributions
+            .iter()
+            .any(|a| src(a).starts_with("Ben Ortiz")),
+        "{:#?}",
+        l.attributions
+    );
+}
