@@ -424,7 +424,7 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
 /// pronoun or a noun phrase of more than one word.
 fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
     let qt = ctx.toks.partition_point(|t| t.span.start < q_start);
-    if qt <= u.t0 + 2
+    if qt < u.t0 + 2
         || qt >= u.t1
         || ctx.tq[qt - 1].is_some()
         || !matches!(ctx.lw(qt - 1), ":" | ",")
@@ -489,8 +489,49 @@ fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
     // The subject needs a verb after it before the colon (a clause, not a
     // label such as "Transcript:" or a place in "Birmingham, Alabama, …").
     let has_verb = b + 1 < qt - 1;
-    (ok && has_verb && !function_word && !shouted).then_some((a, b))
+    // "Bush: “The mission is …”": a name as a speaker label.
+    let label = b == qt - 1
+        && ctx.lw(qt - 1) == ":"
+        && b - a <= 4
+        && (a..b).all(|k| ctx.is_cap(k) || matches!(ctx.lw(k), "’s" | "'s" | "."))
+        && !(a..b).any(|k| LABEL_WORDS.contains(&ctx.lw(k)));
+    (ok && (has_verb || label) && !function_word && !shouted).then_some((a, b))
 }
+
+/// Labels before a colon that name no speaker.
+const LABEL_WORDS: &[&str] = &[
+    "transcript",
+    "update",
+    "updated",
+    "photo",
+    "photos",
+    "source",
+    "sources",
+    "note",
+    "caption",
+    "editor",
+    "editors",
+    "video",
+    "watch",
+    "related",
+    "read",
+    "warning",
+    "breaking",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "correction",
+    "headline",
+    "title",
+    "quote",
+    "quotes",
+    "question",
+    "answer",
+    "subject",
+    "excerpt",
+    "text",
+    "statement",
+];
 
 fn words_in(ctx: &Ctx, s: usize, e: usize) -> usize {
     let i0 = ctx.toks.partition_point(|t| t.span.start < s);
@@ -779,7 +820,66 @@ fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
 }
 
 fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
-    let mut k = cue.t0;
+    let found = source_back_from(ctx, u, cue.t0)?;
+    // "Trump at the time said", "The department less than two weeks ago
+    // said": a time phrase between the subject and the verb is skipped.
+    let (a, b) = found;
+    let last = ctx.lw(b - 1);
+    if TIME_NOUNS.contains(&last) && a > u.t0 + 1 {
+        let before = ctx.lw(a - 1);
+        let from = if last == "ago" {
+            let mut f = a;
+            while f > u.t0
+                && matches!(
+                    ctx.lw(f - 1),
+                    "than" | "less" | "more" | "about" | "just" | "nearly" | "almost" | "only"
+                )
+            {
+                f -= 1;
+            }
+            Some(f)
+        } else if matches!(before, "at" | "in" | "on" | "during" | "over" | "within") {
+            Some(a - 1)
+        } else {
+            None
+        };
+        if let Some(f) = from {
+            if let Some(s) =
+                source_back_from(ctx, u, f).filter(|&(x, y)| source_shape_ok(ctx, (x, y)))
+            {
+                return Some(s);
+            }
+        }
+    }
+    Some(found)
+}
+
+/// Nouns that end a time phrase ("at the time", "in the past", "two weeks ago").
+const TIME_NOUNS: &[&str] = &[
+    "time",
+    "past",
+    "point",
+    "moment",
+    "ago",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "hours",
+    "minutes",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+];
+
+fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
+    let mut k = from;
     // Skip "on Tuesday", "last week" between the source and the verb.
     while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
         k -= 1;
@@ -1079,6 +1179,12 @@ const INTRO_WORDS: &[&str] = &[
     "initially",
     "likewise",
     "indeed",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "moments",
 ];
 
 /// A lone lower-case word that is no pronoun is no source ("the", "held").

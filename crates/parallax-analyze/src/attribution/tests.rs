@@ -699,3 +699,32 @@ fn outer_cue_over_a_coordinated_inner_one() {
         l.attributions
     );
 }
+
+#[test]
+fn time_phrase_between_subject_and_cue() {
+    let a = one("The mayor at the time said the budget was balanced.");
+    assert_eq!(src(&a), "The mayor");
+    let b = one("The agency less than two weeks ago said the data were wrong.");
+    assert_eq!(src(&b), "The agency");
+    // A name before the cue is kept as it is.
+    let c = one("Senator Ruiz said at the time that the data were wrong.");
+    assert_eq!(src(&c), "Senator Ruiz");
+}
+
+#[test]
+fn name_label_before_a_quotation() {
+    let l = run("The debate turned to foreign policy. Bush: “The mission is to destroy the group, not to contain it.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Bush")
+        .expect("Bush");
+    assert_eq!(a.rule, "colon_frame");
+    // A label that names no speaker is none.
+    let l = run("The debate turned to foreign policy. Transcript: “The mission is to destroy the group, not to contain it.”");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "Transcript"),
+        "{:#?}",
+        l.attributions
+    );
+}
