@@ -888,6 +888,20 @@ fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> 
     let mut start = k;
     while k > u.t0 {
         let t = k - 1;
+        // "Gov. Mary Fallin (R-OK) said": a short parenthetical right after
+        // the name belongs to the source.
+        if ctx.lw(t) == ")" && ctx.tq[t].is_none() && t == end - 1 {
+            if let Some(o) = (t.saturating_sub(8).max(u.t0 + 1)..t)
+                .rev()
+                .find(|&j| ctx.lw(j) == "(" && ctx.tq[j].is_none())
+            {
+                if ctx.is_cap(o - 1) && !ctx.is_punct(o - 1) {
+                    start = o;
+                    k = o;
+                    continue;
+                }
+            }
+        }
         if ctx.tq[t].is_some() || ctx.is_punct(t) {
             break;
         }
@@ -1064,7 +1078,7 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
             && !CUE_MAP
                 .get(ctx.lw(k))
                 .is_some_and(|c| *c == CueClass::Speech)
-            && !matches!(ctx.lw(k), "that" | "because" | "if" | "when" | "but")
+            && !matches!(ctx.lw(k), "because" | "if" | "when" | "but")
     });
     // The subject's first chunk (up to its first comma) is a noun phrase.
     let first_end = (s..comma).find(|&k| ctx.lw(k) == ",").unwrap_or(comma);
@@ -1214,9 +1228,10 @@ fn choose_cue(
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
         } else {
-            let before_punct =
-                (c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some())
-                    && apposition(ctx, u, c.t0).is_none();
+            let before_punct = (c.t0 == u.t0
+                || (ctx.is_punct(c.t0 - 1) && ctx.lw(c.t0 - 1) != ")")
+                || ctx.tq[c.t0 - 1].is_some())
+                && apposition(ctx, u, c.t0).is_none();
             let b = if before_punct {
                 None
             } else {
@@ -1682,7 +1697,7 @@ fn secondary(
         let src = if ctx.lw(c.verb).ends_with("ing") {
             continue;
         } else {
-            source_back(ctx, u, c)
+            source_back(ctx, u, c).or_else(|| long_subject(ctx, u, c))
         };
         let Some((s0, s1)) = src else {
             continue;
@@ -1728,10 +1743,47 @@ fn secondary(
         if k > c.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
             k -= 1;
         }
+        // "…, CNN reported.": a frame closing the unit after a comma
+        // reports all that comes before it.
+        if k >= end
+            && c.t1 > frame1
+            && s0 > u.t0 + 1
+            && ctx.lw(s0 - 1) == ","
+            && ctx.tq[s0 - 1].is_none()
+        {
+            let ce = back_over_punct(ctx, u.t0, s0);
+            if words_in(ctx, ctx.toks[u.t0].span.start, ctx.toks[ce - 1].span.end) >= 4 {
+                out.push(Attribution {
+                    kind: if (u.t0..ce).any(|j| ctx.tq[j].is_some()) {
+                        AttributionKind::Mixed
+                    } else {
+                        AttributionKind::Indirect
+                    },
+                    source: Some(ctx.part(s0, s1)),
+                    speaker: None,
+                    speaker_mention: None,
+                    relayed_by: None,
+                    cue: Some(ctx.part(c.t0, c.t1)),
+                    content: vec![ctx.part(u.t0, ce)],
+                    work: None,
+                    rule: "secondary",
+                    confidence: 0.5,
+                });
+            }
+            continue;
+        }
         if k >= end || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2 {
             continue;
         }
-        let content = ctx.part(k, end);
+        let mut content = vec![ctx.part(k, end)];
+        // "a rule change that he said would …": the relative word is the
+        // content's first piece (PolNeAR marks it so).
+        if s0 > u.t0
+            && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
+            && ctx.tq[s0 - 1].is_none()
+        {
+            content.insert(0, ctx.part(s0 - 1, s0));
+        }
         let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
             AttributionKind::Mixed
         } else {
@@ -1744,7 +1796,7 @@ fn secondary(
             speaker_mention: None,
             relayed_by: None,
             cue: Some(ctx.part(c.t0, c.t1)),
-            content: vec![content],
+            content,
             work: None,
             rule: "secondary",
             confidence: 0.5,

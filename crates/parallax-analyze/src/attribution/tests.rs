@@ -728,3 +728,36 @@ fn name_label_before_a_quotation() {
         l.attributions
     );
 }
+
+#[test]
+fn relative_word_opens_a_nested_content() {
+    let l = run("The mayor said the council backed a plan which she said would cut costs by half.");
+    let b = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "she")
+        .expect("she");
+    assert_eq!(content(b), vec!["which", "would cut costs by half"]);
+}
+
+#[test]
+fn closing_frame_reports_the_whole_sentence() {
+    let l = run("The senator said the vote would be delayed until March, the newspaper reported.");
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the newspaper")
+        .expect("the newspaper");
+    assert_eq!(
+        content(outer),
+        vec!["The senator said the vote would be delayed until March"]
+    );
+    assert!(l.attributions.iter().any(|a| src(a) == "The senator"));
+}
+
+#[test]
+fn parenthetical_after_the_name_belongs_to_the_source() {
+    let a = one("Gov. Mary Olsen (R-Ore.) said the new tax would be repealed.");
+    assert_eq!(src(&a), "Gov. Mary Olsen (R-Ore.)");
+    assert_eq!(content(&a), vec!["the new tax would be repealed"]);
+}
