@@ -337,6 +337,9 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 .then_some(a)
         });
         let prev = prev.filter(|&a| f.attributions[a].kind != AttributionKind::Indirect);
+        // A quotation framed in its own unit ("… - Philip Bump: “…”") is
+        // not the previous speaker's.
+        let prev = prev.filter(|_| colon_frame(&ctx, u, raw[uq[0]].start).is_none());
         if prev.is_none() {
             // A quotation no cue introduces: reported words of someone the
             // text does not name here (PolNeAR's attribution without source).
@@ -437,6 +440,25 @@ fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
         .is_some_and(|c| c.is_uppercase());
     if !first_upper {
         return None;
+    }
+    // "Media shares blame - HuffPollster: “…”", "More from Jones: “…”":
+    // in digest formats the speaker is the label after a dash or "from".
+    if ctx.lw(qt - 1) == ":" {
+        if let Some(d) = (u.t0..qt - 1)
+            .rev()
+            .take(8)
+            .find(|&k| ctx.tq[k].is_none() && matches!(ctx.lw(k), "-" | "—" | "–" | "from"))
+        {
+            let (a, b) = (d + 1, qt - 1);
+            let name = b > a
+                && b - a <= 6
+                && (ctx.is_cap(a) || matches!(ctx.lw(a), "the"))
+                && (a..b).all(|k| !ctx.is_punct(k) || matches!(ctx.lw(k), "." | "’s" | "'s"))
+                && !(a..b).any(|k| LABEL_WORDS.contains(&ctx.lw(k)));
+            if name {
+                return Some((a, b));
+            }
+        }
     }
     let (a, b) = clause_subject(ctx, u, qt - 1)?;
     let lone = b - a == 1;
@@ -650,7 +672,7 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             continue;
         }
         // "as Tom Ridge put it: “…”": the cue is "put it", next to a quotation.
-        if lw == "put" && next == "it" && i + 2 < u.t1 {
+        if matches!(lw, "put" | "puts") && next == "it" && i + 2 < u.t1 {
             let after = ctx.lw(i + 2);
             if ctx.tq[i + 2].is_some() || matches!(after, ":" | ",") {
                 out.push(Cue {

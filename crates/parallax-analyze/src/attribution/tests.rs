@@ -761,3 +761,38 @@ fn parenthetical_after_the_name_belongs_to_the_source() {
     assert_eq!(src(&a), "Gov. Mary Olsen (R-Ore.)");
     assert_eq!(content(&a), vec!["the new tax would be repealed"]);
 }
+
+#[test]
+fn digest_label_after_a_dash_or_from() {
+    let l = run("Polls were early. Pollsters share the blame - Dana Ruiz: “The samples were too small to be reliable this year.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Dana Ruiz")
+        .expect("Dana Ruiz");
+    assert_eq!(a.rule, "colon_frame");
+    let l = run("The report ends with a warning. More from the report: “Online samples were less accurate than the phone samples.”");
+    assert!(
+        l.attributions.iter().any(|a| src(a) == "the report"),
+        "{:#?}",
+        l.attributions
+    );
+    // A label such as "Update" is no speaker.
+    let l = run("Polls were early. Results - Update: “The samples were too small to be reliable this year.”");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "Update"),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn as_x_puts_it() {
+    let l = run("As the columnist puts it, “Nobody is moved by this plan at all.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the columnist")
+        .expect("columnist");
+    assert_eq!(content(a), vec!["“Nobody is moved by this plan at all.”"]);
+}
