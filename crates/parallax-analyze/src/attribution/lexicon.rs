@@ -75,6 +75,18 @@ static CUES: &[(&str, CueClass)] = {
         ("adding", Speech),
         ("stated", Speech),
         ("stating", Speech),
+        // Checked against polnear/train cue counts (verbs of judging and
+        // answering that PolNeAR takes as cues).
+        ("dismissed", Speech),
+        ("assured", Speech),
+        ("assures", Speech),
+        ("thanked", Speech),
+        ("slams", Speech),
+        ("slammed", Speech),
+        ("questioned", Speech),
+        ("rejected", Speech),
+        ("offered", Thought),
+        ("ordered", Thought),
         ("states", Guarded),
         ("wrote", Speech),
         ("writes", Speech),

@@ -258,8 +258,39 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         }
         let chosen = choose_cue(&ctx, u, &cues, raw, &uq);
         if let Some((cue, src)) = chosen {
-            if let Some(a) = build(&ctx, u, cue, src, raw, &uq) {
+            if let Some(mut a) = build(&ctx, u, cue, src, raw, &uq) {
+                // Further attributions in the unit ("X said A, but Y says
+                // B", "X said Y believes B"): before or after the main one
+                // by where their content starts, so an attribution nested
+                // in another comes after it.
+                let extra = secondary(&ctx, u, &cues, (&cue, src), &a, raw, &uq);
+                // "X said Y, according to Z": X's content ends before the
+                // phrase that passes it on.
+                for e in extra.iter().filter(|e| e.rule == "according_to") {
+                    let c0 = e.cue.as_ref().map_or(0, |c| c.span.start);
+                    let k = ctx.toks.partition_point(|t| t.span.start < c0);
+                    let kend = back_over_punct(&ctx, u.t0, k);
+                    if kend == 0 {
+                        continue;
+                    }
+                    let cut = ctx.toks[kend - 1].span.end;
+                    for p in a.content.iter_mut() {
+                        if p.span.start < cut && c0 < p.span.end {
+                            *p = Part::new(doc, p.span.start, cut);
+                        }
+                    }
+                }
+                let a_start = a.content.first().map_or(0, |p| p.span.start);
+                for e in extra.iter().filter(|e| e.content[0].span.start < a_start) {
+                    f.attributions.push(e.clone());
+                }
                 let idx = push(&mut f, a, raw, &uq);
+                for e in extra
+                    .into_iter()
+                    .filter(|e| e.content[0].span.start >= a_start)
+                {
+                    f.attributions.push(e);
+                }
                 last_unit_att = Some((ui, idx));
                 last_in_para = Some((u.para, idx));
                 continue;
@@ -306,6 +337,9 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 .then_some(a)
         });
         let prev = prev.filter(|&a| f.attributions[a].kind != AttributionKind::Indirect);
+        // A quotation framed in its own unit ("… - Philip Bump: “…”") is
+        // not the previous speaker's.
+        let prev = prev.filter(|_| colon_frame(&ctx, u, raw[uq[0]].start).is_none());
         if prev.is_none() {
             // A quotation no cue introduces: reported words of someone the
             // text does not name here (PolNeAR's attribution without source).
@@ -393,7 +427,7 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
 /// pronoun or a noun phrase of more than one word.
 fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
     let qt = ctx.toks.partition_point(|t| t.span.start < q_start);
-    if qt <= u.t0 + 2
+    if qt < u.t0 + 2
         || qt >= u.t1
         || ctx.tq[qt - 1].is_some()
         || !matches!(ctx.lw(qt - 1), ":" | ",")
@@ -406,6 +440,25 @@ fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
         .is_some_and(|c| c.is_uppercase());
     if !first_upper {
         return None;
+    }
+    // "Media shares blame - HuffPollster: “…”", "More from Jones: “…”":
+    // in digest formats the speaker is the label after a dash or "from".
+    if ctx.lw(qt - 1) == ":" {
+        if let Some(d) = (u.t0..qt - 1)
+            .rev()
+            .take(8)
+            .find(|&k| ctx.tq[k].is_none() && matches!(ctx.lw(k), "-" | "—" | "–" | "from"))
+        {
+            let (a, b) = (d + 1, qt - 1);
+            let name = b > a
+                && b - a <= 6
+                && (ctx.is_cap(a) || matches!(ctx.lw(a), "the"))
+                && (a..b).all(|k| !ctx.is_punct(k) || matches!(ctx.lw(k), "." | "’s" | "'s"))
+                && !(a..b).any(|k| LABEL_WORDS.contains(&ctx.lw(k)));
+            if name {
+                return Some((a, b));
+            }
+        }
     }
     let (a, b) = clause_subject(ctx, u, qt - 1)?;
     let lone = b - a == 1;
@@ -458,8 +511,49 @@ fn colon_frame(ctx: &Ctx, u: &Unit, q_start: usize) -> Option<(usize, usize)> {
     // The subject needs a verb after it before the colon (a clause, not a
     // label such as "Transcript:" or a place in "Birmingham, Alabama, …").
     let has_verb = b + 1 < qt - 1;
-    (ok && has_verb && !function_word && !shouted).then_some((a, b))
+    // "Bush: “The mission is …”": a name as a speaker label.
+    let label = b == qt - 1
+        && ctx.lw(qt - 1) == ":"
+        && b - a <= 4
+        && (a..b).all(|k| ctx.is_cap(k) || matches!(ctx.lw(k), "’s" | "'s" | "."))
+        && !(a..b).any(|k| LABEL_WORDS.contains(&ctx.lw(k)));
+    (ok && (has_verb || label) && !function_word && !shouted).then_some((a, b))
 }
+
+/// Labels before a colon that name no speaker.
+const LABEL_WORDS: &[&str] = &[
+    "transcript",
+    "update",
+    "updated",
+    "photo",
+    "photos",
+    "source",
+    "sources",
+    "note",
+    "caption",
+    "editor",
+    "editors",
+    "video",
+    "watch",
+    "related",
+    "read",
+    "warning",
+    "breaking",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "correction",
+    "headline",
+    "title",
+    "quote",
+    "quotes",
+    "question",
+    "answer",
+    "subject",
+    "excerpt",
+    "text",
+    "statement",
+];
 
 fn words_in(ctx: &Ctx, s: usize, e: usize) -> usize {
     let i0 = ctx.toks.partition_point(|t| t.span.start < s);
@@ -578,7 +672,7 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             continue;
         }
         // "as Tom Ridge put it: “…”": the cue is "put it", next to a quotation.
-        if lw == "put" && next == "it" && i + 2 < u.t1 {
+        if matches!(lw, "put" | "puts") && next == "it" && i + 2 < u.t1 {
             let after = ctx.lw(i + 2);
             if ctx.tq[i + 2].is_some() || matches!(after, ":" | ",") {
                 out.push(Cue {
@@ -748,7 +842,66 @@ fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
 }
 
 fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
-    let mut k = cue.t0;
+    let found = source_back_from(ctx, u, cue.t0)?;
+    // "Trump at the time said", "The department less than two weeks ago
+    // said": a time phrase between the subject and the verb is skipped.
+    let (a, b) = found;
+    let last = ctx.lw(b - 1);
+    if TIME_NOUNS.contains(&last) && a > u.t0 + 1 {
+        let before = ctx.lw(a - 1);
+        let from = if last == "ago" {
+            let mut f = a;
+            while f > u.t0
+                && matches!(
+                    ctx.lw(f - 1),
+                    "than" | "less" | "more" | "about" | "just" | "nearly" | "almost" | "only"
+                )
+            {
+                f -= 1;
+            }
+            Some(f)
+        } else if matches!(before, "at" | "in" | "on" | "during" | "over" | "within") {
+            Some(a - 1)
+        } else {
+            None
+        };
+        if let Some(f) = from {
+            if let Some(s) =
+                source_back_from(ctx, u, f).filter(|&(x, y)| source_shape_ok(ctx, (x, y)))
+            {
+                return Some(s);
+            }
+        }
+    }
+    Some(found)
+}
+
+/// Nouns that end a time phrase ("at the time", "in the past", "two weeks ago").
+const TIME_NOUNS: &[&str] = &[
+    "time",
+    "past",
+    "point",
+    "moment",
+    "ago",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "hours",
+    "minutes",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+];
+
+fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
+    let mut k = from;
     // Skip "on Tuesday", "last week" between the source and the verb.
     while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
         k -= 1;
@@ -757,6 +910,20 @@ fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     let mut start = k;
     while k > u.t0 {
         let t = k - 1;
+        // "Gov. Mary Fallin (R-OK) said": a short parenthetical right after
+        // the name belongs to the source.
+        if ctx.lw(t) == ")" && ctx.tq[t].is_none() && t == end - 1 {
+            if let Some(o) = (t.saturating_sub(8).max(u.t0 + 1)..t)
+                .rev()
+                .find(|&j| ctx.lw(j) == "(" && ctx.tq[j].is_none())
+            {
+                if ctx.is_cap(o - 1) && !ctx.is_punct(o - 1) {
+                    start = o;
+                    k = o;
+                    continue;
+                }
+            }
+        }
         if ctx.tq[t].is_some() || ctx.is_punct(t) {
             break;
         }
@@ -809,44 +976,7 @@ fn antecedent(ctx: &Ctx, u: &Unit, t: usize) -> Option<usize> {
 /// The subject at the start of the clause before `limit`: "Hillary
 /// Clinton's right-hand woman rallied supporters, saying ..." -> the NP.
 fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
-    let mut s = u.t0;
-    // A dateline ("WASHINGTON, Dec. 8 (UPI) — …") is not the subject.
-    if ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
-        if let Some(d) = (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "--"))
-        {
-            s = d + 1;
-        }
-    }
-    // Skip an introductory phrase closed by a comma ("In response to X, ").
-    let intro = matches!(
-        ctx.lw(s),
-        "in" | "on"
-            | "at"
-            | "after"
-            | "before"
-            | "during"
-            | "when"
-            | "while"
-            | "as"
-            | "since"
-            | "with"
-            | "for"
-            | "despite"
-            | "following"
-            | "back"
-            | "earlier"
-            | "later"
-            | "last"
-            | "meanwhile"
-            | "amid"
-            | "under"
-            | "by"
-    );
-    if intro {
-        if let Some(c) = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
-            s = c + 1;
-        }
-    }
+    let s = clause_start(ctx, u, limit);
     let mut e = s;
     let mut after_poss = 0;
     while e < limit && ctx.tq[e].is_none() && !ctx.is_punct(e) {
@@ -866,6 +996,19 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
             e += 1;
         } else {
             break;
+        }
+    }
+    // A lone determiner runs on to its noun ("the other candidate on the
+    // stage" -> "the other candidate").
+    if e == s + 1 && matches!(ctx.lw(s), "the" | "a" | "an") {
+        while e < limit
+            && e - s < 7
+            && ctx.tq[e].is_none()
+            && !ctx.is_punct(e)
+            && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
+            && !ctx.lw(e).ends_with("ed")
+        {
+            e += 1;
         }
     }
     (e > s).then_some((s, e))
@@ -891,6 +1034,209 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
     (k > from).then_some((from, k))
 }
 
+/// Whether words taken after a cue end where a source named after its
+/// cue ends ("…, said Caddell." / "…, said Caddell, a pollster"), not in
+/// the middle of a clause ("…, said nearly every talk he had with donors
+/// centers on …": that is the content).
+fn fwd_source_ends(ctx: &Ctx, u: &Unit, e: usize) -> bool {
+    e >= content_end(ctx, u) || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")")
+}
+
+/// "Mike Shields, president of the Congressional Leadership Fund, a super
+/// PAC allied with House leadership, said …": a subject with appositions
+/// too long for [`apposition`], from the clause start to the comma before
+/// the cue. The words there hold no quotation and no speech verb.
+fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
+    let comma = c.t0.checked_sub(1)?;
+    if comma <= u.t0 || ctx.lw(comma) != "," || ctx.tq[comma].is_some() {
+        return None;
+    }
+    // After a quotation ("“…,” Sarah Lee, director of …, said"), the
+    // subject starts past it.
+    let after_quote = (u.t0..comma).rev().find(|&k| ctx.tq[k].is_some()).map(|k| {
+        let mut j = k + 1;
+        while j < comma && ctx.is_punct(j) {
+            j += 1;
+        }
+        j
+    });
+    let s = after_quote.unwrap_or_else(|| clause_start(ctx, u, comma));
+    if s >= comma || comma - s > 45 {
+        return None;
+    }
+    // "…, said by …" is a passive: its agent follows.
+    if c.t1 < u.t1 && ctx.lw(c.t1) == "by" {
+        return None;
+    }
+    let opens = !ctx.is_punct(s)
+        && (ctx.is_cap(s)
+            || after_quote.is_some()
+            || ctx.toks[s].kind == TokenKind::Number
+            || matches!(
+                ctx.lw(s),
+                "the"
+                    | "a"
+                    | "an"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "its"
+                    | "our"
+                    | "some"
+                    | "many"
+                    | "most"
+                    | "all"
+                    | "both"
+                    | "each"
+                    | "several"
+                    | "about"
+                    | "nearly"
+                    | "almost"
+                    | "more"
+                    | "fewer"
+            ));
+    let head_clean = (s..comma).all(|k| {
+        ctx.tq[k].is_none()
+            && !CUE_MAP
+                .get(ctx.lw(k))
+                .is_some_and(|c| *c == CueClass::Speech)
+            && !matches!(ctx.lw(k), "because" | "if" | "when" | "but")
+    });
+    // The subject's first chunk (up to its first comma) is a noun phrase.
+    let first_end = (s..comma).find(|&k| ctx.lw(k) == ",").unwrap_or(comma);
+    let np = first_end - s <= 10
+        && (s..first_end).all(|k| {
+            !matches!(
+                ctx.lw(k),
+                "is" | "was" | "are" | "were" | "has" | "had" | "have"
+            )
+        });
+    (opens && head_clean && np).then_some((s, comma))
+}
+
+/// Where the clause ending before `limit` starts: the unit start past a
+/// dateline ("WASHINGTON (AP) —"), a leading conjunction ("But", "And
+/// even") and introductory phrases closed by a comma ("In response to X,",
+/// "Speaking in his real voice again,", "If he wins,").
+fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
+    let mut s = u.t0;
+    if s < limit && ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
+        if let Some(d) =
+            (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "―" | "--" | "-"))
+        {
+            s = d + 1;
+        }
+    }
+    for _ in 0..3 {
+        while s + 1 < limit && LEAD_WORDS.contains(&ctx.lw(s)) && ctx.tq[s].is_none() {
+            s += 1;
+        }
+        if s >= limit || ctx.tq[s].is_some() {
+            break;
+        }
+        let w = ctx.lw(s);
+        let intro = INTRO_WORDS.contains(&w)
+            || (w.len() > 4
+                && w.ends_with("ing")
+                && s + 1 < limit
+                && !ctx.is_punct(s + 1)
+                && !ctx.is_cap(s + 1));
+        if !intro {
+            break;
+        }
+        match (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
+            Some(c) => s = c + 1,
+            None => break,
+        }
+    }
+    s
+}
+
+/// Words that may open a clause before its subject ("But Trump said").
+const LEAD_WORDS: &[&str] = &[
+    "but", "and", "so", "yet", "still", "even", "also", "now", "then",
+];
+
+/// Words that open an introductory phrase closed by a comma.
+const INTRO_WORDS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "when",
+    "while",
+    "as",
+    "since",
+    "with",
+    "for",
+    "despite",
+    "following",
+    "back",
+    "earlier",
+    "later",
+    "last",
+    "meanwhile",
+    "amid",
+    "under",
+    "by",
+    "if",
+    "shortly",
+    "here",
+    "there",
+    "alongside",
+    "although",
+    "though",
+    "because",
+    "once",
+    "until",
+    "unlike",
+    "like",
+    "among",
+    "from",
+    "throughout",
+    "within",
+    "without",
+    "instead",
+    "today",
+    "yesterday",
+    "upon",
+    "asked",
+    "given",
+    "over",
+    "separately",
+    "similarly",
+    "however",
+    "finally",
+    "ultimately",
+    "previously",
+    "recently",
+    "initially",
+    "likewise",
+    "indeed",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "moments",
+];
+
+/// A lone lower-case word that is no pronoun is no source ("the", "held").
+fn source_shape_ok(ctx: &Ctx, (a, b): (usize, usize)) -> bool {
+    b - a > 1 || {
+        let w = ctx.lw(a);
+        ctx.is_cap(a)
+            || lexicon::PRONOUNS.contains(&w)
+            || w.ends_with('s')
+            || matches!(
+                w,
+                "everyone" | "both" | "many" | "some" | "several" | "all" | "one" | "another"
+            )
+    }
+}
+
 fn choose_cue(
     ctx: &Ctx,
     u: &Unit,
@@ -904,9 +1250,10 @@ fn choose_cue(
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
         } else {
-            let before_punct =
-                (c.t0 == u.t0 || ctx.is_punct(c.t0 - 1) || ctx.tq[c.t0 - 1].is_some())
-                    && apposition(ctx, u, c.t0).is_none();
+            let before_punct = (c.t0 == u.t0
+                || (ctx.is_punct(c.t0 - 1) && ctx.lw(c.t0 - 1) != ")")
+                || ctx.tq[c.t0 - 1].is_some())
+                && apposition(ctx, u, c.t0).is_none();
             let b = if before_punct {
                 None
             } else {
@@ -914,7 +1261,15 @@ fn choose_cue(
             };
             let participle = ctx.lw(c.verb).ends_with("ing");
             let after_comma = c.t0 > u.t0 && ctx.lw(c.t0 - 1) == ",";
-            let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb));
+            // "“…?” asked Sen. Lee", "“…,” warned Clinton": right after a
+            // quotation, these verbs put their subject after them.
+            let inverted = c.t0 > u.t0
+                && ctx.tq[c.t0 - 1].is_some()
+                && matches!(
+                    ctx.lw(c.verb),
+                    "asked" | "asks" | "warned" | "warns" | "urged" | "assured" | "reminded"
+                );
+            let addressee = lexicon::ADDRESSEE_VERBS.contains(&ctx.lw(c.verb)) && !inverted;
             // "Mr. Trump … issued a statement Tuesday saying": the source
             // found going back starts with a verb, so the subject speaks.
             let verb_led = b.is_some_and(|(a, e)| {
@@ -932,7 +1287,11 @@ fn choose_cue(
                 b.or_else(|| {
                     // "..., said Caddell" (never "..., told Breitbart": the addressee).
                     if before_punct && !addressee && !participle {
-                        source_fwd(ctx, u, c.t1)
+                        let fwd = source_fwd(ctx, u, c.t1);
+                        match fwd {
+                            Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
+                            _ => long_subject(ctx, u, c).or(fwd),
+                        }
                     } else {
                         None
                     }
@@ -940,25 +1299,7 @@ fn choose_cue(
             }
         };
         // A lone lower-case word that is no pronoun is no source ("the", "held").
-        let src = src.filter(|&(a, b)| {
-            b - a > 1 || {
-                let w = ctx.lw(a);
-                ctx.is_cap(a)
-                    || lexicon::PRONOUNS.contains(&w)
-                    || w.ends_with('s')
-                    || matches!(
-                        w,
-                        "everyone"
-                            | "both"
-                            | "many"
-                            | "some"
-                            | "several"
-                            | "all"
-                            | "one"
-                            | "another"
-                    )
-            }
-        });
+        let src = src.filter(|&s| source_shape_ok(ctx, s));
         let Some(s) = src else { continue };
         if c.class == CueClass::Evidence
             && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
@@ -1335,6 +1676,158 @@ fn build(
         rule,
         confidence,
     })
+}
+
+/// Attributions besides the main one of a unit: another cue with a source
+/// before it ("…, but Republicans say B", "X said Y believes B", "experts
+/// who say B"). The content runs from the cue to the end of the unit, or
+/// to the main attribution's frame when the cue comes before it.
+fn secondary(
+    ctx: &Ctx,
+    u: &Unit,
+    cues: &[Cue],
+    (main, main_src): (&Cue, Option<(usize, usize)>),
+    main_att: &Attribution,
+    raw: &[RawQuote],
+    uq: &[usize],
+) -> Vec<Attribution> {
+    let mut out = Vec::new();
+    let (ms0, ms1) = main_src.unwrap_or((main.t0, main.t0));
+    let frame0 = ms0.min(main.t0);
+    let frame1 = ms1.max(main.t1);
+    let unit_end = content_end(ctx, u);
+    for c in cues {
+        if c.t0 == main.t0 || (c.t0 < frame1 && c.t1 > frame0) {
+            continue;
+        }
+        // "X said Y, according to Z": Z passes on what X said (PolNeAR
+        // takes both); the content is the rest of the unit.
+        if c.according {
+            if main.according {
+                continue;
+            }
+            let src = source_fwd_long(ctx, u, c.t1);
+            if let Some(a) = src.and_then(|s| build(ctx, u, *c, Some(s), raw, uq)) {
+                out.push(a);
+            }
+            continue;
+        }
+        if c.t0 == u.t0 || ctx.tq[c.t0 - 1].is_some() {
+            continue;
+        }
+        // Participles ("…, saying") are left to the main rules.
+        let src = if ctx.lw(c.verb).ends_with("ing") {
+            continue;
+        } else {
+            source_back(ctx, u, c).or_else(|| long_subject(ctx, u, c))
+        };
+        let Some((s0, s1)) = src else {
+            continue;
+        };
+        if !source_shape_ok(ctx, (s0, s1)) || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1))
+        {
+            continue;
+        }
+        if c.class == CueClass::Evidence
+            && !(s0..s1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
+        {
+            continue;
+        }
+        // Before the main frame, the content stops there ("Trump, who
+        // criticized Cruz, said …", "X criticized Y, Z said"), unless the
+        // main attribution is itself what this cue reports ("She said she
+        // asked …": the main content follows its cue and this cue's words
+        // run into the main source without a comma or a relative pronoun).
+        let relative = lexicon::RELATIVE.contains(&ctx.lw(s1 - 1));
+        let main_follows = main_att.rule == "source_cue_content"
+            && main_att
+                .content
+                .iter()
+                .any(|p| p.span.start >= ctx.toks[frame1 - 1].span.end);
+        let outer = c.t1 <= frame0 && !relative && main_follows;
+        let end = if c.t1 <= frame0 && main.according {
+            back_over_punct(ctx, c.t1, frame0)
+        } else if c.t1 <= frame0 && !outer {
+            // Nor does it run into the main content ("Rhimes declared the
+            // need for drive: “…,” she said").
+            let main_start = main_att
+                .content
+                .first()
+                .map_or(usize::MAX, |p| p.span.start);
+            let stop = (c.t1..frame0)
+                .find(|&j| ctx.toks[j].span.start >= main_start)
+                .unwrap_or(frame0);
+            back_over_punct(ctx, c.t1, stop)
+        } else {
+            unit_end
+        };
+        let mut k = skip_after_cue(ctx, u, c, c.t1, end);
+        if k > c.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
+            k -= 1;
+        }
+        // "…, CNN reported.": a frame closing the unit after a comma
+        // reports all that comes before it.
+        if k >= end
+            && c.t1 > frame1
+            && s0 > u.t0 + 1
+            && ctx.lw(s0 - 1) == ","
+            && ctx.tq[s0 - 1].is_none()
+        {
+            let ce = back_over_punct(ctx, u.t0, s0);
+            if words_in(ctx, ctx.toks[u.t0].span.start, ctx.toks[ce - 1].span.end) >= 4 {
+                out.push(Attribution {
+                    kind: if (u.t0..ce).any(|j| ctx.tq[j].is_some()) {
+                        AttributionKind::Mixed
+                    } else {
+                        AttributionKind::Indirect
+                    },
+                    source: Some(ctx.part(s0, s1)),
+                    speaker: None,
+                    speaker_mention: None,
+                    relayed_by: None,
+                    cue: Some(ctx.part(c.t0, c.t1)),
+                    content: vec![ctx.part(u.t0, ce)],
+                    work: None,
+                    rule: "secondary",
+                    confidence: 0.5,
+                });
+            }
+            continue;
+        }
+        if k >= end || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2 {
+            continue;
+        }
+        let mut content = vec![ctx.part(k, end)];
+        // "a rule change that he said would …": the relative word is the
+        // content's first piece (PolNeAR marks it so).
+        if s0 > u.t0
+            && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
+            && ctx.tq[s0 - 1].is_none()
+        {
+            content.insert(0, ctx.part(s0 - 1, s0));
+        }
+        let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
+            AttributionKind::Mixed
+        } else {
+            AttributionKind::Indirect
+        };
+        out.push(Attribution {
+            kind,
+            source: Some(ctx.part(s0, s1)),
+            speaker: None,
+            speaker_mention: None,
+            relayed_by: None,
+            cue: Some(ctx.part(c.t0, c.t1)),
+            content,
+            work: None,
+            rule: "secondary",
+            confidence: 0.5,
+        });
+        if out.len() >= 3 {
+            break;
+        }
+    }
+    out
 }
 
 /// "X states:" followed by a paragraph: that paragraph is X's.

@@ -376,12 +376,16 @@ fn introduction_before_the_frame_is_not_content() {
 
 #[test]
 fn colon_before_a_framed_quote() {
-    let a = one("In her speech, Rhimes declared the need for drive: “Change the world and then change it again,” she said.");
-    assert_eq!(src(&a), "she");
+    let l = run("In her speech, Rhimes declared the need for drive: “Change the world and then change it again,” she said.");
+    let a = l.attributions.iter().find(|a| src(a) == "she").unwrap();
     assert_eq!(
-        content(&a),
+        content(a),
         vec!["“Change the world and then change it again,”"]
     );
+    // "Rhimes declared …" is an attribution of its own, up to the colon.
+    let b = l.attributions.iter().find(|a| src(a) == "Rhimes").unwrap();
+    assert_eq!(content(b), vec!["the need for drive"]);
+    assert_eq!(l.attributions.len(), 2);
 }
 
 #[test]
@@ -558,4 +562,237 @@ fn quotation_after_a_colon_or_comma_that_closes_a_clause() {
     assert!(l.attributions.iter().all(|a| a.rule != "colon_frame"));
     let l = run("IOWA POLLS NOT WRONG: “The polls ended too early and missed the late surge.”");
     assert!(l.attributions.iter().all(|a| a.rule != "colon_frame"));
+}
+
+#[test]
+fn second_attribution_in_the_same_sentence() {
+    let l = run(
+        "The mayor said the budget is balanced, but critics say the city is running out of money.",
+    );
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    let b = l.attributions.iter().find(|a| src(a) == "critics").unwrap();
+    assert_eq!(content(b), vec!["the city is running out of money"]);
+    assert_eq!(b.rule, "secondary");
+    // A noun that looks like a cue is no second attribution.
+    let a = one("The mayor said the new claims office opens on Monday.");
+    assert_eq!(src(&a), "The mayor");
+}
+
+#[test]
+fn outer_cue_before_a_quoted_inner_one() {
+    // The cue next to the quotation is the inner one; "Ruiz said" reports it.
+    let l =
+        run("Ruiz said she often thinks of what her mother told her: “Work first, rest later.”");
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Ruiz")
+        .expect("outer");
+    assert!(
+        content(outer)[0].starts_with("she often thinks"),
+        "{:?}",
+        content(outer)
+    );
+    // The outer one comes first, so the inner one is listed after it.
+    let pos = |s: &str| l.attributions.iter().position(|a| src(a) == s).unwrap();
+    assert!(pos("Ruiz") < pos("her mother"), "{:#?}", l.attributions);
+}
+
+#[test]
+fn subject_with_long_apposition() {
+    let a = one("Dana Whitfield, director of the Center for Rural Studies, a research group funded by three state universities, said turnout in the county fell sharply.");
+    assert!(src(&a).starts_with("Dana Whitfield"), "{}", src(&a));
+    assert_eq!(content(&a), vec!["turnout in the county fell sharply"]);
+    // A source named after the cue stays there.
+    let b = one("Turnout in the county fell sharply, said Dana Whitfield, a pollster.");
+    assert_eq!(src(&b), "Dana Whitfield");
+}
+
+#[test]
+fn according_to_around_a_said_clause() {
+    let l = run(
+        "The governor said the bridge would reopen in May, according to a memo seen by reporters.",
+    );
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "according_to")
+        .expect("according to");
+    assert_eq!(src(outer), "a memo seen by reporters");
+    assert_eq!(
+        content(outer),
+        vec!["The governor said the bridge would reopen in May"]
+    );
+    let inner = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "The governor")
+        .unwrap();
+    assert_eq!(content(inner), vec!["the bridge would reopen in May"]);
+    // Alone, "according to" stays one attribution.
+    let a = one("The bridge will reopen in May, according to a memo.");
+    assert_eq!(src(&a), "a memo");
+}
+
+#[test]
+fn participle_subject_past_intro_phrases() {
+    let a = one("But shortly after the vote, the union leader issued a statement, saying the deal was unfair.");
+    assert_eq!(src(&a), "the union leader");
+    let b = one("Speaking in a low voice, Ramirez ended the meeting, saying the plan was dead.");
+    assert_eq!(src(&b), "Ramirez");
+    // A name is no introductory phrase.
+    let c = one("Fleming, the union leader, ended the meeting, saying the plan was dead.");
+    assert!(src(&c).starts_with("Fleming"), "{}", src(&c));
+}
+
+#[test]
+fn quote_then_long_apposition_subject() {
+    let a = one("“The vote was never close,” Maria Olsen, a spokeswoman for the county board of elections, said in an interview.");
+    assert!(src(&a).starts_with("Maria Olsen"), "{}", src(&a));
+    assert_eq!(content(&a), vec!["“The vote was never close,”"]);
+}
+
+#[test]
+fn inverted_asked_and_warned_after_a_quote() {
+    let a = one("“Who will pay for the wall?” asked Sen. Ann Ruiz of Ohio.");
+    assert_eq!(src(&a), "Sen. Ann Ruiz of Ohio");
+    let b = one("“That would be a disaster,” warned Clinton.");
+    assert_eq!(src(&b), "Clinton");
+    // Elsewhere the word after these verbs is still the addressee.
+    let c = one("Clinton warned voters that the plan would be a disaster.");
+    assert_eq!(src(&c), "Clinton");
+}
+
+#[test]
+fn verbs_of_judging_are_cues() {
+    let a = one("The senator dismissed the report as a partisan stunt.");
+    assert_eq!(src(&a), "The senator");
+    assert_eq!(a.cue.as_ref().unwrap().text, "dismissed");
+    // The same words as nouns are not.
+    let l = run("The dismissed workers gathered outside the plant.");
+    assert!(l.attributions.is_empty(), "{:?}", l.attributions);
+}
+
+#[test]
+fn outer_cue_over_a_coordinated_inner_one() {
+    // "says A but he feels B": the whole rest is what Lee says.
+    let l = run(
+        "Lee says there is a “long road ahead” but he feels confident that the bill will pass.",
+    );
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Lee")
+        .expect("Lee");
+    assert!(
+        content(outer).join(" ").ends_with("the bill will pass"),
+        "{:?}",
+        content(outer)
+    );
+    // After a comma and an apposition the cue still finds its source.
+    let l = run("Ben Ortiz, the former director, told reporters before the hearing that he believed the rules are unfair.");
+    assert!(
+        l.attributions
+            .iter()
+            .any(|a| src(a).starts_with("Ben Ortiz")),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn time_phrase_between_subject_and_cue() {
+    let a = one("The mayor at the time said the budget was balanced.");
+    assert_eq!(src(&a), "The mayor");
+    let b = one("The agency less than two weeks ago said the data were wrong.");
+    assert_eq!(src(&b), "The agency");
+    // A name before the cue is kept as it is.
+    let c = one("Senator Ruiz said at the time that the data were wrong.");
+    assert_eq!(src(&c), "Senator Ruiz");
+}
+
+#[test]
+fn name_label_before_a_quotation() {
+    let l = run("The debate turned to foreign policy. Bush: “The mission is to destroy the group, not to contain it.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Bush")
+        .expect("Bush");
+    assert_eq!(a.rule, "colon_frame");
+    // A label that names no speaker is none.
+    let l = run("The debate turned to foreign policy. Transcript: “The mission is to destroy the group, not to contain it.”");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "Transcript"),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn relative_word_opens_a_nested_content() {
+    let l = run("The mayor said the council backed a plan which she said would cut costs by half.");
+    let b = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "she")
+        .expect("she");
+    assert_eq!(content(b), vec!["which", "would cut costs by half"]);
+}
+
+#[test]
+fn closing_frame_reports_the_whole_sentence() {
+    let l = run("The senator said the vote would be delayed until March, the newspaper reported.");
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the newspaper")
+        .expect("the newspaper");
+    assert_eq!(
+        content(outer),
+        vec!["The senator said the vote would be delayed until March"]
+    );
+    assert!(l.attributions.iter().any(|a| src(a) == "The senator"));
+}
+
+#[test]
+fn parenthetical_after_the_name_belongs_to_the_source() {
+    let a = one("Gov. Mary Olsen (R-Ore.) said the new tax would be repealed.");
+    assert_eq!(src(&a), "Gov. Mary Olsen (R-Ore.)");
+    assert_eq!(content(&a), vec!["the new tax would be repealed"]);
+}
+
+#[test]
+fn digest_label_after_a_dash_or_from() {
+    let l = run("Polls were early. Pollsters share the blame - Dana Ruiz: “The samples were too small to be reliable this year.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Dana Ruiz")
+        .expect("Dana Ruiz");
+    assert_eq!(a.rule, "colon_frame");
+    let l = run("The report ends with a warning. More from the report: “Online samples were less accurate than the phone samples.”");
+    assert!(
+        l.attributions.iter().any(|a| src(a) == "the report"),
+        "{:#?}",
+        l.attributions
+    );
+    // A label such as "Update" is no speaker.
+    let l = run("Polls were early. Results - Update: “The samples were too small to be reliable this year.”");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "Update"),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn as_x_puts_it() {
+    let l = run("As the columnist puts it, “Nobody is moved by this plan at all.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the columnist")
+        .expect("columnist");
+    assert_eq!(content(a), vec!["“Nobody is moved by this plan at all.”"]);
 }
