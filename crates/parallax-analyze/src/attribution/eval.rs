@@ -104,13 +104,17 @@ fn covered(content: &[Range], items: &[Item]) -> usize {
 }
 
 /// The item whose content overlaps `content` most (none when none does).
+/// Ties go to the shorter content (the tighter fit: a gold attribution
+/// nested in a predicted one's content matches the nested prediction,
+/// whatever order the predictions come in), then to the earlier item.
 fn best_match<'a>(content: &[Range], items: &'a [Item]) -> Option<&'a Item> {
     items
         .iter()
-        .map(|i| (overlap(content, &i.content), i))
-        .filter(|(o, _)| *o > 0)
-        .max_by_key(|(o, _)| *o)
-        .map(|(_, i)| i)
+        .enumerate()
+        .map(|(k, i)| (overlap(content, &i.content), i, k))
+        .filter(|(o, _, _)| *o > 0)
+        .max_by_key(|&(o, i, k)| (o, std::cmp::Reverse(len(&i.content)), std::cmp::Reverse(k)))
+        .map(|(_, i, _)| i)
 }
 
 /// Running totals for one subset (all attributions, or direct quotes).
@@ -319,5 +323,24 @@ mod tests {
         let mut empty = Score::default();
         empty.add(&[], &gold);
         assert_eq!(empty.f1(), 0.0);
+    }
+
+    #[test]
+    fn nested_gold_matches_the_tighter_prediction_in_any_order() {
+        let item = |source: Range, content: Range| Item {
+            source: vec![source],
+            cue: vec![],
+            content: vec![content],
+            rule: String::new(),
+        };
+        // "Officials(0-9) said that Bob(20-23) said the plan failed(29-44)".
+        let gold = vec![item((0, 9), (15, 44)), item((20, 23), (29, 44))];
+        let outer = item((0, 9), (15, 44));
+        let inner = item((20, 23), (29, 44));
+        for pred in [vec![outer.clone(), inner.clone()], vec![inner, outer]] {
+            let mut s = Score::default();
+            s.add(&pred, &gold);
+            assert_eq!((s.source_matched, s.source_correct), (2, 2));
+        }
     }
 }
