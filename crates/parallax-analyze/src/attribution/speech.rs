@@ -114,6 +114,30 @@ const TIME_WORDS: &[&str] = &[
     "now",
 ];
 
+/// Adverbs and auxiliaries between a subject and its verb ("Beck, who
+/// has in the past described", "officials have long argued", "figures
+/// both suggested"), skipped like time words when going back to a source.
+const ADVERB_WORDS: &[&str] = &[
+    "long",
+    "has",
+    "have",
+    "had",
+    "both",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "openly",
+    "first",
+    "initially",
+    "ever",
+    "often",
+    "frequently",
+    "already",
+    "still",
+    "reportedly",
+    "separately",
+];
+
 const OBJECT_WORDS: &[&str] = &[
     "me",
     "him",
@@ -901,11 +925,19 @@ const TIME_NOUNS: &[&str] = &[
 ];
 
 fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
-    let mut k = from;
-    // Skip "on Tuesday", "last week" between the source and the verb.
-    while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
-        k -= 1;
+    // "Both have promised": when nothing is left once the adverbs are
+    // skipped, they are the subject.
+    source_back_skip(ctx, u, from, true).or_else(|| source_back_skip(ctx, u, from, false))
+}
+
+fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(usize, usize)> {
+    let k = skip_time(ctx, u, from, adverbs);
+    if k < from {
+        if let Some(s) = apposition(ctx, u, k) {
+            return Some(s);
+        }
     }
+    let mut k = k;
     let end = k;
     let mut start = k;
     while k > u.t0 {
@@ -949,6 +981,20 @@ fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> 
         }
     }
     (start < end).then_some((start, end))
+}
+
+/// Back over "on Tuesday", "last week", "this past week", "have long"
+/// between a subject and its verb.
+fn skip_time(ctx: &Ctx, u: &Unit, mut k: usize, adverbs: bool) -> usize {
+    while k > u.t0 && ctx.tq[k - 1].is_none() {
+        let w = ctx.lw(k - 1);
+        let this_past = w == "past" && k >= u.t0 + 2 && ctx.lw(k - 2) == "this";
+        if !TIME_WORDS.contains(&w) && !(adverbs && ADVERB_WORDS.contains(&w)) && !this_past {
+            break;
+        }
+        k -= 1;
+    }
+    k
 }
 
 /// Start of the noun phrase a relative pronoun at `t` refers to ("Sen.

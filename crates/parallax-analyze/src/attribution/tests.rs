@@ -796,3 +796,16 @@ fn as_x_puts_it() {
         .expect("columnist");
     assert_eq!(content(a), vec!["“Nobody is moved by this plan at all.”"]);
 }
+
+#[test]
+fn adverbs_between_subject_and_cue() {
+    let a = one("City officials have long argued that the bridge is unsafe.");
+    assert_eq!(src(&a), "City officials");
+    let a = one("Maria Lopez, the council chair, this past week announced a new budget.");
+    assert_eq!(src(&a), "Maria Lopez, the council chair");
+    let a = one("Lopez, who has in the past described the plan as \"reckless,\" voted for it.");
+    assert_eq!(src(&a), "Lopez, who");
+    // With nothing before them, the words are the subject.
+    let a = one("Both have promised to cut taxes next year.");
+    assert_eq!(src(&a), "Both");
+}
