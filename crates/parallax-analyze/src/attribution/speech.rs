@@ -710,6 +710,15 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             continue;
         }
         let Some(&class) = CUE_MAP.get(lw) else {
+            if bookism(ctx, u, i) {
+                out.push(Cue {
+                    t0: i,
+                    t1: i + 1,
+                    verb: i,
+                    class: CueClass::QuoteOnly,
+                    according: false,
+                });
+            }
             continue;
         };
         // "member states", "swing states": a noun after these words. But a
@@ -776,6 +785,40 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         });
     }
     out
+}
+
+/// "“France will always be France,” an angry Hollande retaliated.",
+/// "“…,” exhorted the host.": any past-tense verb that closes a sentence
+/// with a short subject right after a quotation ending on a comma, a
+/// question or an exclamation mark is its cue.
+fn bookism(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    let w = ctx.lw(i);
+    if !w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i) {
+        return false;
+    }
+    let closes = |k: usize| {
+        k > u.t0
+            && ctx.tq[k].is_some()
+            && ctx.tq[k - 1] == ctx.tq[k]
+            && matches!(ctx.lw(k - 1), "," | "?" | "!")
+    };
+    let words = |a: usize, b: usize| (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none());
+    let ends =
+        |k: usize| (k..u.t1).all(|j| ctx.is_punct(j) && ctx.tq[j].is_none() && ctx.lw(j) == ".");
+    // Quotation, subject, verb, full stop.
+    let before = (i.saturating_sub(5).max(u.t0 + 1)..i).find(|&j| closes(j - 1) && words(j, i));
+    if before.is_some() && ends(i + 1) {
+        return true;
+    }
+    // Quotation, verb, subject, full stop.
+    if i > u.t0 && closes(i - 1) {
+        if let Some(e) = (i + 2..=(i + 6).min(u.t1)).find(|&e| ends(e)) {
+            return words(i + 1, e)
+                && (ctx.is_cap(i + 1)
+                    || matches!(ctx.lw(i + 1), "the" | "a" | "an" | "his" | "her" | "their"));
+        }
+    }
+    false
 }
 
 /// Source tokens before the cue: the noun phrase it attaches to.

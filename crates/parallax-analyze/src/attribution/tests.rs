@@ -809,3 +809,19 @@ fn adverbs_between_subject_and_cue() {
     let a = one("Both have promised to cut taxes next year.");
     assert_eq!(src(&a), "Both");
 }
+
+#[test]
+fn unlisted_verb_after_quote_is_a_cue() {
+    let a = one("“The city will always be the city,” an angry Mayor Ruiz retaliated.");
+    assert_eq!(src(&a), "an angry Mayor Ruiz");
+    assert_eq!(a.cue.as_ref().unwrap().text, "retaliated");
+    let a = one("\"It is time to go home,\" exhorted the team captain.");
+    assert_eq!(src(&a), "the team captain");
+    // Not at the end of the sentence: no cue.
+    let l = run("“The store is closed,” the owner locked the door and left town.");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "the owner"),
+        "{:#?}",
+        l.attributions
+    );
+}
