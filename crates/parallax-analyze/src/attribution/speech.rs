@@ -443,7 +443,47 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
             last_in_para = Some((u.para, a));
         }
     }
+    signatures(doc, &mut f);
     f
+}
+
+/// "“I went to Wall Street before the crash.” / - Clinton.": a paragraph
+/// of a dash and a short name signs the quoted paragraph before it.
+fn signatures(doc: &Document, f: &mut Found) {
+    let paras = &doc.segments.paragraphs;
+    for p in 1..paras.len() {
+        let text = &doc.text[paras[p].start..paras[p].end];
+        let t = text.trim();
+        let Some(rest) = t.strip_prefix(['-', '—', '–']) else {
+            continue;
+        };
+        let name = rest.trim().trim_end_matches('.');
+        let words = name.split_whitespace().count();
+        let cap = name.chars().next().is_some_and(|c| c.is_uppercase());
+        if !cap || words == 0 || words > 6 || name.contains(['“', '"', ':']) {
+            continue;
+        }
+        let prev = &doc.text[paras[p - 1].start..paras[p - 1].end];
+        if !prev.trim_start().starts_with(['“', '"']) {
+            continue;
+        }
+        let lead = text.len() - text.trim_start().len();
+        let dash = paras[p].start + lead;
+        let dash_end = dash + t.len() - rest.len();
+        let n0 = dash_end + (rest.len() - rest.trim_start().len());
+        let n1 = n0 + name.len();
+        for a in f.attributions.iter_mut() {
+            let inside = a
+                .content
+                .iter()
+                .all(|c| c.span.start >= paras[p - 1].start && c.span.end <= paras[p - 1].end);
+            if inside && a.cue.is_none() {
+                a.source = Some(Part::new(doc, n0, n1));
+                a.cue = Some(Part::new(doc, dash, dash_end));
+                a.rule = "signature";
+            }
+        }
+    }
 }
 
 /// The subject of the clause that a colon or comma right before a

@@ -825,3 +825,17 @@ fn unlisted_verb_after_quote_is_a_cue() {
         l.attributions
     );
 }
+
+#[test]
+fn dash_signature_under_quoted_paragraph() {
+    let l = run("The debate went on.\n\n\"We will build more schools in every county of this state.\"\n\n- Dana Ruiz.\n\nRuiz tends to repeat herself.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "signature")
+        .expect("signature");
+    assert_eq!(src(a), "Dana Ruiz");
+    // A dash line under an unquoted paragraph signs nothing.
+    let l = run("The debate went on for hours in the hall.\n\n- Dana Ruiz.");
+    assert!(l.attributions.iter().all(|a| a.rule != "signature"));
+}
