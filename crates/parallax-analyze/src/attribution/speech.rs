@@ -798,6 +798,9 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         if !ok {
             continue;
         }
+        if lw == "called" && next == "off" {
+            continue;
+        }
         if lw == "pointed" && !matches!(next, "out" | "to") {
             continue;
         }
@@ -825,6 +828,33 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         });
     }
     out
+}
+
+/// "shared a syllabus for a class called “Perception”", "from a website
+/// called Real News": "called" naming what an indefinite noun phrase
+/// inside the clause refers to is no cue.
+fn naming(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    if i + 1 >= u.t1 || !(ctx.is_cap(i + 1) || ctx.tq[i + 1].is_some()) {
+        return false;
+    }
+    let mut j = i;
+    while j > u.t0 + 1 && i - j < 6 {
+        j -= 1;
+        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+            return false;
+        }
+        let w = ctx.lw(j);
+        if matches!(w, "a" | "an") {
+            let before = ctx.lw(j - 1);
+            return !ctx.is_punct(j - 1)
+                && ctx.tq[j - 1].is_none()
+                && !matches!(before, "and" | "but" | "while" | "when" | "as" | "then");
+        }
+        if lexicon::PRONOUNS.contains(&w) || matches!(w, "that" | "the") {
+            return false;
+        }
+    }
+    false
 }
 
 /// "“France will always be France,” an angry Hollande retaliated.",
@@ -1456,7 +1486,14 @@ fn choose_cue(
             CueClass::Thought => 3,
             CueClass::Evidence => 2,
         };
-        let score = -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8;
+        // "from a website called Real News": a naming "called" is taken
+        // only when the unit has no other cue.
+        let naming_pen = if ctx.lw(c.verb) == "called" && naming(ctx, u, c.verb) {
+            10_000
+        } else {
+            0
+        };
+        let score = -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen;
         if best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, *c, Some(s)));
         }

@@ -839,3 +839,17 @@ fn dash_signature_under_quoted_paragraph() {
     let l = run("The debate went on for hours in the hall.\n\n- Dana Ruiz.");
     assert!(l.attributions.iter().all(|a| a.rule != "signature"));
 }
+
+#[test]
+fn naming_called_is_no_cue() {
+    let l = run("Carson later shared a syllabus for a class called “Perception” on his page, writing “Allow me to do the research for them.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| content(a).iter().any(|c| c.contains("Allow me")))
+        .expect("quote");
+    assert_eq!(src(a), "Carson");
+    // A subject that calls someone something is a cue.
+    let a = one("A spokesman called Trump a liar.");
+    assert_eq!(src(&a), "A spokesman");
+}
