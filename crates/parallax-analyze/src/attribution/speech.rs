@@ -1279,14 +1279,25 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
 /// "Speaking in his real voice again,", "If he wins,").
 fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
     let mut s = u.t0;
-    if s < limit && ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
+    // "Washington (AFP) – Democrat Hillary Clinton ...": a dateline.
+    let dateline = s < limit && ctx.is_cap(s) && {
+        (s + 1..limit.min(s + 7)).any(|k| {
+            matches!(ctx.lw(k), "—" | "–" | "―" | "--" | "-")
+                && ctx.lw(k - 1) == ")"
+                && (s..k).all(|j| ctx.tq[j].is_none())
+        })
+    };
+    if s < limit
+        && (dateline || ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()))
+    {
         if let Some(d) =
             (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "―" | "--" | "-"))
         {
             s = d + 1;
         }
     }
-    for _ in 0..3 {
+    let mut after_place_prep = false;
+    for _ in 0..5 {
         while s + 1 < limit && LEAD_WORDS.contains(&ctx.lw(s)) && ctx.tq[s].is_none() {
             s += 1;
         }
@@ -1294,7 +1305,23 @@ fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
             break;
         }
         let w = ctx.lw(s);
+        let comma = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none());
+        // "The day before,", "But a few days later,", "This year,": a short
+        // time phrase; "in Ames, Iowa,": the place an intro phrase names.
+        let short = comma.filter(|&c| c - s <= 5 && (s..c).all(|k| ctx.tq[k].is_none()));
+        let time_phrase = short.is_some_and(|c| {
+            (s..c).any(|k| {
+                let w = ctx.lw(k);
+                (TIME_NOUNS.contains(&w) && !matches!(w, "past" | "point" | "moment" | "time"))
+                    || matches!(w, "later" | "before" | "earlier")
+            })
+        });
+        let place = after_place_prep
+            && short
+                .is_some_and(|c| c - s <= 3 && (s..c).all(|k| ctx.is_cap(k) || ctx.lw(k) == "."));
         let intro = INTRO_WORDS.contains(&w)
+            || time_phrase
+            || place
             || (w.len() > 4
                 && w.ends_with("ing")
                 && s + 1 < limit
@@ -1303,7 +1330,8 @@ fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
         if !intro {
             break;
         }
-        match (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
+        after_place_prep = matches!(w, "in" | "at" | "from" | "near" | "outside");
+        match comma {
             Some(c) => s = c + 1,
             None => break,
         }
@@ -1694,7 +1722,11 @@ fn build(
             }
         }
     } else {
-        let before_comma = phrase_start > u.t0 + 1
+        // "Mr. Trump was blunt, claiming ...": a clause's subject found for
+        // a participle far after it frames nothing before it.
+        let detached = ctx.lw(cue.verb).ends_with("ing") && s1 + 1 < cue.t0;
+        let before_comma = !detached
+            && phrase_start > u.t0 + 1
             && (ctx.lw(phrase_start - 1) == "," || ctx.tq[phrase_start - 1].is_some());
         // "A few days later, X told ...": an introductory phrase, not content.
         let tail_words = {

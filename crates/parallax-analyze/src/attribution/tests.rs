@@ -853,3 +853,16 @@ fn naming_called_is_no_cue() {
     let a = one("A spokesman called Trump a liar.");
     assert_eq!(src(&a), "A spokesman");
 }
+
+#[test]
+fn participle_subject_after_intro_phrases() {
+    let a = one("At a town hall in Ames, Iowa, on Sunday, Mrs. Ortiz expanded on her statement, saying that the state should lead.");
+    assert_eq!(src(&a), "Mrs. Ortiz");
+    let a = one("But a few days later, Ruiz reversed himself again, telling reporters that the tax would stay.");
+    assert_eq!(src(&a), "Ruiz");
+    let a = one("Denver (AP) – Mayor Dana Ruiz took a swipe at the council, saying that its plan does harm.");
+    assert_eq!(src(&a), "Mayor Dana Ruiz");
+    // A name after "However," is the subject, not a place.
+    let a = one("However, Jill Ortiz, a lawyer for the city, said in a statement that the claims had no merit.");
+    assert_eq!(src(&a), "Jill Ortiz, a lawyer for the city");
+}
