@@ -749,8 +749,19 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             }
             continue;
         }
+        // "“…,” he went on.": the two words close the frame.
+        if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
+            out.push(Cue {
+                t0: i,
+                t1: i + 2,
+                verb: i,
+                class: CueClass::QuoteOnly,
+                according: false,
+            });
+            continue;
+        }
         let Some(&class) = CUE_MAP.get(lw) else {
-            if bookism(ctx, u, i) {
+            if bookism(ctx, u, i, 1) {
                 out.push(Cue {
                     t0: i,
                     t1: i + 1,
@@ -861,9 +872,9 @@ fn naming(ctx: &Ctx, u: &Unit, i: usize) -> bool {
 /// "“…,” exhorted the host.": any past-tense verb that closes a sentence
 /// with a short subject right after a quotation ending on a comma, a
 /// question or an exclamation mark is its cue.
-fn bookism(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
     let w = ctx.lw(i);
-    if !w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i) {
+    if n == 1 && (!w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i)) {
         return false;
     }
     let closes = |k: usize| {
@@ -877,11 +888,11 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize) -> bool {
         |k: usize| (k..u.t1).all(|j| ctx.is_punct(j) && ctx.tq[j].is_none() && ctx.lw(j) == ".");
     // Quotation, subject, verb, full stop.
     let before = (i.saturating_sub(5).max(u.t0 + 1)..i).find(|&j| closes(j - 1) && words(j, i));
-    if before.is_some() && ends(i + 1) {
+    if before.is_some() && ends(i + n) {
         return true;
     }
     // Quotation, verb, subject, full stop.
-    if i > u.t0 && closes(i - 1) {
+    if n == 1 && i > u.t0 && closes(i - 1) {
         if let Some(e) = (i + 2..=(i + 6).min(u.t1)).find(|&e| ends(e)) {
             return words(i + 1, e)
                 && (ctx.is_cap(i + 1)

@@ -866,3 +866,21 @@ fn participle_subject_after_intro_phrases() {
     let a = one("However, Jill Ortiz, a lawyer for the city, said in a statement that the claims had no merit.");
     assert_eq!(src(&a), "Jill Ortiz, a lawyer for the city");
 }
+
+#[test]
+fn went_on_after_quote() {
+    let l =
+        run("Ruiz spoke first. \"This is a lot of nonsense that we ended,\" the mayor went on.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "went on"))
+        .expect("went on");
+    assert_eq!(src(a), "the mayor");
+    // "went on" inside a longer clause is no frame.
+    let l = run("\"We lost,\" the mayor went on to run for the Senate in the fall.");
+    assert!(l
+        .attributions
+        .iter()
+        .all(|a| a.cue.as_ref().is_none_or(|c| c.text != "went on")));
+}
