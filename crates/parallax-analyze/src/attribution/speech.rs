@@ -1113,7 +1113,7 @@ fn skip_time(ctx: &Ctx, u: &Unit, mut k: usize, adverbs: bool) -> usize {
     while k > u.t0 && ctx.tq[k - 1].is_none() {
         let w = ctx.lw(k - 1);
         let this_past = w == "past" && k >= u.t0 + 2 && ctx.lw(k - 2) == "this";
-        if !TIME_WORDS.contains(&w) && !(adverbs && ADVERB_WORDS.contains(&w)) && !this_past {
+        if !(TIME_WORDS.contains(&w) || this_past || adverbs && ADVERB_WORDS.contains(&w)) {
             break;
         }
         k -= 1;
