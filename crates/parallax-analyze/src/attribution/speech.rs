@@ -1532,7 +1532,27 @@ fn choose_cue(
         } else {
             0
         };
-        let score = -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen;
+        // "Comey cannot say that “from his perspective,” Lewandowski
+        // added.": a frame that ends the sentence right after a quotation
+        // closing on a comma holds the sentence before it, earlier cues
+        // included (unless the quotation follows a cue directly).
+        let first = s.0.min(c.t0);
+        let trailing = first > u.t0
+            && ctx.tq[first - 1].is_some_and(|q| {
+                let qt = ctx.toks.partition_point(|t| t.span.start < raw[q].start);
+                raw[q].start > u.start
+                    && qt > u.t0
+                    && !cues.iter().any(|o| o.t1 == qt)
+                    && ctx.doc.text[raw[q].inner_start..raw[q].inner_end]
+                        .trim_end()
+                        .ends_with([',', '?', '!'])
+            })
+            && (s.1.max(c.t1)..u.t1).all(|k| ctx.is_punct(k) && ctx.tq[k].is_none());
+        let score = if trailing {
+            5 - class_pen
+        } else {
+            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen
+        };
         if best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, *c, Some(s)));
         }

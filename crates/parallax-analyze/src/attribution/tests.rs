@@ -884,3 +884,25 @@ fn went_on_after_quote() {
         .iter()
         .all(|a| a.cue.as_ref().is_none_or(|c| c.text != "went on")));
 }
+
+#[test]
+fn sentence_final_frame_after_comma_quote() {
+    let l = run("The mayor cannot say that “from her point of view,” the aide added.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the aide")
+        .expect("aide");
+    assert!(
+        content(a)[0].starts_with("The mayor cannot say"),
+        "{:#?}",
+        a
+    );
+    // A quotation right after its own cue stays that cue's.
+    let l = run("Asked about it, Ortiz said “I know nothing about the emails,” she said.");
+    assert!(
+        l.attributions.iter().any(|a| src(a) == "Ortiz"),
+        "{:#?}",
+        l.attributions
+    );
+}
