@@ -114,6 +114,30 @@ const TIME_WORDS: &[&str] = &[
     "now",
 ];
 
+/// Adverbs and auxiliaries between a subject and its verb ("Beck, who
+/// has in the past described", "officials have long argued", "figures
+/// both suggested"), skipped like time words when going back to a source.
+const ADVERB_WORDS: &[&str] = &[
+    "long",
+    "has",
+    "have",
+    "had",
+    "both",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "openly",
+    "first",
+    "initially",
+    "ever",
+    "often",
+    "frequently",
+    "already",
+    "still",
+    "reportedly",
+    "separately",
+];
+
 const OBJECT_WORDS: &[&str] = &[
     "me",
     "him",
@@ -419,7 +443,47 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
             last_in_para = Some((u.para, a));
         }
     }
+    signatures(doc, &mut f);
     f
+}
+
+/// "“I went to Wall Street before the crash.” / - Clinton.": a paragraph
+/// of a dash and a short name signs the quoted paragraph before it.
+fn signatures(doc: &Document, f: &mut Found) {
+    let paras = &doc.segments.paragraphs;
+    for p in 1..paras.len() {
+        let text = &doc.text[paras[p].start..paras[p].end];
+        let t = text.trim();
+        let Some(rest) = t.strip_prefix(['-', '—', '–']) else {
+            continue;
+        };
+        let name = rest.trim().trim_end_matches('.');
+        let words = name.split_whitespace().count();
+        let cap = name.chars().next().is_some_and(|c| c.is_uppercase());
+        if !cap || words == 0 || words > 6 || name.contains(['“', '"', ':']) {
+            continue;
+        }
+        let prev = &doc.text[paras[p - 1].start..paras[p - 1].end];
+        if !prev.trim_start().starts_with(['“', '"']) {
+            continue;
+        }
+        let lead = text.len() - text.trim_start().len();
+        let dash = paras[p].start + lead;
+        let dash_end = dash + t.len() - rest.len();
+        let n0 = dash_end + (rest.len() - rest.trim_start().len());
+        let n1 = n0 + name.len();
+        for a in f.attributions.iter_mut() {
+            let inside = a
+                .content
+                .iter()
+                .all(|c| c.span.start >= paras[p - 1].start && c.span.end <= paras[p - 1].end);
+            if inside && a.cue.is_none() {
+                a.source = Some(Part::new(doc, n0, n1));
+                a.cue = Some(Part::new(doc, dash, dash_end));
+                a.rule = "signature";
+            }
+        }
+    }
 }
 
 /// The subject of the clause that a colon or comma right before a
@@ -685,7 +749,27 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             }
             continue;
         }
+        // "“…,” he went on.": the two words close the frame.
+        if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
+            out.push(Cue {
+                t0: i,
+                t1: i + 2,
+                verb: i,
+                class: CueClass::QuoteOnly,
+                according: false,
+            });
+            continue;
+        }
         let Some(&class) = CUE_MAP.get(lw) else {
+            if bookism(ctx, u, i, 1) {
+                out.push(Cue {
+                    t0: i,
+                    t1: i + 1,
+                    verb: i,
+                    class: CueClass::QuoteOnly,
+                    according: false,
+                });
+            }
             continue;
         };
         // "member states", "swing states": a noun after these words. But a
@@ -725,6 +809,9 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         if !ok {
             continue;
         }
+        if lw == "called" && next == "off" {
+            continue;
+        }
         if lw == "pointed" && !matches!(next, "out" | "to") {
             continue;
         }
@@ -752,6 +839,67 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         });
     }
     out
+}
+
+/// "shared a syllabus for a class called “Perception”", "from a website
+/// called Real News": "called" naming what an indefinite noun phrase
+/// inside the clause refers to is no cue.
+fn naming(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    if i + 1 >= u.t1 || !(ctx.is_cap(i + 1) || ctx.tq[i + 1].is_some()) {
+        return false;
+    }
+    let mut j = i;
+    while j > u.t0 + 1 && i - j < 6 {
+        j -= 1;
+        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+            return false;
+        }
+        let w = ctx.lw(j);
+        if matches!(w, "a" | "an") {
+            let before = ctx.lw(j - 1);
+            return !ctx.is_punct(j - 1)
+                && ctx.tq[j - 1].is_none()
+                && !matches!(before, "and" | "but" | "while" | "when" | "as" | "then");
+        }
+        if lexicon::PRONOUNS.contains(&w) || matches!(w, "that" | "the") {
+            return false;
+        }
+    }
+    false
+}
+
+/// "“France will always be France,” an angry Hollande retaliated.",
+/// "“…,” exhorted the host.": any past-tense verb that closes a sentence
+/// with a short subject right after a quotation ending on a comma, a
+/// question or an exclamation mark is its cue.
+fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
+    let w = ctx.lw(i);
+    if n == 1 && (!w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i)) {
+        return false;
+    }
+    let closes = |k: usize| {
+        k > u.t0
+            && ctx.tq[k].is_some()
+            && ctx.tq[k - 1] == ctx.tq[k]
+            && matches!(ctx.lw(k - 1), "," | "?" | "!")
+    };
+    let words = |a: usize, b: usize| (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none());
+    let ends =
+        |k: usize| (k..u.t1).all(|j| ctx.is_punct(j) && ctx.tq[j].is_none() && ctx.lw(j) == ".");
+    // Quotation, subject, verb, full stop.
+    let before = (i.saturating_sub(5).max(u.t0 + 1)..i).find(|&j| closes(j - 1) && words(j, i));
+    if before.is_some() && ends(i + n) {
+        return true;
+    }
+    // Quotation, verb, subject, full stop.
+    if n == 1 && i > u.t0 && closes(i - 1) {
+        if let Some(e) = (i + 2..=(i + 6).min(u.t1)).find(|&e| ends(e)) {
+            return words(i + 1, e)
+                && (ctx.is_cap(i + 1)
+                    || matches!(ctx.lw(i + 1), "the" | "a" | "an" | "his" | "her" | "their"));
+        }
+    }
+    false
 }
 
 /// Source tokens before the cue: the noun phrase it attaches to.
@@ -901,11 +1049,19 @@ const TIME_NOUNS: &[&str] = &[
 ];
 
 fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
-    let mut k = from;
-    // Skip "on Tuesday", "last week" between the source and the verb.
-    while k > u.t0 && ctx.tq[k - 1].is_none() && TIME_WORDS.contains(&ctx.lw(k - 1)) {
-        k -= 1;
+    // "Both have promised": when nothing is left once the adverbs are
+    // skipped, they are the subject.
+    source_back_skip(ctx, u, from, true).or_else(|| source_back_skip(ctx, u, from, false))
+}
+
+fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(usize, usize)> {
+    let k = skip_time(ctx, u, from, adverbs);
+    if k < from {
+        if let Some(s) = apposition(ctx, u, k) {
+            return Some(s);
+        }
     }
+    let mut k = k;
     let end = k;
     let mut start = k;
     while k > u.t0 {
@@ -949,6 +1105,20 @@ fn source_back_from(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> 
         }
     }
     (start < end).then_some((start, end))
+}
+
+/// Back over "on Tuesday", "last week", "this past week", "have long"
+/// between a subject and its verb.
+fn skip_time(ctx: &Ctx, u: &Unit, mut k: usize, adverbs: bool) -> usize {
+    while k > u.t0 && ctx.tq[k - 1].is_none() {
+        let w = ctx.lw(k - 1);
+        let this_past = w == "past" && k >= u.t0 + 2 && ctx.lw(k - 2) == "this";
+        if !(TIME_WORDS.contains(&w) || this_past || adverbs && ADVERB_WORDS.contains(&w)) {
+            break;
+        }
+        k -= 1;
+    }
+    k
 }
 
 /// Start of the noun phrase a relative pronoun at `t` refers to ("Sen.
@@ -1120,14 +1290,25 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
 /// "Speaking in his real voice again,", "If he wins,").
 fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
     let mut s = u.t0;
-    if s < limit && ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()) {
+    // "Washington (AFP) – Democrat Hillary Clinton ...": a dateline.
+    let dateline = s < limit && ctx.is_cap(s) && {
+        (s + 1..limit.min(s + 7)).any(|k| {
+            matches!(ctx.lw(k), "—" | "–" | "―" | "--" | "-")
+                && ctx.lw(k - 1) == ")"
+                && (s..k).all(|j| ctx.tq[j].is_none())
+        })
+    };
+    if s < limit
+        && (dateline || ctx.word(s).len() > 2 && ctx.word(s).chars().all(|c| !c.is_lowercase()))
+    {
         if let Some(d) =
             (s..limit.min(s + 12)).find(|&k| matches!(ctx.lw(k), "—" | "–" | "―" | "--" | "-"))
         {
             s = d + 1;
         }
     }
-    for _ in 0..3 {
+    let mut after_place_prep = false;
+    for _ in 0..5 {
         while s + 1 < limit && LEAD_WORDS.contains(&ctx.lw(s)) && ctx.tq[s].is_none() {
             s += 1;
         }
@@ -1135,7 +1316,23 @@ fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
             break;
         }
         let w = ctx.lw(s);
+        let comma = (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none());
+        // "The day before,", "But a few days later,", "This year,": a short
+        // time phrase; "in Ames, Iowa,": the place an intro phrase names.
+        let short = comma.filter(|&c| c - s <= 5 && (s..c).all(|k| ctx.tq[k].is_none()));
+        let time_phrase = short.is_some_and(|c| {
+            (s..c).any(|k| {
+                let w = ctx.lw(k);
+                (TIME_NOUNS.contains(&w) && !matches!(w, "past" | "point" | "moment" | "time"))
+                    || matches!(w, "later" | "before" | "earlier")
+            })
+        });
+        let place = after_place_prep
+            && short
+                .is_some_and(|c| c - s <= 3 && (s..c).all(|k| ctx.is_cap(k) || ctx.lw(k) == "."));
         let intro = INTRO_WORDS.contains(&w)
+            || time_phrase
+            || place
             || (w.len() > 4
                 && w.ends_with("ing")
                 && s + 1 < limit
@@ -1144,7 +1341,8 @@ fn clause_start(ctx: &Ctx, u: &Unit, limit: usize) -> usize {
         if !intro {
             break;
         }
-        match (s..limit).find(|&k| ctx.lw(k) == "," && ctx.tq[k].is_none()) {
+        after_place_prep = matches!(w, "in" | "at" | "from" | "near" | "outside");
+        match comma {
             Some(c) => s = c + 1,
             None => break,
         }
@@ -1327,7 +1525,34 @@ fn choose_cue(
             CueClass::Thought => 3,
             CueClass::Evidence => 2,
         };
-        let score = -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8;
+        // "from a website called Real News": a naming "called" is taken
+        // only when the unit has no other cue.
+        let naming_pen = if ctx.lw(c.verb) == "called" && naming(ctx, u, c.verb) {
+            10_000
+        } else {
+            0
+        };
+        // "Comey cannot say that “from his perspective,” Lewandowski
+        // added.": a frame that ends the sentence right after a quotation
+        // closing on a comma holds the sentence before it, earlier cues
+        // included (unless the quotation follows a cue directly).
+        let first = s.0.min(c.t0);
+        let trailing = first > u.t0
+            && ctx.tq[first - 1].is_some_and(|q| {
+                let qt = ctx.toks.partition_point(|t| t.span.start < raw[q].start);
+                raw[q].start > u.start
+                    && qt > u.t0
+                    && !cues.iter().any(|o| o.t1 == qt)
+                    && ctx.doc.text[raw[q].inner_start..raw[q].inner_end]
+                        .trim_end()
+                        .ends_with([',', '?', '!'])
+            })
+            && (s.1.max(c.t1)..u.t1).all(|k| ctx.is_punct(k) && ctx.tq[k].is_none());
+        let score = if trailing {
+            5 - class_pen
+        } else {
+            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen
+        };
         if best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, *c, Some(s)));
         }
@@ -1528,7 +1753,11 @@ fn build(
             }
         }
     } else {
-        let before_comma = phrase_start > u.t0 + 1
+        // "Mr. Trump was blunt, claiming ...": a clause's subject found for
+        // a participle far after it frames nothing before it.
+        let detached = ctx.lw(cue.verb).ends_with("ing") && s1 + 1 < cue.t0;
+        let before_comma = !detached
+            && phrase_start > u.t0 + 1
             && (ctx.lw(phrase_start - 1) == "," || ctx.tq[phrase_start - 1].is_some());
         // "A few days later, X told ...": an introductory phrase, not content.
         let tail_words = {

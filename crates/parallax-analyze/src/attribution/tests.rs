@@ -796,3 +796,113 @@ fn as_x_puts_it() {
         .expect("columnist");
     assert_eq!(content(a), vec!["“Nobody is moved by this plan at all.”"]);
 }
+
+#[test]
+fn adverbs_between_subject_and_cue() {
+    let a = one("City officials have long argued that the bridge is unsafe.");
+    assert_eq!(src(&a), "City officials");
+    let a = one("Maria Lopez, the council chair, this past week announced a new budget.");
+    assert_eq!(src(&a), "Maria Lopez, the council chair");
+    let a = one("Lopez, who has in the past described the plan as \"reckless,\" voted for it.");
+    assert_eq!(src(&a), "Lopez, who");
+    // With nothing before them, the words are the subject.
+    let a = one("Both have promised to cut taxes next year.");
+    assert_eq!(src(&a), "Both");
+}
+
+#[test]
+fn unlisted_verb_after_quote_is_a_cue() {
+    let a = one("“The city will always be the city,” an angry Mayor Ruiz retaliated.");
+    assert_eq!(src(&a), "an angry Mayor Ruiz");
+    assert_eq!(a.cue.as_ref().unwrap().text, "retaliated");
+    let a = one("\"It is time to go home,\" exhorted the team captain.");
+    assert_eq!(src(&a), "the team captain");
+    // Not at the end of the sentence: no cue.
+    let l = run("“The store is closed,” the owner locked the door and left town.");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "the owner"),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn dash_signature_under_quoted_paragraph() {
+    let l = run("The debate went on.\n\n\"We will build more schools in every county of this state.\"\n\n- Dana Ruiz.\n\nRuiz tends to repeat herself.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "signature")
+        .expect("signature");
+    assert_eq!(src(a), "Dana Ruiz");
+    // A dash line under an unquoted paragraph signs nothing.
+    let l = run("The debate went on for hours in the hall.\n\n- Dana Ruiz.");
+    assert!(l.attributions.iter().all(|a| a.rule != "signature"));
+}
+
+#[test]
+fn naming_called_is_no_cue() {
+    let l = run("Carson later shared a syllabus for a class called “Perception” on his page, writing “Allow me to do the research for them.”");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| content(a).iter().any(|c| c.contains("Allow me")))
+        .expect("quote");
+    assert_eq!(src(a), "Carson");
+    // A subject that calls someone something is a cue.
+    let a = one("A spokesman called Trump a liar.");
+    assert_eq!(src(&a), "A spokesman");
+}
+
+#[test]
+fn participle_subject_after_intro_phrases() {
+    let a = one("At a town hall in Ames, Iowa, on Sunday, Mrs. Ortiz expanded on her statement, saying that the state should lead.");
+    assert_eq!(src(&a), "Mrs. Ortiz");
+    let a = one("But a few days later, Ruiz reversed himself again, telling reporters that the tax would stay.");
+    assert_eq!(src(&a), "Ruiz");
+    let a = one("Denver (AP) – Mayor Dana Ruiz took a swipe at the council, saying that its plan does harm.");
+    assert_eq!(src(&a), "Mayor Dana Ruiz");
+    // A name after "However," is the subject, not a place.
+    let a = one("However, Jill Ortiz, a lawyer for the city, said in a statement that the claims had no merit.");
+    assert_eq!(src(&a), "Jill Ortiz, a lawyer for the city");
+}
+
+#[test]
+fn went_on_after_quote() {
+    let l =
+        run("Ruiz spoke first. \"This is a lot of nonsense that we ended,\" the mayor went on.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "went on"))
+        .expect("went on");
+    assert_eq!(src(a), "the mayor");
+    // "went on" inside a longer clause is no frame.
+    let l = run("\"We lost,\" the mayor went on to run for the Senate in the fall.");
+    assert!(l
+        .attributions
+        .iter()
+        .all(|a| a.cue.as_ref().is_none_or(|c| c.text != "went on")));
+}
+
+#[test]
+fn sentence_final_frame_after_comma_quote() {
+    let l = run("The mayor cannot say that “from her point of view,” the aide added.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the aide")
+        .expect("aide");
+    assert!(
+        content(a)[0].starts_with("The mayor cannot say"),
+        "{:#?}",
+        a
+    );
+    // A quotation right after its own cue stays that cue's.
+    let l = run("Asked about it, Ortiz said “I know nothing about the emails,” she said.");
+    assert!(
+        l.attributions.iter().any(|a| src(a) == "Ortiz"),
+        "{:#?}",
+        l.attributions
+    );
+}
