@@ -288,10 +288,20 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 // by where their content starts, so an attribution nested
                 // in another comes after it.
                 let extra = secondary(&ctx, u, &cues, (&cue, src), &a, raw, &uq);
-                // "X said Y, according to Z": X's content ends before the
-                // phrase that passes it on.
-                for e in extra.iter().filter(|e| e.rule == "according_to") {
-                    let c0 = e.cue.as_ref().map_or(0, |c| c.span.start);
+                // "X said Y, according to Z" / "X said Y, the Times
+                // reported": X's content ends before the phrase that passes
+                // it on.
+                for e in extra
+                    .iter()
+                    .filter(|e| matches!(e.rule, "according_to" | "closing_frame"))
+                {
+                    let c0 = e
+                        .cue
+                        .iter()
+                        .chain(&e.source)
+                        .map(|p| p.span.start)
+                        .min()
+                        .unwrap_or(0);
                     let k = ctx.toks.partition_point(|t| t.span.start < c0);
                     let kend = back_over_punct(&ctx, u.t0, k);
                     if kend == 0 {
@@ -1996,12 +2006,16 @@ fn secondary(
         }
         // "…, CNN reported.": a frame closing the unit after a comma
         // reports all that comes before it.
-        if k >= end
-            && c.t1 > frame1
-            && s0 > u.t0 + 1
-            && ctx.lw(s0 - 1) == ","
-            && ctx.tq[s0 - 1].is_none()
-        {
+        // The comma may close a quotation: "Trump said “…,” the Times
+        // reported."
+        let comma_before = |k: usize| {
+            (ctx.lw(k) == "," && ctx.tq[k].is_none())
+                || (k > u.t0
+                    && ctx.tq[k].is_some()
+                    && matches!(ctx.lw(k), "”" | "\"" | "’" | "'" | "»")
+                    && ctx.lw(k - 1) == ",")
+        };
+        if k >= end && c.t1 > frame1 && s0 > u.t0 + 1 && comma_before(s0 - 1) {
             let ce = back_over_punct(ctx, u.t0, s0);
             if words_in(ctx, ctx.toks[u.t0].span.start, ctx.toks[ce - 1].span.end) >= 4 {
                 out.push(Attribution {
@@ -2017,7 +2031,7 @@ fn secondary(
                     cue: Some(ctx.part(c.t0, c.t1)),
                     content: vec![ctx.part(u.t0, ce)],
                     work: None,
-                    rule: "secondary",
+                    rule: "closing_frame",
                     confidence: 0.5,
                 });
             }

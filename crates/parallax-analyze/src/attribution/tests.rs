@@ -752,7 +752,44 @@ fn closing_frame_reports_the_whole_sentence() {
         content(outer),
         vec!["The senator said the vote would be delayed until March"]
     );
-    assert!(l.attributions.iter().any(|a| src(a) == "The senator"));
+    let inner = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "The senator")
+        .expect("The senator");
+    assert_eq!(
+        content(inner),
+        vec!["the vote would be delayed until March"]
+    );
+}
+
+#[test]
+fn closing_frame_after_a_quotation_and_the_inner_content_stops_before_it() {
+    let l = run("Trump said “we will win big,” the Times reported.");
+    let outer = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "the Times")
+        .expect("the Times");
+    assert_eq!(content(outer), vec!["Trump said “we will win big,”"]);
+    assert_eq!(outer.rule, "closing_frame");
+    let inner = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "Trump")
+        .expect("Trump");
+    assert_eq!(content(inner), vec!["“we will win big,”"]);
+    // Without quotation marks the inner content stops at the comma too.
+    let l = run("The mayor said that the bridge would reopen, the paper reported.");
+    let inner = l
+        .attributions
+        .iter()
+        .find(|a| src(a) == "The mayor")
+        .expect("The mayor");
+    assert_eq!(content(inner), vec!["that the bridge would reopen"]);
+    // A comma inside a quotation that goes on is no closing frame.
+    let l = run("Trump said “we will win, and the Times reported it.”");
+    assert!(l.attributions.iter().all(|a| src(a) != "the Times"));
 }
 
 #[test]
