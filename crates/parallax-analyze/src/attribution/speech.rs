@@ -1984,7 +1984,16 @@ fn secondary(
                 .iter()
                 .any(|p| p.span.start >= ctx.toks[frame1 - 1].span.end);
         let outer = c.t1 <= frame0 && !relative && main_follows;
-        let end = if c.t1 <= frame0 && main.according {
+        // The main attribution is a frame closing the unit ("He told
+        // reporters “…,” the Times reported"): its content holds this one.
+        let main_closes = main_att.content.first().is_some_and(|p| {
+            p.span.start == ctx.toks[u.t0].span.start
+                && main_att
+                    .content
+                    .last()
+                    .is_some_and(|l| l.span.end <= ctx.toks[frame0].span.start)
+        });
+        let end = if c.t1 <= frame0 && (main.according || main_closes) {
             back_over_punct(ctx, c.t1, frame0)
         } else if c.t1 <= frame0 && !outer {
             // Nor does it run into the main content ("Rhimes declared the

@@ -787,6 +787,10 @@ fn closing_frame_after_a_quotation_and_the_inner_content_stops_before_it() {
         .find(|a| src(a) == "The mayor")
         .expect("The mayor");
     assert_eq!(content(inner), vec!["that the bridge would reopen"]);
+    // The speaker's cue may come before the quotation.
+    let l = run("He told reporters “we will win big,” the Times reported.");
+    let inner = l.attributions.iter().find(|a| src(a) == "He").expect("He");
+    assert_eq!(content(inner), vec!["“we will win big,”"]);
     // A comma inside a quotation that goes on is no closing frame.
     let l = run("Trump said “we will win, and the Times reported it.”");
     assert!(l.attributions.iter().all(|a| src(a) != "the Times"));
