@@ -69,6 +69,19 @@ struct Cue {
     according: bool,
 }
 
+impl Cue {
+    /// The `n` words from `i`, a cue only next to a quotation.
+    fn quote_only(i: usize, n: usize) -> Cue {
+        Cue {
+            t0: i,
+            t1: i + n,
+            verb: i,
+            class: CueClass::QuoteOnly,
+            according: false,
+        }
+    }
+}
+
 const DET_LIKE: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this",
     "united", "swing", "other", "many", "some", "of", "several", "new", "all", "such", "news",
@@ -749,36 +762,18 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         if matches!(lw, "put" | "puts") && next == "it" && i + 2 < u.t1 {
             let after = ctx.lw(i + 2);
             if ctx.tq[i + 2].is_some() || matches!(after, ":" | ",") {
-                out.push(Cue {
-                    t0: i,
-                    t1: i + 2,
-                    verb: i,
-                    class: CueClass::QuoteOnly,
-                    according: false,
-                });
+                out.push(Cue::quote_only(i, 2));
             }
             continue;
         }
         // "“…,” he went on.": the two words close the frame.
         if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
-            out.push(Cue {
-                t0: i,
-                t1: i + 2,
-                verb: i,
-                class: CueClass::QuoteOnly,
-                according: false,
-            });
+            out.push(Cue::quote_only(i, 2));
             continue;
         }
         let Some(&class) = CUE_MAP.get(lw) else {
             if bookism(ctx, u, i, 1) {
-                out.push(Cue {
-                    t0: i,
-                    t1: i + 1,
-                    verb: i,
-                    class: CueClass::QuoteOnly,
-                    according: false,
-                });
+                out.push(Cue::quote_only(i, 1));
             }
             continue;
         };
@@ -2137,16 +2132,7 @@ fn block(
             {
                 s -= 1;
             }
-            Some((
-                Cue {
-                    t0: colon_tok,
-                    t1: colon_tok + 1,
-                    verb: colon_tok,
-                    class: CueClass::QuoteOnly,
-                    according: false,
-                },
-                Some((s, n + 1)),
-            ))
+            Some((Cue::quote_only(colon_tok, 1), Some((s, n + 1))))
         })?;
     let (s0, s1) = src?;
     // Content: the quotation opening the next paragraph (and its
