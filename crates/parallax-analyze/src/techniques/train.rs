@@ -93,15 +93,19 @@ fn si_data(exs: &[&Example], bits: u32) -> (Vec<(Vec<u32>, u16)>, Vec<u32>) {
             .iter()
             .filter_map(|f| Some((doc.byte_of_cp(f.start)?, doc.byte_of_cp(f.end)?)))
             .collect();
-        let holding = |t: &parallax_core::Token| {
-            gold.iter()
-                .position(|&(s, e)| s < t.span.end && t.span.start < e)
-        };
+        // The merged gold span each token overlaps, and each span's size.
+        let held: Vec<Option<usize>> = doc
+            .segments
+            .tokens
+            .iter()
+            .map(|t| {
+                gold.iter()
+                    .position(|&(s, e)| s < t.span.end && t.span.start < e)
+            })
+            .collect();
         let mut tokens_in = vec![0u32; gold.len()];
-        for t in &doc.segments.tokens {
-            if let Some(g) = holding(t) {
-                tokens_in[g] += 1;
-            }
+        for g in held.iter().flatten() {
+            tokens_in[*g] += 1;
         }
         for (i, t) in doc.segments.tokens.iter().enumerate() {
             let inside: usize = gold
@@ -115,7 +119,7 @@ fn si_data(exs: &[&Example], bits: u32) -> (Vec<(Vec<u32>, u16)>, Vec<u32>) {
             };
             ctx.si_features(i, &mut sink);
             data.push((sink.out, y));
-            span_len.push(match (y, holding(t)) {
+            span_len.push(match (y, held[i]) {
                 (1, Some(g)) => tokens_in[g],
                 _ => 0,
             });
@@ -126,8 +130,8 @@ fn si_data(exs: &[&Example], bits: u32) -> (Vec<(Vec<u32>, u16)>, Vec<u32>) {
 
 /// Training weight of a token row: 1 outside spans; inside a gold span of
 /// `n` tokens, `(pivot / n)^power` (clamped to 1/4..4), so that short spans
-/// weigh about as much as long ones in the loss, as they do in the metric
-/// (which scores each span, not each token). `pivot` 0: all 1.
+/// weigh more per token and long ones less: the metric scores each span,
+/// not each token. `pivot` 0: all 1.
 pub fn span_weight(n: u32, pivot: f32, power: f32) -> f32 {
     if n == 0 || pivot <= 0.0 {
         1.0
@@ -234,14 +238,7 @@ fn fit_si(exs: &[&Example], cfg: &TrainConfig) -> (Linear, Vec<f32>) {
 }
 
 /// The model of span tagger `si` and a technique classifier fit on `exs`.
-fn with_classifier(
-    exs: &[&Example],
-    cfg: &TrainConfig,
-    (si, si_dense): (Linear, Vec<f32>),
-    threshold: f32,
-    gap: usize,
-    fill: f32,
-) -> LinearModel {
+fn with_classifier(exs: &[&Example], cfg: &TrainConfig, si: (Linear, Vec<f32>)) -> LinearModel {
     let tc = Linear::train(
         cfg.tc_bits,
         Technique::ALL.len(),
@@ -254,24 +251,23 @@ fn with_classifier(
             min_count: 2,
         },
     );
-    assemble(exs, cfg, (si, si_dense), tc, threshold, gap, fill)
+    assemble(exs, cfg, si, tc)
 }
 
-/// The model of span tagger `si` and technique classifier `tc`.
+/// The model of span tagger `si` and technique classifier `tc`, with a
+/// placeholder decoding (threshold 0.5, no gap, fill or peak) until the
+/// tuned one is set ([`Tuned::apply`]).
 fn assemble(
     exs: &[&Example],
     cfg: &TrainConfig,
     (si, si_dense): (Linear, Vec<f32>),
     tc: Linear,
-    threshold: f32,
-    gap: usize,
-    fill: f32,
 ) -> LinearModel {
     LinearModel {
         meta: ModelMeta {
-            threshold,
-            gap,
-            fill,
+            threshold: 0.5,
+            gap: 0,
+            fill: 2.0,
             peak: 0.0,
             seed: cfg.seed,
             valid_share: cfg.valid_share,
@@ -293,7 +289,7 @@ fn assemble(
 /// to score tokens while tuning the decoding.
 fn tagger_only(exs: &[&Example], cfg: &TrainConfig) -> LinearModel {
     let empty = Linear::zeros(1, Technique::ALL.len());
-    assemble(exs, cfg, fit_si(exs, cfg), empty, 0.5, 0, 2.0)
+    assemble(exs, cfg, fit_si(exs, cfg), empty)
 }
 
 /// What training did, for the log.
@@ -314,6 +310,16 @@ pub struct Tuned {
     pub fill: f32,
     pub peak: f32,
     pub f1: f64,
+}
+
+impl Tuned {
+    /// Makes this the model's decoding.
+    pub fn apply(&self, meta: &mut ModelMeta) {
+        meta.threshold = self.threshold;
+        meta.gap = self.gap;
+        meta.fill = self.fill;
+        meta.peak = self.peak;
+    }
 }
 
 /// Span peaks tried while tuning (0: no peak filter).
@@ -411,13 +417,6 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
             .then(b.fill.total_cmp(&a.fill))
             .then(a.peak.total_cmp(&b.peak))
     });
-    let Tuned {
-        threshold: thr,
-        gap,
-        fill,
-        peak,
-        ..
-    } = tuning[0];
     // With folds, the span tagger is the mean of the fold taggers: the
     // decoding was tuned on their probabilities, so the shipped tagger is
     // calibrated like them (a refit on all articles is sharper). The
@@ -435,8 +434,8 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
         }
         None => fit_si(&train_ex, cfg),
     };
-    let mut model = with_classifier(&train_ex, cfg, si, thr, gap, fill);
-    model.meta.peak = peak;
+    let mut model = with_classifier(&train_ex, cfg, si);
+    tuning[0].apply(&mut model.meta);
     model.meta.validation_ids = valid_ids.clone();
     let report = TrainReport {
         train_articles: train_ex.len(),
