@@ -106,6 +106,14 @@ impl Score {
     pub fn f1(&self) -> f64 {
         parallax_core::metrics::f1(self.precision(), self.recall())
     }
+    /// Adds another set of totals to these (micro-averaging over both).
+    pub fn absorb(&mut self, o: &Score) {
+        self.precision_sum += o.precision_sum;
+        self.predicted += o.predicted;
+        self.recall_sum += o.recall_sum;
+        self.gold += o.gold;
+        self.articles += o.articles;
+    }
 }
 
 #[cfg(test)]

@@ -300,6 +300,55 @@ pub struct TrainReport {
     pub validation_articles: usize,
     /// Decodings with their SI F1 on the tuning articles, best first.
     pub tuning: Vec<Tuned>,
+    /// With folds: SI of the out-of-fold articles when each fold is decoded
+    /// with the setting tuned on the *other* folds' articles, so that no
+    /// article's labels choose its own decoding (the honest out-of-fold
+    /// figure; `tuning[0].f1` is tuned on all of them).
+    pub cross_validated: Option<Score>,
+    /// With folds: SI F1 of random out-of-fold article sets as large as
+    /// the validation set, at the chosen decoding: how much a figure on
+    /// that many articles moves by chance.
+    pub subsets: Option<Spread>,
+}
+
+/// Spread of a score over random draws.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Spread {
+    pub draws: usize,
+    pub size: usize,
+    pub mean: f64,
+    pub sd: f64,
+    pub p5: f64,
+    pub p95: f64,
+}
+
+/// SI F1 of `draws` seeded random sets of `size` articles (without
+/// replacement) from per-article totals.
+pub fn subset_spread(per_article: &[Score], size: usize, draws: usize, seed: u64) -> Spread {
+    let mut rng = super::linear::Rng::new(seed);
+    let mut idx: Vec<usize> = (0..per_article.len()).collect();
+    let size = size.min(idx.len());
+    let mut f1s: Vec<f64> = (0..draws)
+        .map(|_| {
+            rng.shuffle(&mut idx);
+            let mut sc = Score::default();
+            idx[..size].iter().for_each(|&i| sc.absorb(&per_article[i]));
+            sc.f1()
+        })
+        .collect();
+    f1s.sort_by(f64::total_cmp);
+    let n = f1s.len().max(1) as f64;
+    let mean = f1s.iter().sum::<f64>() / n;
+    let sd = (f1s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+    let at = |q: f64| f1s.get(((q * (n - 1.0)).round()) as usize).copied().unwrap_or(0.0);
+    Spread {
+        draws,
+        size,
+        mean,
+        sd,
+        p5: at(0.05),
+        p95: at(0.95),
+    }
 }
 
 /// One decoding setting tried while tuning, and its SI F1.
@@ -322,6 +371,41 @@ impl Tuned {
     }
 }
 
+/// Best decoding first: higher SI F1, then the smaller threshold, gap and
+/// peak and the larger fill (a fixed order, so ties do not depend on the
+/// grid's order).
+fn better_decoding(a: &Tuned, b: &Tuned) -> std::cmp::Ordering {
+    b.f1.total_cmp(&a.f1)
+        .then(a.threshold.total_cmp(&b.threshold))
+        .then(a.gap.cmp(&b.gap))
+        .then(b.fill.total_cmp(&a.fill))
+        .then(a.peak.total_cmp(&b.peak))
+}
+
+/// SI of every fold decoded with the setting that is best on the other
+/// folds (`per_fold[i][f]`: setting `tuning[i]`'s totals on fold `f`).
+fn cross_validate(tuning: &[Tuned], per_fold: &[Vec<Score>]) -> Score {
+    let folds = per_fold.first().map_or(0, |v| v.len());
+    let mut out = Score::default();
+    for f in 0..folds {
+        let others = |i: usize| {
+            let mut sc = Score::default();
+            (0..folds)
+                .filter(|&g| g != f)
+                .for_each(|g| sc.absorb(&per_fold[i][g]));
+            Tuned {
+                f1: sc.f1(),
+                ..tuning[i]
+            }
+        };
+        let best = (0..tuning.len())
+            .min_by(|&a, &b| better_decoding(&others(a), &others(b)))
+            .expect("a decoding grid");
+        out.absorb(&per_fold[best][f]);
+    }
+    out
+}
+
 /// Span peaks tried while tuning (0: no peak filter).
 const PEAKS: [f32; 11] = [0.0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 
@@ -341,12 +425,15 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
     // Token probabilities of the articles the decoding is tuned on, each
     // from a tagger that did not see the article.
     let mut bagged: Option<Vec<(Linear, Vec<f32>)>> = None;
+    // Fold of each tuning article (all 0 without folds).
+    let mut fold_of: Vec<usize> = vec![0; tune_ex.len()];
     let (tune_set, probs): (Vec<&Example>, Vec<Vec<f32>>) = if cfg.folds >= 2 {
         let mut order: Vec<&Example> = train_ex.clone();
         super::linear::Rng::new(cfg.seed.wrapping_add(2)).shuffle(&mut order);
         let mut set = Vec::new();
         let mut probs = Vec::new();
         let mut taggers = Vec::new();
+        fold_of.clear();
         for f in 0..cfg.folds {
             let in_fold = |i: usize| i % cfg.folds == f;
             let rest: Vec<&Example> = order
@@ -364,6 +451,7 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
             {
                 probs.push(m.token_probs(&DocCtx::new(&e.doc)));
                 set.push(e);
+                fold_of.push(f);
             }
             taggers.push((m.si, m.si_dense));
         }
@@ -380,6 +468,9 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
     // Tune the decoding on those articles.
     let ctxs: Vec<DocCtx> = tune_set.iter().map(|e| DocCtx::new(&e.doc)).collect();
     let mut tuning = Vec::new();
+    let folds = cfg.folds.max(1);
+    // SI totals of each decoding setting, per fold.
+    let mut per_fold: Vec<Vec<Score>> = Vec::new();
     for fill in [2.0f32, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2] {
         for gap in [0usize, 1, 2] {
             for t in 0..15 {
@@ -391,14 +482,19 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
                     .copied()
                     .filter(|&p| p == 0.0 || p > thr + 1e-6)
                 {
-                    let mut sc = Score::default();
-                    for ((ctx, p), ex) in ctxs.iter().zip(&probs).zip(&tune_set) {
+                    let mut by_fold = vec![Score::default(); folds];
+                    for (((ctx, p), ex), &f) in
+                        ctxs.iter().zip(&probs).zip(&tune_set).zip(&fold_of)
+                    {
                         let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap, fill, peak)
                             .iter()
                             .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
                             .collect();
-                        sc.add_article(&pred, &ex.gold, Task::Si);
+                        by_fold[f].add_article(&pred, &ex.gold, Task::Si);
                     }
+                    let mut sc = Score::default();
+                    by_fold.iter().for_each(|s| sc.absorb(s));
+                    per_fold.push(by_fold);
                     tuning.push(Tuned {
                         threshold: thr,
                         gap,
@@ -410,12 +506,26 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
             }
         }
     }
-    tuning.sort_by(|a, b| {
-        b.f1.total_cmp(&a.f1)
-            .then(a.threshold.total_cmp(&b.threshold))
-            .then(a.gap.cmp(&b.gap))
-            .then(b.fill.total_cmp(&a.fill))
-            .then(a.peak.total_cmp(&b.peak))
+    let cross_validated = (folds >= 2).then(|| cross_validate(&tuning, &per_fold));
+    tuning.sort_by(better_decoding);
+    let subsets = (folds >= 2).then(|| {
+        let t = tuning[0];
+        let per_article: Vec<Score> = ctxs
+            .iter()
+            .zip(&probs)
+            .zip(&tune_set)
+            .map(|((ctx, p), ex)| {
+                let pred: Vec<Fragment> =
+                    LinearModel::decode(ctx, p, t.threshold, t.gap, t.fill, t.peak)
+                        .iter()
+                        .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
+                        .collect();
+                let mut sc = Score::default();
+                sc.add_article(&pred, &ex.gold, Task::Si);
+                sc
+            })
+            .collect();
+        subset_spread(&per_article, valid_ids.len(), 400, cfg.seed.wrapping_add(3))
     });
     // With folds, the span tagger is the mean of the fold taggers: the
     // decoding was tuned on their probabilities, so the shipped tagger is
@@ -442,6 +552,8 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
         tune_articles: tune_set.len(),
         validation_articles: valid_ids.len(),
         tuning,
+        cross_validated,
+        subsets,
     };
     (model, report)
 }
@@ -531,6 +643,56 @@ pub fn positive_share(exs: &[Example]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn score(p: f64, r: f64) -> Score {
+        Score {
+            precision_sum: p,
+            predicted: 1,
+            recall_sum: r,
+            gold: 1,
+            articles: 1,
+        }
+    }
+
+    /// Each fold is decoded with the setting best on the other folds, not
+    /// with its own best: here each setting wins on one fold only.
+    #[test]
+    fn cross_validation_takes_the_decoding_from_the_other_folds() {
+        let t = |threshold| Tuned {
+            threshold,
+            gap: 0,
+            fill: 2.0,
+            peak: 0.0,
+            f1: 0.0,
+        };
+        let tuning = [t(0.1), t(0.2)];
+        let per_fold = vec![
+            vec![score(0.9, 0.9), score(0.1, 0.1)],
+            vec![score(0.2, 0.2), score(0.8, 0.8)],
+        ];
+        let cv = cross_validate(&tuning, &per_fold);
+        // fold 0 gets setting 1 (best on fold 1): 0.2; fold 1 gets setting 0: 0.1
+        assert_eq!(cv.articles, 2);
+        assert!((cv.f1() - 0.15).abs() < 1e-9, "{}", cv.f1());
+        // a setting best everywhere is the in-sample figure
+        let per_fold = vec![
+            vec![score(0.9, 0.9), score(0.7, 0.7)],
+            vec![score(0.2, 0.2), score(0.1, 0.1)],
+        ];
+        assert!((cross_validate(&tuning, &per_fold).f1() - 0.8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn subset_spread_is_seeded_and_bounded() {
+        let per: Vec<Score> = (0..50).map(|i| score(i as f64 / 50.0, 0.5)).collect();
+        let a = subset_spread(&per, 10, 200, 1);
+        let b = subset_spread(&per, 10, 200, 1);
+        assert_eq!((a.mean, a.sd), (b.mean, b.sd));
+        assert!(a.p5 <= a.mean && a.mean <= a.p95 && a.sd > 0.0);
+        // all articles every draw: no spread
+        let all = subset_spread(&per, 50, 20, 1);
+        assert!(all.sd < 1e-12);
+    }
 
     #[test]
     fn span_weight_favours_short_spans_within_bounds() {

@@ -146,6 +146,21 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         "chosen: threshold {:.2}, gap {}, fill {:.1} (above 1: off), peak {:.2}",
         model.meta.threshold, model.meta.gap, model.meta.fill, model.meta.peak
     );
+    if let Some(cv) = &report.cross_validated {
+        println!(
+            "cross-validated SI ({} articles, each fold decoded as tuned on the other folds): precision {:.4}  recall {:.4}  F1 {:.4}",
+            cv.articles,
+            cv.precision(),
+            cv.recall(),
+            cv.f1()
+        );
+    }
+    if let Some(s) = &report.subsets {
+        println!(
+            "noise: SI F1 of {} random sets of {} out-of-fold articles (the validation set's size): mean {:.4}, sd {:.4}, 5th-95th percentile {:.4}-{:.4}",
+            s.draws, s.size, s.mean, s.sd, s.p5, s.p95
+        );
+    }
     std::fs::create_dir_all(&a.out).map_err(|e| anyhow::anyhow!("{}: {e}", a.out.display()))?;
     let bytes = model.to_bytes();
     let path = a.out.join("model.bin");
