@@ -70,6 +70,22 @@ impl DensePieces {
         &self.ids[self.off[a as usize] as usize..self.off[b as usize] as usize]
     }
 
+    /// The technique classifier's dense input for the span over tokens `r`
+    /// ([`TC_BLOCKS`]`·dim` values): the mean table rows of the span's word
+    /// pieces, then of its sentence's (the sentence of its first token),
+    /// times `scale`, written into `x`.
+    pub fn span_input(&self, r: std::ops::Range<usize>, scale: f32, x: &mut [f32]) {
+        let dim = StaticEmbedder::get().dimension();
+        x.iter_mut().for_each(|v| *v = 0.0);
+        if r.is_empty() {
+            return;
+        }
+        let span = &self.ids[self.off[r.start] as usize..self.off[r.end] as usize];
+        add_mean(span, scale, &mut x[..dim]);
+        let sent = self.sentence_ids(self.sent[r.start] as usize);
+        add_mean(sent, scale, &mut x[dim..2 * dim]);
+    }
+
     /// Token `i + d` when it is in the same sentence as `i`.
     pub fn neighbour(&self, i: usize, d: isize) -> Option<usize> {
         let j = i as isize + d;
@@ -109,6 +125,9 @@ impl DensePieces {
         sent.copy_from_slice(&means[s * dim..(s + 1) * dim]);
     }
 }
+
+/// Blocks of the technique classifier's dense input: the span, its sentence.
+pub const TC_BLOCKS: usize = 2;
 
 /// Adds the mean of the table rows of `ids`, times `scale`, to `out`.
 fn add_mean(ids: &[u32], scale: f32, out: &mut [f32]) {

@@ -99,14 +99,33 @@ impl Linear {
     }
 
     /// Trains on `(features, label)`; binary labels are 0/1. Binary models
-    /// are [`Linear::train_binary_dense`] with no dense input.
+    /// are [`Linear::train_binary_dense`] with no dense input, multinomial
+    /// ones [`Linear::train_multi_dense`] with none.
     pub fn train(bits: u32, k: usize, data: &[(Vec<u32>, u16)], cfg: &SgdConfig) -> Self {
         if k == 1 {
             return Self::train_binary_dense(bits, data, 0, &|_, _| {}, &|_| 1.0, cfg).0;
         }
+        Self::train_multi_dense(bits, k, data, 0, &|_, _| {}, cfg).0
+    }
+
+    /// Multinomial logistic regression over hashed features plus a dense
+    /// input of `dim` values per example (`dense(ix, x)` writes example
+    /// `ix`'s), by averaged SGD with a seeded shuffle. Returns the sparse
+    /// model and the dense weights (`k × dim`, one row per class).
+    pub fn train_multi_dense(
+        bits: u32,
+        k: usize,
+        data: &[(Vec<u32>, u16)],
+        dim: usize,
+        dense: &dyn Fn(usize, &mut [f32]),
+        cfg: &SgdConfig,
+    ) -> (Self, Vec<f32>) {
         let mut m = Linear::zeros(bits, k);
         // Averaged SGD: avg = w - u / c.
         let mut u = vec![0.0f32; m.w.len()];
+        let mut dw = vec![0.0f32; k * dim];
+        let mut du = vec![0.0f32; k * dim];
+        let mut x = vec![0.0f32; dim];
         let mut c = 1.0f32;
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = Rng::new(cfg.seed);
@@ -117,6 +136,12 @@ impl Linear {
             for &ix in &order {
                 let (f, y) = &data[ix];
                 m.scores(f, &mut p);
+                if dim > 0 {
+                    dense(ix, &mut x);
+                    for (pc, row) in p.iter_mut().zip(dw.chunks_exact(dim)) {
+                        *pc += row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>();
+                    }
+                }
                 softmax(&mut p);
                 for (cl, pc) in p.iter_mut().enumerate() {
                     let yv = (cl == *y as usize) as u8 as f32;
@@ -129,14 +154,27 @@ impl Linear {
                         u[base + cl] += c * p[cl];
                     }
                 }
+                if dim > 0 {
+                    for (cl, &g) in p.iter().enumerate() {
+                        let rows = cl * dim..(cl + 1) * dim;
+                        for ((w, uu), &xv) in dw[rows.clone()].iter_mut().zip(&mut du[rows]).zip(&x)
+                        {
+                            *w += g * xv;
+                            *uu += c * g * xv;
+                        }
+                    }
+                }
                 c += 1.0;
             }
         }
         for (w, u) in m.w.iter_mut().zip(&u) {
             *w -= u / c;
         }
+        for (w, u) in dw.iter_mut().zip(&du) {
+            *w -= u / c;
+        }
         m.prune_rare(data, cfg.min_count);
-        m
+        (m, dw)
     }
 
     /// Zeroes the buckets seen in fewer than `min_count` examples of

@@ -38,8 +38,9 @@ use serde::Serialize;
 pub struct Evidence {
     /// `lexicon` (a sentiment/subjectivity lexicon entry), `phrase` (a word
     /// or word pair of the span), `repetition` (the phrase recurs in the
-    /// article), `context` (a word around the span) or `pattern`
-    /// (punctuation, capitalization, quotation, headline, length).
+    /// article), `context` (a word around the span), `pattern`
+    /// (punctuation, capitalization, quotation, headline, length) or
+    /// `meaning` (the mean word embedding of the span or of its sentence).
     pub kind: &'static str,
     /// The word, phrase or pattern.
     pub cue: String,

@@ -7,7 +7,7 @@ use super::dense::{DensePieces, DenseScorer};
 use super::features::{bucket, hash_feature, DocCtx, HashSink, Sink};
 use super::labels::Technique;
 use super::lexicon;
-use super::linear::{sigmoid, Linear, Reader};
+use super::linear::{sigmoid, softmax, Linear, Reader};
 use super::{Classified, Evidence, TechniqueModel};
 use parallax_core::{Document, Span, TokenKind};
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,14 @@ pub struct ModelMeta {
     /// Scale of the tagger's dense embedding inputs (`dense.rs`); 0: none.
     #[serde(default)]
     pub dense_scale: f32,
+    /// Scale of the technique classifier's dense inputs (the span's and its
+    /// sentence's mean embedding, `dense::span_input`); 0: none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tc_dense_scale: f32,
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 fn no_fill() -> f32 {
@@ -61,6 +69,9 @@ pub struct LinearModel {
     pub si_dense: Vec<f32>,
     /// `si_dense` as per-vocabulary-id scores (built from it).
     pub dense_scorer: Option<DenseScorer>,
+    /// Dense weights of the technique classifier (`classes × TC_BLOCKS·dim`;
+    /// empty when `meta.tc_dense_scale` is 0).
+    pub tc_dense: Vec<f32>,
 }
 
 /// A span the tagger found: token range, byte span, confidence.
@@ -82,6 +93,12 @@ impl LinearModel {
         if self.meta.dense_scale > 0.0 {
             out.extend_from_slice(&(self.si_dense.len() as u32).to_le_bytes());
             for w in &self.si_dense {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        if self.meta.tc_dense_scale > 0.0 {
+            out.extend_from_slice(&(self.tc_dense.len() as u32).to_le_bytes());
+            for w in &self.tc_dense {
                 out.extend_from_slice(&w.to_le_bytes());
             }
         }
@@ -118,6 +135,21 @@ impl LinearModel {
                 dense.push(f32::from_bits(r.u32()?));
             }
         }
+        let mut tc_dense = Vec::new();
+        if meta.tc_dense_scale > 0.0 {
+            let n = r.u32()? as usize;
+            let want = Technique::ALL.len()
+                * super::dense::TC_BLOCKS
+                * crate::embed::StaticEmbedder::get().dimension();
+            if n != want {
+                return Err(format!(
+                    "model has {n} classifier dense weights, expected {want}"
+                ));
+            }
+            for _ in 0..n {
+                tc_dense.push(f32::from_bits(r.u32()?));
+            }
+        }
         if !r.0.is_empty() || si.k != 1 || tc.k != Technique::ALL.len() {
             return Err("model file has an unexpected layout".into());
         }
@@ -128,20 +160,32 @@ impl LinearModel {
             tc,
             si_dense: Vec::new(),
             dense_scorer: None,
+            tc_dense,
         }
         .with_dense(dense, scale))
     }
 
     /// Probability that each token lies inside a technique span.
     pub fn token_probs(&self, ctx: &DocCtx) -> Vec<f32> {
+        self.token_probs_with(ctx, self.pieces(ctx).as_ref())
+    }
+
+    /// The word pieces of `ctx` when a dense input needs them.
+    pub fn pieces(&self, ctx: &DocCtx) -> Option<DensePieces> {
+        (self.dense_scorer.is_some() || self.meta.tc_dense_scale > 0.0)
+            .then(|| DensePieces::new(ctx))
+    }
+
+    /// [`LinearModel::token_probs`] with the pieces already cut.
+    fn token_probs_with(&self, ctx: &DocCtx, pieces: Option<&DensePieces>) -> Vec<f32> {
         let mut sink = HashSink {
             bits: self.si.bits,
             out: Vec::with_capacity(64),
         };
-        let dense = self
-            .dense_scorer
-            .as_ref()
-            .map(|d| d.scores(&DensePieces::new(ctx)));
+        let dense = match (&self.dense_scorer, pieces) {
+            (Some(d), Some(p)) => Some(d.scores(p)),
+            _ => None,
+        };
         (0..ctx.toks.len())
             .map(|i| {
                 sink.out.clear();
@@ -230,7 +274,11 @@ impl LinearModel {
     }
 
     pub fn identify_ctx(&self, ctx: &DocCtx) -> Vec<Candidate> {
-        let p = self.token_probs(ctx);
+        self.identify_with(ctx, self.pieces(ctx).as_ref())
+    }
+
+    fn identify_with(&self, ctx: &DocCtx, pieces: Option<&DensePieces>) -> Vec<Candidate> {
+        let p = self.token_probs_with(ctx, pieces);
         Self::decode(
             ctx,
             &p,
@@ -243,17 +291,55 @@ impl LinearModel {
 
     /// Technique probabilities for the span over tokens `r`.
     pub fn classify_toks(&self, ctx: &DocCtx, r: Range<usize>) -> Vec<f32> {
+        let x = self.tc_input(self.pieces(ctx).as_ref(), r.clone());
+        self.classify_with(ctx, r, &x)
+    }
+
+    /// The classifier's dense input for tokens `r` (empty without one).
+    fn tc_input(&self, pieces: Option<&DensePieces>, r: Range<usize>) -> Vec<f32> {
+        match pieces {
+            Some(p) if self.meta.tc_dense_scale > 0.0 => {
+                let mut x = vec![0f32; self.tc_dense.len() / self.tc.k];
+                p.span_input(r, self.meta.tc_dense_scale, &mut x);
+                x
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`LinearModel::classify_toks`] with the dense input `x` given.
+    fn classify_with(&self, ctx: &DocCtx, r: Range<usize>, x: &[f32]) -> Vec<f32> {
         let mut sink = HashSink {
             bits: self.tc.bits,
             out: Vec::with_capacity(128),
         };
         ctx.tc_features(r, &mut sink);
-        self.tc.probs(&sink.out)
+        let mut p = vec![0.0; self.tc.k];
+        self.tc.scores(&sink.out, &mut p);
+        if !x.is_empty() {
+            for (pc, row) in p.iter_mut().zip(self.tc_dense.chunks_exact(x.len())) {
+                *pc += row.iter().zip(x).map(|(a, b)| a * b).sum::<f32>();
+            }
+        }
+        softmax(&mut p);
+        p
     }
 
     /// Why the classifier chose `class` for tokens `r`: the features that
     /// pushed it most towards that class, in words.
     pub fn explain(&self, ctx: &DocCtx, r: Range<usize>, class: usize) -> Vec<Evidence> {
+        let x = self.tc_input(self.pieces(ctx).as_ref(), r.clone());
+        self.explain_with(ctx, r, class, &x)
+    }
+
+    /// [`LinearModel::explain`] with the dense input `x` given.
+    fn explain_with(
+        &self,
+        ctx: &DocCtx,
+        r: Range<usize>,
+        class: usize,
+        x: &[f32],
+    ) -> Vec<Evidence> {
         // Only the features that pushed towards `class` get a name (the
         // others are hashed and dropped without building strings).
         let mut sink = CueSink {
@@ -269,6 +355,23 @@ impl LinearModel {
             .iter()
             .map(|(w, tpl, parts)| (*w, tpl.as_str(), parts.as_str()))
             .collect();
+        // The dense inputs' share: what the span and its sentence are about.
+        if !x.is_empty() {
+            let dim = x.len();
+            let row = &self.tc_dense[class * dim..(class + 1) * dim];
+            let half = dim / super::dense::TC_BLOCKS;
+            for (block, tpl) in ["emb_span", "emb_sent"].into_iter().enumerate() {
+                let part = block * half..(block + 1) * half;
+                let w: f32 = row[part.clone()]
+                    .iter()
+                    .zip(&x[part])
+                    .map(|(a, b)| a * b)
+                    .sum();
+                if w > 0.0 {
+                    scored.push((w, tpl, ""));
+                }
+            }
+        }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(b.2)));
         let span_text = ctx.doc.text[ctx.doc.segments.tokens[r.start].span.start
             ..ctx.doc.segments.tokens[r.end - 1].span.end]
@@ -342,6 +445,24 @@ impl LinearModel {
                         &mut ev,
                     );
                 }
+                "emb_span" => push(
+                    Evidence::new(
+                        "meaning",
+                        &span_text,
+                        "what the phrase is about (its mean word embedding) leans to this technique",
+                        weight,
+                    ),
+                    &mut ev,
+                ),
+                "emb_sent" => push(
+                    Evidence::new(
+                        "meaning",
+                        "its sentence",
+                        "what the sentence around the phrase is about (its mean word embedding) leans to this technique",
+                        weight,
+                    ),
+                    &mut ev,
+                ),
                 "prev1" | "prev2" | "next1" | "sw"
                     if parts.contains("<s>") || parts.contains("</s>") =>
                 {
@@ -403,17 +524,19 @@ impl TechniqueModel for LinearModel {
 
     fn classify(&self, doc: &Document, spans: &[Span]) -> Vec<Classified> {
         let ctx = DocCtx::new(doc);
+        let pieces = self.pieces(&ctx);
         spans
             .iter()
             .map(|s| {
                 let r = token_range(doc, s);
-                let probs = self.classify_toks(&ctx, r.clone());
+                let x = self.tc_input(pieces.as_ref(), r.clone());
+                let probs = self.classify_with(&ctx, r.clone(), &x);
                 let best = argmax(&probs);
                 Classified {
                     evidence: if r.is_empty() {
                         Vec::new()
                     } else {
-                        self.explain(&ctx, r, best)
+                        self.explain_with(&ctx, r, best, &x)
                     },
                     probs,
                 }
@@ -423,12 +546,14 @@ impl TechniqueModel for LinearModel {
 
     fn analyze(&self, doc: &Document) -> Vec<(Span, f32, Classified)> {
         let ctx = DocCtx::new(doc);
-        self.identify_ctx(&ctx)
+        let pieces = self.pieces(&ctx);
+        self.identify_with(&ctx, pieces.as_ref())
             .into_iter()
             .map(|c| {
-                let probs = self.classify_toks(&ctx, c.toks.clone());
+                let x = self.tc_input(pieces.as_ref(), c.toks.clone());
+                let probs = self.classify_with(&ctx, c.toks.clone(), &x);
                 let best = argmax(&probs);
-                let evidence = self.explain(&ctx, c.toks.clone(), best);
+                let evidence = self.explain_with(&ctx, c.toks.clone(), best, &x);
                 (c.span, c.confidence, Classified { probs, evidence })
             })
             .collect()
@@ -499,6 +624,13 @@ mod tests {
     fn embedded_model_round_trips_with_its_dense_weights() {
         let m = LinearModel::from_bytes(super::super::MODEL_BYTES).unwrap();
         assert!(m.meta.dense_scale > 0.0 && m.dense_scorer.is_some());
+        assert!(m.meta.tc_dense_scale > 0.0);
+        assert_eq!(
+            m.tc_dense.len(),
+            Technique::ALL.len()
+                * super::super::dense::TC_BLOCKS
+                * crate::embed::StaticEmbedder::get().dimension()
+        );
         let b = m.to_bytes();
         assert_eq!(b, super::super::MODEL_BYTES);
         let mut cut = b.clone();
@@ -507,6 +639,33 @@ mod tests {
         let mut extra = b;
         extra.push(0);
         assert!(LinearModel::from_bytes(&extra).is_err());
+    }
+
+    /// The classifier's dense inputs count in its probabilities and are
+    /// named in its evidence when they push towards the chosen technique.
+    #[test]
+    fn classifier_meaning_counts_and_is_explained() {
+        let m = LinearModel::from_bytes(super::super::MODEL_BYTES).unwrap();
+        let doc = Document::from_text(
+            "t",
+            "The corrupt elites betrayed our great nation and they will pay for it!",
+        );
+        let ctx = DocCtx::new(&doc);
+        let r = 0..ctx.toks.len();
+        let with = m.classify_toks(&ctx, r.clone());
+        let mut plain = m.clone();
+        plain.meta.tc_dense_scale = 0.0;
+        let without = plain.classify_toks(&ctx, r.clone());
+        assert!((with.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        assert!(with.iter().zip(&without).any(|(a, b)| (a - b).abs() > 1e-3));
+        // Over all classes, some explanation names the meaning of the span
+        // or its sentence (each class's dense weights push somewhere).
+        let named = (0..Technique::ALL.len()).any(|c| {
+            m.explain(&ctx, r.clone(), c)
+                .iter()
+                .any(|e| e.kind == "meaning")
+        });
+        assert!(named);
     }
 
     #[test]

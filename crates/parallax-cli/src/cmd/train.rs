@@ -97,6 +97,10 @@ pub struct TechniquesArgs {
     /// Power of the span-length weight (see --span-pivot).
     #[arg(long, default_value_t = tt::TrainConfig::default().span_power)]
     pub span_power: f32,
+    /// Scale of the technique classifier's dense inputs: the mean
+    /// embedding of the span and of its sentence (0: none).
+    #[arg(long, default_value_t = tt::TrainConfig::default().tc_dense_scale)]
+    pub tc_dense_scale: f32,
 }
 
 fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
@@ -121,6 +125,7 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         folds: a.folds,
         span_pivot: a.span_pivot,
         span_power: a.span_power,
+        tc_dense_scale: a.tc_dense_scale,
         ..Default::default()
     };
     eprintln!(
@@ -153,6 +158,15 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
             cv.precision(),
             cv.recall(),
             cv.f1()
+        );
+    }
+    if let Some(tc) = &report.tc_out_of_fold {
+        println!(
+            "out-of-fold TC ({} articles, each by a classifier fit on the other folds): precision {:.4}  recall {:.4}  F1 {:.4}",
+            tc.articles,
+            tc.precision(),
+            tc.recall(),
+            tc.f1()
         );
     }
     if let Some(s) = &report.subsets {
