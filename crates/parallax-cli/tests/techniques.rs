@@ -101,6 +101,25 @@ fn eval_warns_when_scoring_training_articles() {
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not held-out"), "{err}");
+    // TC also prints one row per technique; the gold column adds up to the
+    // gold spans, the right ones to no more than the predicted ones.
+    let s = stdout(&out);
+    let gold: usize = s
+        .split(", ")
+        .nth(1)
+        .and_then(|x| x.split(' ').next())
+        .and_then(|x| x.parse().ok())
+        .expect("gold count in the header");
+    let rows: Vec<Vec<&str>> = s
+        .lines()
+        .skip_while(|l| !l.starts_with("technique "))
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 14, "{s}");
+    let col = |i: usize| -> usize { rows.iter().map(|r| r[i].parse::<usize>().unwrap()).sum() };
+    assert_eq!(col(1), gold, "{s}");
+    assert_eq!(col(2), gold, "{s}");
 }
 
 #[test]

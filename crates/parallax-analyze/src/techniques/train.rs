@@ -651,6 +651,34 @@ pub fn classify_fragments(
         .collect()
 }
 
+/// Per technique, over the gold spans of `exs` classified by `model`
+/// (each gold span against the label predicted for it, as
+/// [`classify_fragments`] pairs them): `[gold, predicted, right]` counts,
+/// indexed like [`Technique::ALL`].
+pub fn tc_per_technique(model: &dyn TechniqueModel, exs: &[&Example]) -> Vec<[usize; 3]> {
+    let mut out = vec![[0usize; 3]; Technique::ALL.len()];
+    let index = |f: &Fragment| {
+        f.label
+            .as_deref()
+            .and_then(Technique::from_ptc)
+            .map(|t| t.index())
+    };
+    for ex in exs {
+        let pred = classify_fragments(model, &ex.doc, &ex.gold);
+        for (g, p) in ex.gold.iter().zip(&pred) {
+            let (Some(g), Some(p)) = (index(g), index(p)) else {
+                continue;
+            };
+            out[g][0] += 1;
+            out[p][1] += 1;
+            if g == p {
+                out[g][2] += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Scores a model on labelled examples for one task. TC is scored on the
 /// gold spans (the shared task's setting); SI on the model's own spans.
 pub fn evaluate(model: &dyn TechniqueModel, exs: &[&Example], task: Task) -> Score {

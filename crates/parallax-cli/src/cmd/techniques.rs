@@ -125,6 +125,35 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         s.recall(),
         s.f1()
     );
+    if task == Task::Tc {
+        println!("per technique (P: right / spans labelled so; R: right / gold spans):");
+        println!(
+            "{:<34} {:>6} {:>9} {:>7} {:>7} {:>7}",
+            "technique", "gold", "predicted", "P", "R", "F1"
+        );
+        let counts = tt::tc_per_technique(m, &refs);
+        let mut order: Vec<usize> = (0..counts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(counts[i][0]));
+        for i in order {
+            let [gold, pred, right] = counts[i];
+            let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+            let (p, r) = (ratio(right, pred), ratio(right, gold));
+            let f = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
+            println!(
+                "{:<34} {:>6} {:>9} {:>7.4} {:>7.4} {:>7.4}",
+                techniques::Technique::ALL[i].ptc_label(),
+                gold,
+                pred,
+                p,
+                r,
+                f
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
