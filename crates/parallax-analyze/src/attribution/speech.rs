@@ -327,6 +327,11 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                         }
                     }
                 }
+                // "Trump said Clinton proposed a tax hike": cues known only
+                // inside reported content give one more attribution.
+                let mut extra = extra;
+                let inner = nested(&ctx, u, std::iter::once(&a).chain(&extra));
+                extra.extend(inner);
                 let a_start = a.content.first().map_or(0, |p| p.span.start);
                 for e in extra.iter().filter(|e| e.content[0].span.start < a_start) {
                     f.attributions.push(e.clone());
@@ -2073,6 +2078,121 @@ fn secondary(
         if out.len() >= 3 {
             break;
         }
+    }
+    out
+}
+
+/// Attributions whose cue is a word of [`lexicon::NESTED_CUES`] (or a
+/// speech or thought verb no rule took) inside the content of an
+/// attribution already found: the subject before the word, inside that
+/// content, is the source; the rest of the content piece after it the
+/// content.
+fn nested<'b>(
+    ctx: &Ctx,
+    u: &Unit,
+    containers: impl Iterator<Item = &'b Attribution>,
+) -> Vec<Attribution> {
+    let containers: Vec<&Attribution> = containers.collect();
+    let parts: Vec<(usize, usize)> = containers
+        .iter()
+        .flat_map(|a| a.content.iter().map(|p| (p.span.start, p.span.end)))
+        .collect();
+    let used: Vec<(usize, usize)> = containers
+        .iter()
+        .filter_map(|a| a.cue.as_ref().map(|p| (p.span.start, p.span.end)))
+        .collect();
+    let mut out = Vec::new();
+    if parts.is_empty() {
+        return out;
+    }
+    for i in u.t0 + 1..u.t1 {
+        // Speech and thought verbs no rule took as a cue count as well.
+        let known = CUE_MAP
+            .get(ctx.lw(i))
+            .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought));
+        if ctx.tq[i].is_some()
+            || ctx.is_punct(i)
+            || !(known || lexicon::NESTED_CUES.contains(&ctx.lw(i)))
+        {
+            continue;
+        }
+        let (ts, te) = (ctx.toks[i].span.start, ctx.toks[i].span.end);
+        if used.iter().any(|&(a, b)| a < te && ts < b) {
+            continue;
+        }
+        let prev = ctx.lw(i - 1);
+        // "the proposed plan", "Clinton’s proposed tax", "to propose".
+        if TRUE_DETERMINERS.contains(&prev) || matches!(prev, "’s" | "'s" | "to" | "’" | "'") {
+            continue;
+        }
+        if i + 1 >= u.t1 || (ctx.is_punct(i + 1) && ctx.tq[i + 1].is_none()) {
+            continue;
+        }
+        // The tightest content piece holding the word.
+        let Some(&(p0, p1)) = parts
+            .iter()
+            .filter(|&&(a, b)| a <= ts && te <= b)
+            .min_by_key(|&&(a, b)| b - a)
+        else {
+            continue;
+        };
+        let mut t0 = i;
+        while t0 > u.t0 && ctx.tq[t0 - 1].is_none() && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1))
+        {
+            t0 -= 1;
+        }
+        let cue = Cue {
+            t0,
+            t1: i + 1,
+            verb: i,
+            class: CueClass::Speech,
+            according: false,
+        };
+        let Some((s0, s1)) = source_back(ctx, u, &cue) else {
+            continue;
+        };
+        if !source_shape_ok(ctx, (s0, s1)) || ctx.toks[s0].span.start < p0 {
+            continue;
+        }
+        let end = ctx.toks.partition_point(|t| t.span.start < p1).min(u.t1);
+        let end = back_over_punct(ctx, cue.t1, end);
+        let mut k = skip_after_cue(ctx, u, &cue, cue.t1, end);
+        if k > cue.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
+            k -= 1;
+        }
+        if k >= end
+            || ctx.tq[k].is_some()
+            || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2
+        {
+            continue;
+        }
+        let mut content = vec![ctx.part(k, end)];
+        if s0 > u.t0
+            && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
+            && ctx.tq[s0 - 1].is_none()
+            // The container's own "that" is its complementizer ("told
+            // reporters that the union supported …"), not a relative word.
+            && ctx.toks[s0 - 1].span.start > p0
+        {
+            content.insert(0, ctx.part(s0 - 1, s0));
+        }
+        let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
+            AttributionKind::Mixed
+        } else {
+            AttributionKind::Indirect
+        };
+        out.push(Attribution {
+            kind,
+            source: Some(ctx.part(s0, s1)),
+            speaker: None,
+            speaker_mention: None,
+            relayed_by: None,
+            cue: Some(ctx.part(cue.t0, cue.t1)),
+            content,
+            work: None,
+            rule: "nested",
+            confidence: 0.4,
+        });
     }
     out
 }

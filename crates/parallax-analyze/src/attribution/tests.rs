@@ -947,3 +947,53 @@ fn sentence_final_frame_after_comma_quote() {
         l.attributions
     );
 }
+
+#[test]
+fn nested_cue_inside_reported_content() {
+    let l = run("Trump said Clinton proposed a tax hike on the middle class.");
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    let outer = &l.attributions[0];
+    assert_eq!(src(outer), "Trump");
+    assert_eq!(
+        content(outer),
+        vec!["Clinton proposed a tax hike on the middle class"]
+    );
+    let inner = &l.attributions[1];
+    assert_eq!(inner.rule, "nested");
+    assert_eq!(src(inner), "Clinton");
+    assert_eq!(inner.cue.as_ref().unwrap().text, "proposed");
+    assert_eq!(content(inner), vec!["a tax hike on the middle class"]);
+}
+
+#[test]
+fn nested_cue_keeps_that_and_auxiliaries() {
+    let l = run("The mayor told reporters that the union has also supported the new contract.");
+    let inner = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "nested")
+        .expect("nested attribution");
+    assert_eq!(src(inner), "the union");
+    assert_eq!(inner.cue.as_ref().unwrap().text, "has also supported");
+    assert_eq!(content(inner), vec!["the new contract"]);
+}
+
+#[test]
+fn nested_cue_outside_reported_content_is_none() {
+    // Alone, "proposed" / "supports" are plain verbs: no attribution.
+    assert!(run("Clinton proposed a tax hike on the middle class.")
+        .attributions
+        .is_empty());
+    assert!(run("The bridge supports heavy trucks every day.")
+        .attributions
+        .is_empty());
+}
+
+#[test]
+fn nested_cue_as_adjective_is_none() {
+    // "the proposed tax", "Clinton’s proposed plan": adjectives, not cues.
+    let a = one("Smith said the proposed tax hike would hurt families.");
+    assert_eq!(src(&a), "Smith");
+    let a = one("Smith said Clinton’s proposed plan would hurt families.");
+    assert_eq!(src(&a), "Smith");
+}
