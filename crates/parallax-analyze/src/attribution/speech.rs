@@ -1034,6 +1034,32 @@ fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     Some(found)
 }
 
+/// Written messages a participle may describe ("an email to supporters
+/// stating …"): the sender speaks.
+const MESSAGE_NOUNS: &[&str] = &[
+    "email",
+    "e-mail",
+    "letter",
+    "article",
+    "note",
+    "statement",
+    "memo",
+    "tweet",
+    "post",
+    "release",
+    "message",
+    "op-ed",
+    "video",
+    "ad",
+    "ads",
+    "editorial",
+    "column",
+    "interview",
+];
+
+/// Possessive determiners opening a subject ("Her campaign", "His aides").
+const POSSESSIVE_DETS: &[&str] = &["his", "her", "their", "its", "our", "my", "your"];
+
 /// Nouns that end a time phrase ("at the time", "in the past", "two weeks ago").
 const TIME_NOUNS: &[&str] = &[
     "time",
@@ -1166,8 +1192,26 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
             e += 1;
             continue;
         }
-        if ctx.is_cap(e) || matches!(w, "the" | "a" | "an" | "of") && e == s {
+        if ctx.is_cap(e) && !POSSESSIVE_DETS.contains(&w)
+            || matches!(w, "the" | "a" | "an" | "of") && e == s
+        {
             e += 1;
+        } else if POSSESSIVE_DETS.contains(&w) && e == s {
+            // "Her campaign emailed …": a determiner, not the pronoun.
+            e += 1;
+            while e < limit
+                && e - s < 5
+                && ctx.tq[e].is_none()
+                && !ctx.is_punct(e)
+                && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
+                && !ctx.lw(e).ends_with("ed")
+                && !CUE_MAP.contains_key(ctx.lw(e))
+                && !lexicon::CUE_PREFIX.contains(&ctx.lw(e))
+                && !(e > s + 1 && ctx.lw(e).ends_with("ly"))
+            {
+                e += 1;
+            }
+            break;
         } else if lexicon::PRONOUNS.contains(&w) && e == s {
             e += 1;
             break;
@@ -1488,7 +1532,23 @@ fn choose_cue(
                             && matches!(ctx.lw(k + 1), "a" | "an" | "the" | "his" | "her" | "their")
                     })
             });
-            if participle && (after_comma || verb_led) {
+            // "The senator emailed supporters saying …", "wrote a letter to
+            // Zucker asking …", "shot back in an article stating …": the
+            // phrase found going back is the object of a verb, or follows a
+            // preposition after a written message, so the subject speaks.
+            let obj_led = b.is_some_and(|(a, e)| {
+                if e != c.t0 || a <= u.t0 || ctx.tq[a - 1].is_some() || ctx.is_cap(a - 1) {
+                    return false;
+                }
+                let w = ctx.lw(a - 1);
+                if w.ends_with("ed") || CUE_MAP.contains_key(w) || matches!(w, "wrote" | "sent") {
+                    return true;
+                }
+                matches!(w, "to" | "in" | "on" | "with")
+                    && (a.saturating_sub(8).max(u.t0)..a - 1)
+                        .any(|k| MESSAGE_NOUNS.contains(&ctx.lw(k)))
+            });
+            if participle && (after_comma || verb_led || obj_led) {
                 // "..., saying ...": the main clause's subject speaks.
                 clause_subject(ctx, u, c.t0).or(b)
             } else {
@@ -1960,9 +2020,14 @@ fn secondary(
         } else {
             source_back(ctx, u, c).or_else(|| long_subject(ctx, u, c))
         };
-        let Some((s0, s1)) = src else {
+        let Some((mut s0, s1)) = src else {
             continue;
         };
+        // "“…,” said Weaver, who said …": the relative pronoun after the
+        // main frame is the source (its antecedent is the main source).
+        if s0 < frame1 && s1 > frame1 && lexicon::RELATIVE.contains(&ctx.lw(s1 - 1)) {
+            s0 = s1 - 1;
+        }
         if !source_shape_ok(ctx, (s0, s1)) || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1))
         {
             continue;
@@ -2107,9 +2172,12 @@ fn nested<'b>(
     }
     for i in u.t0 + 1..u.t1 {
         // Speech and thought verbs no rule took as a cue count as well.
+        // (Not participles: "emailed supporters saying …" is the
+        // senator's.)
         let known = CUE_MAP
             .get(ctx.lw(i))
-            .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought));
+            .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought))
+            && !ctx.lw(i).ends_with("ing");
         if ctx.tq[i].is_some()
             || ctx.is_punct(i)
             || !(known || lexicon::NESTED_CUES.contains(&ctx.lw(i)))

@@ -997,3 +997,29 @@ fn nested_cue_as_adjective_is_none() {
     let a = one("Smith said Clinton’s proposed plan would hurt families.");
     assert_eq!(src(&a), "Smith");
 }
+
+#[test]
+fn relative_after_inverted_frame_is_its_own_source() {
+    let l = run("“It is normal for this campaign,” said Weaver, who said donors often fail to see the risks.");
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    assert_eq!(src(&l.attributions[0]), "Weaver");
+    let b = &l.attributions[1];
+    assert_eq!(src(b), "who");
+    assert_eq!(content(b), vec!["donors often fail to see the risks"]);
+    assert_eq!(b.speaker.as_deref(), Some("Weaver"));
+}
+
+#[test]
+fn participle_after_object_of_message_verb_takes_subject() {
+    let a = one(
+        "Her campaign quickly blasted out an email to supporters stating that the race was over.",
+    );
+    assert_eq!(src(&a), "Her campaign");
+    let a = one("The senator sent a letter to Zucker asking that the proceeds go to charity.");
+    // (The clause subject runs on over "sent a letter": overlap is enough
+    // for the metric; the point is that Zucker is not the source.)
+    assert!(src(&a).starts_with("The senator"), "{}", src(&a));
+    // A noun phrase that opens the clause is the subject itself.
+    let a = one("A letter from the union reached the board saying the deal was unfair.");
+    assert_ne!(src(&a), "the board");
+}
