@@ -466,6 +466,23 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                     .content
                     .push(Part::new(doc, raw[q].start, raw[q].end));
                 f.quote_att[q] = Some(a);
+                // "“…,” Sanders said, according to CNN. “…”": what passes
+                // the speaker's words on passes these on too.
+                let first = f.attributions[a].content[0].span;
+                let lo = a.saturating_sub(3);
+                let hi = (a + 4).min(f.attributions.len());
+                for j in (lo..hi).filter(|&j| j != a) {
+                    let o = &f.attributions[j];
+                    if matches!(o.rule, "according_to" | "closing_frame")
+                        && o.content
+                            .first()
+                            .is_some_and(|p| p.span.start <= first.start && first.end <= p.span.end)
+                    {
+                        f.attributions[j]
+                            .content
+                            .push(Part::new(doc, raw[q].start, raw[q].end));
+                    }
+                }
             }
             last_unit_att = Some((ui, a));
             last_in_para = Some((u.para, a));

@@ -1023,3 +1023,28 @@ fn participle_after_object_of_message_verb_takes_subject() {
     let a = one("A letter from the union reached the board saying the deal was unfair.");
     assert_ne!(src(&a), "the board");
 }
+
+#[test]
+fn according_to_passes_on_the_continued_quotation() {
+    let l = run("“Stay calm on the floor tonight,” Sanders said, according to CNN. “It matters a great deal.”");
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    let said = &l.attributions[0];
+    assert_eq!(src(said), "Sanders");
+    assert_eq!(
+        content(said),
+        vec![
+            "“Stay calm on the floor tonight,”",
+            "“It matters a great deal.”"
+        ]
+    );
+    let acc = &l.attributions[1];
+    assert_eq!(acc.rule, "according_to");
+    assert_eq!(src(acc), "CNN");
+    assert_eq!(
+        content(acc),
+        vec![
+            "“Stay calm on the floor tonight,” Sanders said",
+            "“It matters a great deal.”"
+        ]
+    );
+}
