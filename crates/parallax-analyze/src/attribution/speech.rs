@@ -925,6 +925,14 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
                 && (ctx.is_cap(i + 1)
                     || matches!(ctx.lw(i + 1), "the" | "a" | "an" | "his" | "her" | "their"));
         }
+        // "“This is fantastic!” beamed Donald Hartley of Madison, …": a
+        // full name right after the verb, whatever follows it.
+        if i + 3 <= u.t1
+            && (i + 1..i + 3).all(|k| ctx.is_cap(k) && !ctx.is_punct(k) && ctx.tq[k].is_none())
+            && !lexicon::PRONOUNS.contains(&ctx.lw(i + 1))
+        {
+            return true;
+        }
     }
     false
 }

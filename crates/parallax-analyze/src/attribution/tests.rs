@@ -1048,3 +1048,18 @@ fn according_to_passes_on_the_continued_quotation() {
         ]
     );
 }
+
+#[test]
+fn manner_verb_before_full_name_after_quotation() {
+    let a =
+        one("“This is fantastic!” beamed Donald Hartley of Madison, Alabama, who had come early.");
+    assert_eq!(src(&a), "Donald Hartley of Madison");
+    assert_eq!(a.cue.as_ref().unwrap().text, "beamed");
+    // A past-tense verb before words in lower case is no frame.
+    assert!(
+        run("“Stop the war!” appeared in large letters on the banner.")
+            .attributions
+            .iter()
+            .all(|a| a.cue.as_ref().is_none_or(|c| c.text != "appeared"))
+    );
+}
