@@ -375,6 +375,11 @@ pub const NESTED_CUES: &[&str] = &[
     "implies",
     "understood",
     "understands",
+    "pushed",
+    "pressed",
+    "attacked",
+    "talked",
+    "estimates",
 ];
 
 /// Words that may sit between a source and its cue and belong to the cue
