@@ -1643,10 +1643,19 @@ fn choose_cue(
                         .ends_with([',', '?', '!'])
             })
             && (s.1.max(c.t1)..u.t1).all(|k| ctx.is_punct(k) && ctx.tq[k].is_none());
+        // "…, Spicer said, adding, “…”": the participle goes with the frame
+        // before it, which is the main one.
+        let after_frame = ctx.lw(c.verb).ends_with("ing")
+            && c.t0 >= u.t0 + 2
+            && ctx.lw(c.t0 - 1) == ","
+            && cues.iter().any(|o| {
+                o.t1 + 1 == c.t0 && o.class == CueClass::Speech && !ctx.lw(o.verb).ends_with("ing")
+            });
+        let frame_pen = if after_frame { 1_000 } else { 0 };
         let score = if trailing {
-            5 - class_pen
+            5 - class_pen - frame_pen
         } else {
-            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen
+            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen - frame_pen
         };
         if best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, *c, Some(s)));
@@ -2039,9 +2048,14 @@ fn secondary(
         if c.t0 == u.t0 || ctx.tq[c.t0 - 1].is_some() {
             continue;
         }
-        // Participles ("…, saying") are left to the main rules.
+        // Participles ("…, saying") are left to the main rules, except
+        // right after the main frame: "…, Spicer said, adding, “…”".
         let src = if ctx.lw(c.verb).ends_with("ing") {
-            continue;
+            if c.t0 == frame1 + 1 && ctx.lw(frame1) == "," && main_src.is_some() {
+                main_src
+            } else {
+                continue;
+            }
         } else {
             source_back(ctx, u, c).or_else(|| long_subject(ctx, u, c))
         };

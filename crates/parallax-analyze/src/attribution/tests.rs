@@ -1063,3 +1063,22 @@ fn manner_verb_before_full_name_after_quotation() {
             .all(|a| a.cue.as_ref().is_none_or(|c| c.text != "appeared"))
     );
 }
+
+#[test]
+fn participle_after_the_frame_shares_its_source() {
+    let l = run(
+        "The talks will resume next week, Spicer said, adding, “They need to sit down and talk.”",
+    );
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    let said = &l.attributions[0];
+    assert_eq!(said.cue.as_ref().unwrap().text, "said");
+    assert_eq!(src(said), "Spicer");
+    assert_eq!(content(said)[0], "The talks will resume next week");
+    let adding = &l.attributions[1];
+    assert_eq!(adding.cue.as_ref().unwrap().text, "adding");
+    assert_eq!(src(adding), "Spicer");
+    assert_eq!(content(adding), vec!["“They need to sit down and talk.”"]);
+    // A participle not right after a frame keeps the clause subject.
+    let a = one("Trump attacked Romney on Monday, calling him “a failed candidate.”");
+    assert_eq!(src(&a), "Trump");
+}
