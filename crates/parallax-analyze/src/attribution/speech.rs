@@ -1085,6 +1085,13 @@ const MESSAGE_NOUNS: &[&str] = &[
 /// Possessive determiners opening a subject ("Her campaign", "His aides").
 const POSSESSIVE_DETS: &[&str] = &["his", "her", "their", "its", "our", "my", "your"];
 
+/// Between a frame ("Lee said") and a participle after it: at most six
+/// words, no punctuation ("Lee said in a statement Tuesday, noting …",
+/// "Ortiz praised the governor, telling …").
+fn frame_gap(ctx: &Ctx, a: usize, b: usize) -> bool {
+    b - a <= 6 && (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none())
+}
+
 /// Nouns that end a time phrase ("at the time", "in the past", "two weeks ago").
 const TIME_NOUNS: &[&str] = &[
     "time",
@@ -1649,7 +1656,10 @@ fn choose_cue(
             && c.t0 >= u.t0 + 2
             && ctx.lw(c.t0 - 1) == ","
             && cues.iter().any(|o| {
-                o.t1 + 1 == c.t0 && o.class == CueClass::Speech && !ctx.lw(o.verb).ends_with("ing")
+                o.t1 < c.t0
+                    && frame_gap(ctx, o.t1, c.t0 - 1)
+                    && o.class == CueClass::Speech
+                    && !ctx.lw(o.verb).ends_with("ing")
             });
         let frame_pen = if after_frame { 1_000 } else { 0 };
         let score = if trailing {
@@ -2051,7 +2061,9 @@ fn secondary(
         // Participles ("…, saying") are left to the main rules, except
         // right after the main frame: "…, Spicer said, adding, “…”".
         let src = if ctx.lw(c.verb).ends_with("ing") {
-            if c.t0 == frame1 + 1 && ctx.lw(frame1) == "," && main_src.is_some() {
+            let gap_ok =
+                c.t0 > frame1 && ctx.lw(c.t0 - 1) == "," && frame_gap(ctx, frame1, c.t0 - 1);
+            if gap_ok && main_src.is_some() {
                 main_src
             } else {
                 continue;

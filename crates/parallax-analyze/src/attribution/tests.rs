@@ -505,8 +505,10 @@ fn said_of_is_no_source() {
 
 #[test]
 fn participle_frames_skip_intros_and_datelines() {
-    let a = one("Back in 1999, Mr. Ortiz praised the governor's skills, telling a channel: “I wish I could be like that.”");
-    assert_eq!(src(&a), "Mr. Ortiz");
+    // "praised" is a cue of its own; "telling" shares its source.
+    let l = run("Back in 1999, Mr. Ortiz praised the governor's skills, telling a channel: “I wish I could be like that.”");
+    assert_eq!(l.attributions.len(), 2, "{:#?}", l.attributions);
+    assert!(l.attributions.iter().all(|a| src(a) == "Mr. Ortiz"));
     let a = one("BOSTON, Dec. 8 (UPI) — In response to the plan, Ann Ortiz rallied supporters, saying: “We have to stop him.”");
     assert_eq!(src(&a), "Ann Ortiz");
     let a =
@@ -1078,6 +1080,15 @@ fn participle_after_the_frame_shares_its_source() {
     assert_eq!(adding.cue.as_ref().unwrap().text, "adding");
     assert_eq!(src(adding), "Spicer");
     assert_eq!(content(adding), vec!["“They need to sit down and talk.”"]);
+    // A few words may sit between the frame and the participle.
+    let l = run("“The plan is sound,” Lee said in a statement Tuesday, noting that costs fell.");
+    let noting = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "noting"))
+        .expect("noting");
+    assert_eq!(src(noting), "Lee");
+    assert_eq!(content(noting), vec!["that costs fell"]);
     // A participle not right after a frame keeps the clause subject.
     let a = one("Trump attacked Romney on Monday, calling him “a failed candidate.”");
     assert_eq!(src(&a), "Trump");
