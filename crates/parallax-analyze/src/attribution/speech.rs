@@ -1092,6 +1092,59 @@ fn frame_gap(ctx: &Ctx, a: usize, b: usize) -> bool {
     b - a <= 6 && (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none())
 }
 
+/// "Early in his campaign, Trump attacked Romney, calling him …": the
+/// subject of the finite verb closest before the comma at `comma` (a
+/// past-tense verb at most ten words back, in the same clause).
+fn verb_subject(ctx: &Ctx, u: &Unit, comma: usize) -> Option<(usize, usize)> {
+    let lo = comma.saturating_sub(10).max(u.t0 + 1);
+    for j in (lo..comma).rev() {
+        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+            return None;
+        }
+        let w = ctx.lw(j);
+        let past = !ctx.is_cap(j)
+            && (w.ends_with("ed") && w.len() > 4
+                || matches!(
+                    w,
+                    "went"
+                        | "took"
+                        | "made"
+                        | "gave"
+                        | "told"
+                        | "said"
+                        | "wrote"
+                        | "sent"
+                        | "held"
+                        | "spoke"
+                        | "came"
+                        | "hit"
+                        | "ran"
+                ));
+        if !past || TRUE_DETERMINERS.contains(&ctx.lw(j - 1)) {
+            continue;
+        }
+        let cue = Cue {
+            t0: j,
+            t1: j + 1,
+            verb: j,
+            class: CueClass::Speech,
+            according: false,
+        };
+        let mut t0 = j;
+        while t0 > u.t0 && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1)) {
+            t0 -= 1;
+        }
+        let cue = Cue { t0, ..cue };
+        return apposition(ctx, u, t0)
+            .or_else(|| source_back_plain(ctx, u, &cue))
+            .filter(|&s| {
+                (source_shape_ok(ctx, s) && ctx.is_cap(s.0))
+                    || (lexicon::PRONOUNS.contains(&ctx.lw(s.0)) && s.1 - s.0 == 1)
+            });
+    }
+    None
+}
+
 /// Nouns that end a time phrase ("at the time", "in the past", "two weeks ago").
 const TIME_NOUNS: &[&str] = &[
     "time",
@@ -1582,7 +1635,12 @@ fn choose_cue(
             });
             if participle && (after_comma || verb_led || obj_led) {
                 // "..., saying ...": the main clause's subject speaks.
-                clause_subject(ctx, u, c.t0).or(b)
+                let vs = if after_comma {
+                    verb_subject(ctx, u, c.t0 - 1)
+                } else {
+                    None
+                };
+                vs.or_else(|| clause_subject(ctx, u, c.t0)).or(b)
             } else {
                 b.or_else(|| {
                     // "..., said Caddell" (never "..., told Breitbart": the addressee).

@@ -1093,3 +1093,11 @@ fn participle_after_the_frame_shares_its_source() {
     let a = one("Trump attacked Romney on Monday, calling him “a failed candidate.”");
     assert_eq!(src(&a), "Trump");
 }
+
+#[test]
+fn participle_takes_the_subject_of_the_verb_before_it() {
+    let a = one("Early in his campaign, Trump attacked Romney, calling him “a failed candidate.”");
+    assert_eq!(src(&a), "Trump");
+    let a = one("Speaking at a town hall in Salem, New Hampshire, Trump went after Bush, calling him “a total stiff.”");
+    assert_eq!(src(&a), "Trump");
+}
