@@ -382,6 +382,10 @@ pub const NESTED_CUES: &[&str] = &[
     "estimates",
 ];
 
+/// [`NESTED_CUES`] as a set.
+pub static NESTED_SET: Lazy<std::collections::HashSet<&'static str>> =
+    Lazy::new(|| NESTED_CUES.iter().copied().collect());
+
 /// Words that may sit between a source and its cue and belong to the cue
 /// ("has said", "also told", "did not say").
 pub const CUE_PREFIX: &[&str] = &[

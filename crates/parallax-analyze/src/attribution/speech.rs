@@ -2279,18 +2279,27 @@ fn nested<'b>(
     if parts.is_empty() {
         return out;
     }
-    for i in u.t0 + 1..u.t1 {
+    // Only the tokens inside the containers' contents are looked at.
+    let lo = parts.iter().map(|p| p.0).min().unwrap_or(0);
+    let hi = parts.iter().map(|p| p.1).max().unwrap_or(0);
+    let i0 = ctx
+        .toks
+        .partition_point(|t| t.span.start < lo)
+        .max(u.t0 + 1);
+    let i1 = ctx.toks.partition_point(|t| t.span.start < hi).min(u.t1);
+    for i in i0..i1 {
+        if ctx.tq[i].is_some() || ctx.is_punct(i) {
+            continue;
+        }
+        let w = ctx.lw(i);
         // Speech and thought verbs no rule took as a cue count as well.
         // (Not participles: "emailed supporters saying …" is the
         // senator's.)
         let known = CUE_MAP
-            .get(ctx.lw(i))
+            .get(w)
             .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought))
-            && !ctx.lw(i).ends_with("ing");
-        if ctx.tq[i].is_some()
-            || ctx.is_punct(i)
-            || !(known || lexicon::NESTED_CUES.contains(&ctx.lw(i)))
-        {
+            && !w.ends_with("ing");
+        if !(known || lexicon::NESTED_SET.contains(w)) {
             continue;
         }
         let (ts, te) = (ctx.toks[i].span.start, ctx.toks[i].span.end);
