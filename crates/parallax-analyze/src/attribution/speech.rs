@@ -327,6 +327,11 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                         }
                     }
                 }
+                // "Trump said Clinton proposed a tax hike": cues known only
+                // inside reported content give one more attribution.
+                let mut extra = extra;
+                let inner = nested(&ctx, u, std::iter::once(&a).chain(&extra));
+                extra.extend(inner);
                 let a_start = a.content.first().map_or(0, |p| p.span.start);
                 for e in extra.iter().filter(|e| e.content[0].span.start < a_start) {
                     f.attributions.push(e.clone());
@@ -461,6 +466,23 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                     .content
                     .push(Part::new(doc, raw[q].start, raw[q].end));
                 f.quote_att[q] = Some(a);
+                // "“…,” Sanders said, according to CNN. “…”": what passes
+                // the speaker's words on passes these on too.
+                let first = f.attributions[a].content[0].span;
+                let lo = a.saturating_sub(3);
+                let hi = (a + 4).min(f.attributions.len());
+                for j in (lo..hi).filter(|&j| j != a) {
+                    let o = &f.attributions[j];
+                    if matches!(o.rule, "according_to" | "closing_frame")
+                        && o.content
+                            .first()
+                            .is_some_and(|p| p.span.start <= first.start && first.end <= p.span.end)
+                    {
+                        f.attributions[j]
+                            .content
+                            .push(Part::new(doc, raw[q].start, raw[q].end));
+                    }
+                }
             }
             last_unit_att = Some((ui, a));
             last_in_para = Some((u.para, a));
@@ -903,6 +925,14 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
                 && (ctx.is_cap(i + 1)
                     || matches!(ctx.lw(i + 1), "the" | "a" | "an" | "his" | "her" | "their"));
         }
+        // "“This is fantastic!” beamed Donald Hartley of Madison, …": a
+        // full name right after the verb, whatever follows it.
+        if i + 3 <= u.t1
+            && (i + 1..i + 3).all(|k| ctx.is_cap(k) && !ctx.is_punct(k) && ctx.tq[k].is_none())
+            && !lexicon::PRONOUNS.contains(&ctx.lw(i + 1))
+        {
+            return true;
+        }
     }
     false
 }
@@ -1027,6 +1057,92 @@ fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
         }
     }
     Some(found)
+}
+
+/// Written messages a participle may describe ("an email to supporters
+/// stating …"): the sender speaks.
+const MESSAGE_NOUNS: &[&str] = &[
+    "email",
+    "e-mail",
+    "letter",
+    "article",
+    "note",
+    "statement",
+    "memo",
+    "tweet",
+    "post",
+    "release",
+    "message",
+    "op-ed",
+    "video",
+    "ad",
+    "ads",
+    "editorial",
+    "column",
+    "interview",
+];
+
+/// Possessive determiners opening a subject ("Her campaign", "His aides").
+const POSSESSIVE_DETS: &[&str] = &["his", "her", "their", "its", "our", "my", "your"];
+
+/// Between a frame ("Lee said") and a participle after it: at most six
+/// words, no punctuation ("Lee said in a statement Tuesday, noting …",
+/// "Ortiz praised the governor, telling …").
+fn frame_gap(ctx: &Ctx, a: usize, b: usize) -> bool {
+    b - a <= 6 && (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none())
+}
+
+/// "Early in his campaign, Trump attacked Romney, calling him …": the
+/// subject of the finite verb closest before the comma at `comma` (a
+/// past-tense verb at most ten words back, in the same clause).
+fn verb_subject(ctx: &Ctx, u: &Unit, comma: usize) -> Option<(usize, usize)> {
+    let lo = comma.saturating_sub(10).max(u.t0 + 1);
+    for j in (lo..comma).rev() {
+        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+            return None;
+        }
+        let w = ctx.lw(j);
+        let past = !ctx.is_cap(j)
+            && (w.ends_with("ed") && w.len() > 4
+                || matches!(
+                    w,
+                    "went"
+                        | "took"
+                        | "made"
+                        | "gave"
+                        | "told"
+                        | "said"
+                        | "wrote"
+                        | "sent"
+                        | "held"
+                        | "spoke"
+                        | "came"
+                        | "hit"
+                        | "ran"
+                ));
+        if !past || TRUE_DETERMINERS.contains(&ctx.lw(j - 1)) {
+            continue;
+        }
+        let cue = Cue {
+            t0: j,
+            t1: j + 1,
+            verb: j,
+            class: CueClass::Speech,
+            according: false,
+        };
+        let mut t0 = j;
+        while t0 > u.t0 && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1)) {
+            t0 -= 1;
+        }
+        let cue = Cue { t0, ..cue };
+        return apposition(ctx, u, t0)
+            .or_else(|| source_back_plain(ctx, u, &cue))
+            .filter(|&s| {
+                (source_shape_ok(ctx, s) && ctx.is_cap(s.0))
+                    || (lexicon::PRONOUNS.contains(&ctx.lw(s.0)) && s.1 - s.0 == 1)
+            });
+    }
+    None
 }
 
 /// Nouns that end a time phrase ("at the time", "in the past", "two weeks ago").
@@ -1161,8 +1277,26 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
             e += 1;
             continue;
         }
-        if ctx.is_cap(e) || matches!(w, "the" | "a" | "an" | "of") && e == s {
+        if ctx.is_cap(e) && !POSSESSIVE_DETS.contains(&w)
+            || matches!(w, "the" | "a" | "an" | "of") && e == s
+        {
             e += 1;
+        } else if POSSESSIVE_DETS.contains(&w) && e == s {
+            // "Her campaign emailed …": a determiner, not the pronoun.
+            e += 1;
+            while e < limit
+                && e - s < 5
+                && ctx.tq[e].is_none()
+                && !ctx.is_punct(e)
+                && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
+                && !ctx.lw(e).ends_with("ed")
+                && !CUE_MAP.contains_key(ctx.lw(e))
+                && !lexicon::CUE_PREFIX.contains(&ctx.lw(e))
+                && !(e > s + 1 && ctx.lw(e).ends_with("ly"))
+            {
+                e += 1;
+            }
+            break;
         } else if lexicon::PRONOUNS.contains(&w) && e == s {
             e += 1;
             break;
@@ -1483,9 +1617,30 @@ fn choose_cue(
                             && matches!(ctx.lw(k + 1), "a" | "an" | "the" | "his" | "her" | "their")
                     })
             });
-            if participle && (after_comma || verb_led) {
+            // "The senator emailed supporters saying …", "wrote a letter to
+            // Zucker asking …", "shot back in an article stating …": the
+            // phrase found going back is the object of a verb, or follows a
+            // preposition after a written message, so the subject speaks.
+            let obj_led = b.is_some_and(|(a, e)| {
+                if e != c.t0 || a <= u.t0 || ctx.tq[a - 1].is_some() || ctx.is_cap(a - 1) {
+                    return false;
+                }
+                let w = ctx.lw(a - 1);
+                if w.ends_with("ed") || CUE_MAP.contains_key(w) || matches!(w, "wrote" | "sent") {
+                    return true;
+                }
+                matches!(w, "to" | "in" | "on" | "with")
+                    && (a.saturating_sub(8).max(u.t0)..a - 1)
+                        .any(|k| MESSAGE_NOUNS.contains(&ctx.lw(k)))
+            });
+            if participle && (after_comma || verb_led || obj_led) {
                 // "..., saying ...": the main clause's subject speaks.
-                clause_subject(ctx, u, c.t0).or(b)
+                let vs = if after_comma {
+                    verb_subject(ctx, u, c.t0 - 1)
+                } else {
+                    None
+                };
+                vs.or_else(|| clause_subject(ctx, u, c.t0)).or(b)
             } else {
                 b.or_else(|| {
                     // "..., said Caddell" (never "..., told Breitbart": the addressee).
@@ -1553,10 +1708,22 @@ fn choose_cue(
                         .ends_with([',', '?', '!'])
             })
             && (s.1.max(c.t1)..u.t1).all(|k| ctx.is_punct(k) && ctx.tq[k].is_none());
+        // "…, Spicer said, adding, “…”": the participle goes with the frame
+        // before it, which is the main one.
+        let after_frame = ctx.lw(c.verb).ends_with("ing")
+            && c.t0 >= u.t0 + 2
+            && ctx.lw(c.t0 - 1) == ","
+            && cues.iter().any(|o| {
+                o.t1 < c.t0
+                    && frame_gap(ctx, o.t1, c.t0 - 1)
+                    && o.class == CueClass::Speech
+                    && !ctx.lw(o.verb).ends_with("ing")
+            });
+        let frame_pen = if after_frame { 1_000 } else { 0 };
         let score = if trailing {
-            5 - class_pen
+            5 - class_pen - frame_pen
         } else {
-            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen
+            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen - frame_pen
         };
         if best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, *c, Some(s)));
@@ -1949,15 +2116,27 @@ fn secondary(
         if c.t0 == u.t0 || ctx.tq[c.t0 - 1].is_some() {
             continue;
         }
-        // Participles ("…, saying") are left to the main rules.
+        // Participles ("…, saying") are left to the main rules, except
+        // right after the main frame: "…, Spicer said, adding, “…”".
         let src = if ctx.lw(c.verb).ends_with("ing") {
-            continue;
+            let gap_ok =
+                c.t0 > frame1 && ctx.lw(c.t0 - 1) == "," && frame_gap(ctx, frame1, c.t0 - 1);
+            if gap_ok && main_src.is_some() {
+                main_src
+            } else {
+                continue;
+            }
         } else {
             source_back(ctx, u, c).or_else(|| long_subject(ctx, u, c))
         };
-        let Some((s0, s1)) = src else {
+        let Some((mut s0, s1)) = src else {
             continue;
         };
+        // "“…,” said Weaver, who said …": the relative pronoun after the
+        // main frame is the source (its antecedent is the main source).
+        if s0 < frame1 && s1 > frame1 && lexicon::RELATIVE.contains(&ctx.lw(s1 - 1)) {
+            s0 = s1 - 1;
+        }
         if !source_shape_ok(ctx, (s0, s1)) || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1))
         {
             continue;
@@ -2073,6 +2252,133 @@ fn secondary(
         if out.len() >= 3 {
             break;
         }
+    }
+    out
+}
+
+/// Attributions whose cue is a word of [`lexicon::NESTED_CUES`] (or a
+/// speech or thought verb no rule took) inside the content of an
+/// attribution already found: the subject before the word, inside that
+/// content, is the source; the rest of the content piece after it the
+/// content.
+fn nested<'b>(
+    ctx: &Ctx,
+    u: &Unit,
+    containers: impl Iterator<Item = &'b Attribution>,
+) -> Vec<Attribution> {
+    let containers: Vec<&Attribution> = containers.collect();
+    let parts: Vec<(usize, usize)> = containers
+        .iter()
+        .flat_map(|a| a.content.iter().map(|p| (p.span.start, p.span.end)))
+        .collect();
+    let used: Vec<(usize, usize)> = containers
+        .iter()
+        .filter_map(|a| a.cue.as_ref().map(|p| (p.span.start, p.span.end)))
+        .collect();
+    let mut out = Vec::new();
+    if parts.is_empty() {
+        return out;
+    }
+    // Only the tokens inside the containers' contents are looked at.
+    let lo = parts.iter().map(|p| p.0).min().unwrap_or(0);
+    let hi = parts.iter().map(|p| p.1).max().unwrap_or(0);
+    let i0 = ctx
+        .toks
+        .partition_point(|t| t.span.start < lo)
+        .max(u.t0 + 1);
+    let i1 = ctx.toks.partition_point(|t| t.span.start < hi).min(u.t1);
+    for i in i0..i1 {
+        if ctx.tq[i].is_some() || ctx.is_punct(i) {
+            continue;
+        }
+        let w = ctx.lw(i);
+        // Speech and thought verbs no rule took as a cue count as well.
+        // (Not participles: "emailed supporters saying …" is the
+        // senator's.)
+        let known = CUE_MAP
+            .get(w)
+            .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought))
+            && !w.ends_with("ing");
+        if !(known || lexicon::NESTED_SET.contains(w)) {
+            continue;
+        }
+        let (ts, te) = (ctx.toks[i].span.start, ctx.toks[i].span.end);
+        if used.iter().any(|&(a, b)| a < te && ts < b) {
+            continue;
+        }
+        let prev = ctx.lw(i - 1);
+        // "the proposed plan", "Clinton’s proposed tax", "to propose".
+        if TRUE_DETERMINERS.contains(&prev) || matches!(prev, "’s" | "'s" | "to" | "’" | "'") {
+            continue;
+        }
+        if i + 1 >= u.t1 || (ctx.is_punct(i + 1) && ctx.tq[i + 1].is_none()) {
+            continue;
+        }
+        // The tightest content piece holding the word.
+        let Some(&(p0, p1)) = parts
+            .iter()
+            .filter(|&&(a, b)| a <= ts && te <= b)
+            .min_by_key(|&&(a, b)| b - a)
+        else {
+            continue;
+        };
+        let mut t0 = i;
+        while t0 > u.t0 && ctx.tq[t0 - 1].is_none() && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1))
+        {
+            t0 -= 1;
+        }
+        let cue = Cue {
+            t0,
+            t1: i + 1,
+            verb: i,
+            class: CueClass::Speech,
+            according: false,
+        };
+        let Some((s0, s1)) = source_back(ctx, u, &cue) else {
+            continue;
+        };
+        if !source_shape_ok(ctx, (s0, s1)) || ctx.toks[s0].span.start < p0 {
+            continue;
+        }
+        let end = ctx.toks.partition_point(|t| t.span.start < p1).min(u.t1);
+        let end = back_over_punct(ctx, cue.t1, end);
+        let mut k = skip_after_cue(ctx, u, &cue, cue.t1, end);
+        if k > cue.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
+            k -= 1;
+        }
+        if k >= end
+            || ctx.tq[k].is_some()
+            || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2
+        {
+            continue;
+        }
+        let mut content = vec![ctx.part(k, end)];
+        if s0 > u.t0
+            && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
+            && ctx.tq[s0 - 1].is_none()
+            // The container's own "that" is its complementizer ("told
+            // reporters that the union supported …"), not a relative word.
+            && ctx.toks[s0 - 1].span.start > p0
+        {
+            content.insert(0, ctx.part(s0 - 1, s0));
+        }
+        let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
+            AttributionKind::Mixed
+        } else {
+            AttributionKind::Indirect
+        };
+        out.push(Attribution {
+            kind,
+            source: Some(ctx.part(s0, s1)),
+            speaker: None,
+            speaker_mention: None,
+            relayed_by: None,
+            cue: Some(ctx.part(cue.t0, cue.t1)),
+            content,
+            work: None,
+            rule: "nested",
+            confidence: 0.4,
+        });
     }
     out
 }
