@@ -136,13 +136,9 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         order.sort_by_key(|&i| std::cmp::Reverse(counts[i][0]));
         for i in order {
             let [gold, pred, right] = counts[i];
-            let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-            let (p, r) = (ratio(right, pred), ratio(right, gold));
-            let f = if p + r > 0.0 {
-                2.0 * p * r / (p + r)
-            } else {
-                0.0
-            };
+            use parallax_core::metrics::{f1, mean};
+            let (p, r) = (mean(right as f64, pred), mean(right as f64, gold));
+            let f = f1(p, r);
             println!(
                 "{:<34} {:>6} {:>9} {:>7.4} {:>7.4} {:>7.4}",
                 techniques::Technique::ALL[i].ptc_label(),
