@@ -49,7 +49,7 @@ fn train_then_eval_on_a_small_subset() {
     assert!(model.exists());
     let ids = std::fs::read_to_string(dir.path().join("validation-ids.txt")).unwrap();
     assert_eq!(ids.lines().count(), 1, "10% of 12 articles, at least one");
-    for task in ["si", "tc"] {
+    for task in ["si", "tc", "full"] {
         let out = Command::cargo_bin("parallax")
             .unwrap()
             .args(["eval", "techniques", "--task", task, "--held-out"])

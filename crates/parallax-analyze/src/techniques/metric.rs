@@ -33,13 +33,16 @@ impl Fragment {
     }
 }
 
-/// Which of the two subtasks.
+/// Which of the two subtasks, or both together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Task {
     /// Span identification.
     Si,
     /// Technique classification.
     Tc,
+    /// End to end: the model's own spans with their techniques, scored as
+    /// TC (a pair counts only when the labels match; no merging).
+    Full,
 }
 
 /// Accumulated sums; add articles with [`Score::add_article`].
@@ -75,14 +78,14 @@ impl Score {
     pub fn add_article(&mut self, pred: &[Fragment], gold: &[Fragment], task: Task) {
         let (s, t): (Vec<Fragment>, Vec<Fragment>) = match task {
             Task::Si => (merge(pred), merge(gold)),
-            Task::Tc => (
+            Task::Tc | Task::Full => (
                 pred.iter().filter(|f| f.len() > 0).cloned().collect(),
                 gold.iter().filter(|f| f.len() > 0).cloned().collect(),
             ),
         };
         for a in &s {
             for b in &t {
-                if task == Task::Tc && a.label != b.label {
+                if task != Task::Si && a.label != b.label {
                     continue;
                 }
                 let o = a.overlap(b) as f64;
@@ -160,6 +163,10 @@ mod tests {
         ];
         let mut sc = Score::default();
         sc.add_article(&pred, &gold, Task::Tc);
+        // end to end scores the same pairs the same way (labels must match)
+        let mut full = Score::default();
+        full.add_article(&pred, &gold, Task::Full);
+        assert_eq!(full, sc);
         assert!((sc.precision() - 2.0 / 3.0).abs() < 1e-9);
         assert!((sc.recall() - 2.0 / 3.0).abs() < 1e-9);
     }

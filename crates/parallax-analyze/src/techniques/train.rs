@@ -685,7 +685,7 @@ pub fn evaluate(model: &dyn TechniqueModel, exs: &[&Example], task: Task) -> Sco
     let mut sc = Score::default();
     for ex in exs {
         let pred = match task {
-            Task::Si => predict_fragments(model, &ex.doc),
+            Task::Si | Task::Full => predict_fragments(model, &ex.doc),
             Task::Tc => classify_fragments(model, &ex.doc, &ex.gold),
         };
         sc.add_article(&pred, &ex.gold, task);

@@ -34,12 +34,14 @@ pub enum TechniquesCommand {
 pub enum TaskArg {
     Si,
     Tc,
+    Full,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
     /// `si`: span identification (spans from the model); `tc`: technique
-    /// classification of the gold spans.
+    /// classification of the gold spans; `full`: end to end (the model's
+    /// spans with its techniques, scored like TC: labels must match).
     #[arg(long, value_enum)]
     pub task: TaskArg,
     /// Folder of `article<ID>.txt` files.
@@ -106,6 +108,7 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     let task = match a.task {
         TaskArg::Si => Task::Si,
         TaskArg::Tc => Task::Tc,
+        TaskArg::Full => Task::Full,
     };
     let m: &dyn TechniqueModel = model;
     let s: Score = tt::evaluate(m, &refs, task);
@@ -114,6 +117,7 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         match task {
             Task::Si => "SI (span identification)",
             Task::Tc => "TC (technique classification of gold spans)",
+            Task::Full => "end to end (the model's spans and techniques)",
         },
         s.articles,
         s.predicted,

@@ -194,7 +194,11 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
         .filter(|e| model.meta.validation_ids.contains(&e.doc.meta.id))
         .collect();
     let m: &dyn TechniqueModel = &model;
-    for (name, task) in [("SI", Task::Si), ("TC", Task::Tc)] {
+    for (name, task) in [
+        ("SI", Task::Si),
+        ("TC", Task::Tc),
+        ("end-to-end", Task::Full),
+    ] {
         let s = tt::evaluate(m, &valid, task);
         println!(
             "validation {name} ({} articles): precision {:.4}  recall {:.4}  F1 {:.4}",
