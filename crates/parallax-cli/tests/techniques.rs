@@ -68,6 +68,15 @@ fn train_then_eval_on_a_small_subset() {
         );
         let s = stdout(&out);
         assert!(s.contains("on 1 articles") && s.contains("F1 "), "{s}");
+        if task == "si" {
+            // one recall row per technique after the header
+            let rows = s
+                .lines()
+                .skip_while(|l| !l.starts_with("technique "))
+                .skip(1)
+                .count();
+            assert!(s.contains("recall per technique") && rows == 14, "{s}");
+        }
         // The held-out article was not trained on: no warning.
         assert!(!String::from_utf8_lossy(&out.stderr).contains("not held-out"));
     }

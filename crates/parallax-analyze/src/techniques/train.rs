@@ -679,6 +679,33 @@ pub fn tc_per_technique(model: &dyn TechniqueModel, exs: &[&Example]) -> Vec<[us
     out
 }
 
+/// SI recall per technique: for the gold spans of each technique, their
+/// number and the summed share of their code points that the model's
+/// (merged) spans cover, indexed like [`Technique::ALL`]. Says which
+/// techniques the span tagger finds and which it misses.
+pub fn si_recall_per_technique(model: &dyn TechniqueModel, exs: &[&Example]) -> Vec<(usize, f64)> {
+    let mut out = vec![(0usize, 0f64); Technique::ALL.len()];
+    for ex in exs {
+        let pred = merge(&predict_fragments(model, &ex.doc));
+        for g in &ex.gold {
+            let Some(t) = g.label.as_deref().and_then(Technique::from_ptc) else {
+                continue;
+            };
+            if g.end <= g.start {
+                continue;
+            }
+            let covered: usize = pred
+                .iter()
+                .map(|p| p.end.min(g.end).saturating_sub(p.start.max(g.start)))
+                .sum();
+            let o = &mut out[t.index()];
+            o.0 += 1;
+            o.1 += covered as f64 / (g.end - g.start) as f64;
+        }
+    }
+    out
+}
+
 /// Scores a model on labelled examples for one task. TC is scored on the
 /// gold spans (the shared task's setting); SI on the model's own spans.
 pub fn evaluate(model: &dyn TechniqueModel, exs: &[&Example], task: Task) -> Score {

@@ -129,6 +129,22 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         s.recall(),
         s.f1()
     );
+    if task == Task::Si {
+        println!("recall per technique (share of each gold span that the model's spans cover):");
+        println!("{:<34} {:>6} {:>7}", "technique", "gold", "R");
+        let rows = tt::si_recall_per_technique(m, &refs);
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(rows[i].0));
+        for i in order {
+            let (n, covered) = rows[i];
+            println!(
+                "{:<34} {:>6} {:>7.4}",
+                techniques::Technique::ALL[i].ptc_label(),
+                n,
+                parallax_core::metrics::mean(covered, n)
+            );
+        }
+    }
     if task == Task::Tc {
         println!("per technique (P: right / spans labelled so; R: right / gold spans):");
         println!(
