@@ -1650,6 +1650,11 @@ fn choose_cue(
                             Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
                             _ => long_subject(ctx, u, c).or(fwd),
                         }
+                    } else if before_punct && addressee && !participle {
+                        // "An intelligence source, who was not authorized
+                        // to speak, told Fox News": the addressee follows
+                        // the cue, the subject is the long one before it.
+                        long_subject(ctx, u, c)
                     } else {
                         None
                     }

@@ -1101,3 +1101,21 @@ fn participle_takes_the_subject_of_the_verb_before_it() {
     let a = one("Speaking at a town hall in Salem, New Hampshire, Trump went after Bush, calling him “a total stiff.”");
     assert_eq!(src(&a), "Trump");
 }
+
+#[test]
+fn long_subject_before_a_cue_with_an_addressee() {
+    let a = one(
+        "“The review is over,” a senior official, who was not cleared to speak about the case, told the Herald.",
+    );
+    assert_eq!(
+        src(&a),
+        "a senior official, who was not cleared to speak about the case"
+    );
+    // The addressee is still never the source.
+    let l = run("“The review is over,” told the Herald.");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "the Herald"),
+        "{:#?}",
+        l.attributions
+    );
+}
