@@ -1409,7 +1409,9 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
             && !CUE_MAP
                 .get(ctx.lw(k))
                 .is_some_and(|c| *c == CueClass::Speech)
-            && !matches!(ctx.lw(k), "because" | "if" | "when" | "but")
+            && !matches!(ctx.lw(k), "if" | "when" | "but")
+            // "because of her distaste for Trump" is a phrase, not a clause.
+            && !(ctx.lw(k) == "because" && !(k + 1 < comma && ctx.lw(k + 1) == "of"))
     });
     // The subject's first chunk (up to its first comma) is a noun phrase.
     let first_end = (s..comma).find(|&k| ctx.lw(k) == ",").unwrap_or(comma);

@@ -1119,3 +1119,22 @@ fn long_subject_before_a_cue_with_an_addressee() {
         l.attributions
     );
 }
+
+#[test]
+fn long_subject_may_hold_because_of() {
+    let a = one(
+        "Ana Ruiz, who took over the office after the director quit because of a dispute with the mayor, said the budget will pass.",
+    );
+    assert_eq!(
+        src(&a),
+        "Ana Ruiz, who took over the office after the director quit because of a dispute with the mayor"
+    );
+    // A clause with "because" is no subject.
+    let l =
+        run("Because the director quit over a dispute with the mayor, said the budget will pass.");
+    assert!(
+        l.attributions.iter().all(|a| !src(a).contains("director")),
+        "{:#?}",
+        l.attributions
+    );
+}
