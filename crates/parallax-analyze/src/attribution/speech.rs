@@ -1560,6 +1560,13 @@ const INTRO_WORDS: &[&str] = &[
     "weeks",
     "months",
     "moments",
+    // "Ever since she endorsed X,", "Immediately after the attacks,",
+    // "Soon after", "Just before the vote,", "Right after".
+    "ever",
+    "immediately",
+    "soon",
+    "just",
+    "right",
 ];
 
 /// A lone lower-case word that is no pronoun is no source ("the", "held").

@@ -1138,3 +1138,16 @@ fn long_subject_may_hold_because_of() {
         l.attributions
     );
 }
+
+#[test]
+fn intro_phrases_with_ever_and_immediately() {
+    let a = one(
+        "Ever since she won the primary, Ms. Ortiz has given her staff a simple message: “Don’t let up.”",
+    );
+    assert_eq!(src(&a), "Ms. Ortiz");
+    let a = one("Immediately after the vote, Lee issued a statement, “We will appeal.”");
+    assert_eq!(src(&a), "Lee");
+    // A subject that is no introductory phrase stays whole.
+    let a = one("Right-wing critics of the bill said, “It will fail.”");
+    assert_eq!(src(&a), "Right-wing critics of the bill");
+}
