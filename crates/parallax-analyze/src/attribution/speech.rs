@@ -788,6 +788,21 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             }
             continue;
         }
+        // "“…,” reads a Wednesday editorial in …", "“…,” read the
+        // statement": a written text speaks, named after the verb.
+        if matches!(lw, "read" | "reads")
+            && i >= u.t0 + 2
+            && ctx.tq[i - 1].is_some()
+            && ctx.tq[i - 2] == ctx.tq[i - 1]
+            && matches!(ctx.lw(i - 2), "," | "?" | "!")
+            && matches!(
+                next,
+                "the" | "a" | "an" | "one" | "his" | "her" | "their" | "its"
+            )
+        {
+            out.push(Cue::quote_only(i, 1));
+            continue;
+        }
         // "“…,” he went on.": the two words close the frame.
         if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
             out.push(Cue::quote_only(i, 2));

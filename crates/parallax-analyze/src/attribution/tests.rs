@@ -1151,3 +1151,15 @@ fn intro_phrases_with_ever_and_immediately() {
     let a = one("Right-wing critics of the bill said, “It will fail.”");
     assert_eq!(src(&a), "Right-wing critics of the bill");
 }
+
+#[test]
+fn quotation_then_read_names_the_text() {
+    let a = one("“The senator has no spine,” reads an editorial in The Gazette.");
+    assert!(src(&a).starts_with("an editorial"), "{:#?}", a);
+    assert_eq!(a.cue.as_ref().unwrap().text, "reads");
+    let a = one("“We regret the error,” read the statement.");
+    assert_eq!(src(&a), "the statement");
+    // "read" with no quotation before it is no cue.
+    let l = run("Students read the statement in class.");
+    assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+}
