@@ -1350,7 +1350,11 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
             break;
         }
         let lw = ctx.lw(k);
-        if (lexicon::SOURCE_STOP.contains(&lw) && lw != "of") || TIME_WORDS.contains(&lw) {
+        // "a Wednesday editorial": a day after a determiner modifies the noun.
+        let modifier = k == from + 1 && matches!(ctx.lw(from), "a" | "an" | "the");
+        if (lexicon::SOURCE_STOP.contains(&lw) && lw != "of")
+            || (TIME_WORDS.contains(&lw) && !modifier)
+        {
             break;
         }
         k += 1;

@@ -1154,12 +1154,21 @@ fn intro_phrases_with_ever_and_immediately() {
 
 #[test]
 fn quotation_then_read_names_the_text() {
-    let a = one("“The senator has no spine,” reads an editorial in The Gazette.");
-    assert!(src(&a).starts_with("an editorial"), "{:#?}", a);
+    let a = one("“The senator has no spine,” reads a Friday editorial in The Gazette.");
+    assert!(src(&a).starts_with("a Friday editorial"), "{:#?}", a);
     assert_eq!(a.cue.as_ref().unwrap().text, "reads");
     let a = one("“We regret the error,” read the statement.");
     assert_eq!(src(&a), "the statement");
     // "read" with no quotation before it is no cue.
     let l = run("Students read the statement in class.");
     assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+}
+
+#[test]
+fn day_after_determiner_modifies_a_source_after_the_cue() {
+    let a = one("“The plan is dead,” said a Tuesday memo from the council.");
+    assert!(src(&a).starts_with("a Tuesday memo"), "{:#?}", a);
+    // A day after the name is a time phrase, not part of the source.
+    let a = one("“The plan is dead,” said Lee Tuesday.");
+    assert_eq!(src(&a), "Lee");
 }
