@@ -788,6 +788,21 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             }
             continue;
         }
+        // "“…,” reads a Wednesday editorial in …", "“…,” read the
+        // statement": a written text speaks, named after the verb.
+        if matches!(lw, "read" | "reads")
+            && i >= u.t0 + 2
+            && ctx.tq[i - 1].is_some()
+            && ctx.tq[i - 2] == ctx.tq[i - 1]
+            && matches!(ctx.lw(i - 2), "," | "?" | "!")
+            && matches!(
+                next,
+                "the" | "a" | "an" | "one" | "his" | "her" | "their" | "its"
+            )
+        {
+            out.push(Cue::quote_only(i, 1));
+            continue;
+        }
         // "“…,” he went on.": the two words close the frame.
         if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
             out.push(Cue::quote_only(i, 2));
@@ -1335,7 +1350,11 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
             break;
         }
         let lw = ctx.lw(k);
-        if (lexicon::SOURCE_STOP.contains(&lw) && lw != "of") || TIME_WORDS.contains(&lw) {
+        // "a Wednesday editorial": a day after a determiner modifies the noun.
+        let modifier = k == from + 1 && matches!(ctx.lw(from), "a" | "an" | "the");
+        if (lexicon::SOURCE_STOP.contains(&lw) && lw != "of")
+            || (TIME_WORDS.contains(&lw) && !modifier)
+        {
             break;
         }
         k += 1;
@@ -1409,7 +1428,9 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
             && !CUE_MAP
                 .get(ctx.lw(k))
                 .is_some_and(|c| *c == CueClass::Speech)
-            && !matches!(ctx.lw(k), "because" | "if" | "when" | "but")
+            && !matches!(ctx.lw(k), "if" | "when" | "but")
+            // "because of her distaste for Trump" is a phrase, not a clause.
+            && !(ctx.lw(k) == "because" && !(k + 1 < comma && ctx.lw(k + 1) == "of"))
     });
     // The subject's first chunk (up to its first comma) is a noun phrase.
     let first_end = (s..comma).find(|&k| ctx.lw(k) == ",").unwrap_or(comma);
@@ -1558,6 +1579,13 @@ const INTRO_WORDS: &[&str] = &[
     "weeks",
     "months",
     "moments",
+    // "Ever since she endorsed X,", "Immediately after the attacks,",
+    // "Soon after", "Just before the vote,", "Right after".
+    "ever",
+    "immediately",
+    "soon",
+    "just",
+    "right",
 ];
 
 /// A lone lower-case word that is no pronoun is no source ("the", "held").
@@ -1650,6 +1678,11 @@ fn choose_cue(
                             Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
                             _ => long_subject(ctx, u, c).or(fwd),
                         }
+                    } else if before_punct && addressee && !participle {
+                        // "An intelligence source, who was not authorized
+                        // to speak, told Fox News": the addressee follows
+                        // the cue, the subject is the long one before it.
+                        long_subject(ctx, u, c)
                     } else {
                         None
                     }

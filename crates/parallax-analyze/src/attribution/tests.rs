@@ -1101,3 +1101,74 @@ fn participle_takes_the_subject_of_the_verb_before_it() {
     let a = one("Speaking at a town hall in Salem, New Hampshire, Trump went after Bush, calling him “a total stiff.”");
     assert_eq!(src(&a), "Trump");
 }
+
+#[test]
+fn long_subject_before_a_cue_with_an_addressee() {
+    let a = one(
+        "“The review is over,” a senior official, who was not cleared to speak about the case, told the Herald.",
+    );
+    assert_eq!(
+        src(&a),
+        "a senior official, who was not cleared to speak about the case"
+    );
+    // The addressee is still never the source.
+    let l = run("“The review is over,” told the Herald.");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "the Herald"),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn long_subject_may_hold_because_of() {
+    let a = one(
+        "Ana Ruiz, who took over the office after the director quit because of a dispute with the mayor, said the budget will pass.",
+    );
+    assert_eq!(
+        src(&a),
+        "Ana Ruiz, who took over the office after the director quit because of a dispute with the mayor"
+    );
+    // A clause with "because" is no subject.
+    let l =
+        run("Because the director quit over a dispute with the mayor, said the budget will pass.");
+    assert!(
+        l.attributions.iter().all(|a| !src(a).contains("director")),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn intro_phrases_with_ever_and_immediately() {
+    let a = one(
+        "Ever since she won the primary, Ms. Ortiz has given her staff a simple message: “Don’t let up.”",
+    );
+    assert_eq!(src(&a), "Ms. Ortiz");
+    let a = one("Immediately after the vote, Lee issued a statement, “We will appeal.”");
+    assert_eq!(src(&a), "Lee");
+    // A subject that is no introductory phrase stays whole.
+    let a = one("Right-wing critics of the bill said, “It will fail.”");
+    assert_eq!(src(&a), "Right-wing critics of the bill");
+}
+
+#[test]
+fn quotation_then_read_names_the_text() {
+    let a = one("“The senator has no spine,” reads a Friday editorial in The Gazette.");
+    assert!(src(&a).starts_with("a Friday editorial"), "{:#?}", a);
+    assert_eq!(a.cue.as_ref().unwrap().text, "reads");
+    let a = one("“We regret the error,” read the statement.");
+    assert_eq!(src(&a), "the statement");
+    // "read" with no quotation before it is no cue.
+    let l = run("Students read the statement in class.");
+    assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+}
+
+#[test]
+fn day_after_determiner_modifies_a_source_after_the_cue() {
+    let a = one("“The plan is dead,” said a Tuesday memo from the council.");
+    assert!(src(&a).starts_with("a Tuesday memo"), "{:#?}", a);
+    // A day after the name is a time phrase, not part of the source.
+    let a = one("“The plan is dead,” said Lee Tuesday.");
+    assert_eq!(src(&a), "Lee");
+}
