@@ -2256,37 +2256,63 @@ fn secondary(
         if k >= end || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2 {
             continue;
         }
-        let mut content = vec![ctx.part(k, end)];
-        // "a rule change that he said would …": the relative word is the
-        // content's first piece (PolNeAR marks it so).
-        if s0 > u.t0
-            && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
-            && ctx.tq[s0 - 1].is_none()
-        {
-            content.insert(0, ctx.part(s0 - 1, s0));
-        }
-        let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
-            AttributionKind::Mixed
-        } else {
-            AttributionKind::Indirect
-        };
-        out.push(Attribution {
-            kind,
-            source: Some(ctx.part(s0, s1)),
-            speaker: None,
-            speaker_mention: None,
-            relayed_by: None,
-            cue: Some(ctx.part(c.t0, c.t1)),
-            content,
-            work: None,
-            rule: "secondary",
-            confidence: 0.5,
-        });
+        out.push(inner_attribution(
+            ctx,
+            u,
+            (s0, s1),
+            (c.t0, c.t1),
+            (k, end),
+            0,
+            "secondary",
+            0.5,
+        ));
         if out.len() >= 3 {
             break;
         }
     }
     out
+}
+
+/// An attribution inside a unit: source tokens `s0..s1`, cue tokens,
+/// content tokens `k..end`. A relative word ("which", "that", "what")
+/// right before the source that starts at or after byte `floor` opens the
+/// content ("a rule change that he said would …": PolNeAR marks it so).
+#[allow(clippy::too_many_arguments)]
+fn inner_attribution(
+    ctx: &Ctx,
+    u: &Unit,
+    (s0, s1): (usize, usize),
+    (c0, c1): (usize, usize),
+    (k, end): (usize, usize),
+    floor: usize,
+    rule: &'static str,
+    confidence: f32,
+) -> Attribution {
+    let mut content = vec![ctx.part(k, end)];
+    if s0 > u.t0
+        && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
+        && ctx.tq[s0 - 1].is_none()
+        && ctx.toks[s0 - 1].span.start >= floor
+    {
+        content.insert(0, ctx.part(s0 - 1, s0));
+    }
+    let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
+        AttributionKind::Mixed
+    } else {
+        AttributionKind::Indirect
+    };
+    Attribution {
+        kind,
+        source: Some(ctx.part(s0, s1)),
+        speaker: None,
+        speaker_mention: None,
+        relayed_by: None,
+        cue: Some(ctx.part(c0, c1)),
+        content,
+        work: None,
+        rule,
+        confidence,
+    }
 }
 
 /// Attributions whose cue is a word of [`lexicon::NESTED_CUES`] (or a
@@ -2385,33 +2411,19 @@ fn nested<'b>(
         {
             continue;
         }
-        let mut content = vec![ctx.part(k, end)];
-        if s0 > u.t0
-            && matches!(ctx.lw(s0 - 1), "which" | "that" | "what")
-            && ctx.tq[s0 - 1].is_none()
-            // The container's own "that" is its complementizer ("told
-            // reporters that the union supported …"), not a relative word.
-            && ctx.toks[s0 - 1].span.start > p0
-        {
-            content.insert(0, ctx.part(s0 - 1, s0));
-        }
-        let kind = if (k..end).any(|j| ctx.tq[j].is_some()) {
-            AttributionKind::Mixed
-        } else {
-            AttributionKind::Indirect
-        };
-        out.push(Attribution {
-            kind,
-            source: Some(ctx.part(s0, s1)),
-            speaker: None,
-            speaker_mention: None,
-            relayed_by: None,
-            cue: Some(ctx.part(cue.t0, cue.t1)),
-            content,
-            work: None,
-            rule: "nested",
-            confidence: 0.4,
-        });
+        // The container's own "that" is its complementizer ("told reporters
+        // that the union supported …"), not a relative word: the relative
+        // word must start after the container's content does.
+        out.push(inner_attribution(
+            ctx,
+            u,
+            (s0, s1),
+            (cue.t0, cue.t1),
+            (k, end),
+            p0 + 1,
+            "nested",
+            0.4,
+        ));
     }
     out
 }
