@@ -791,10 +791,8 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         // "“…,” reads a Wednesday editorial in …", "“…,” read the
         // statement": a written text speaks, named after the verb.
         if matches!(lw, "read" | "reads")
-            && i >= u.t0 + 2
-            && ctx.tq[i - 1].is_some()
-            && ctx.tq[i - 2] == ctx.tq[i - 1]
-            && matches!(ctx.lw(i - 2), "," | "?" | "!")
+            && i > u.t0
+            && closes_open(ctx, u, i - 1)
             && matches!(
                 next,
                 "the" | "a" | "an" | "one" | "his" | "her" | "their" | "its"
@@ -910,6 +908,16 @@ fn naming(ctx: &Ctx, u: &Unit, i: usize) -> bool {
     false
 }
 
+/// Token `k` (after the unit's first) is the closing mark of a quotation
+/// that ends on a comma, `?` or `!` (`“…,”`): the sentence goes on with
+/// the quotation's frame.
+fn closes_open(ctx: &Ctx, u: &Unit, k: usize) -> bool {
+    k > u.t0
+        && ctx.tq[k].is_some()
+        && ctx.tq[k - 1] == ctx.tq[k]
+        && matches!(ctx.lw(k - 1), "," | "?" | "!")
+}
+
 /// "“France will always be France,” an angry Hollande retaliated.",
 /// "“…,” exhorted the host.": any past-tense verb that closes a sentence
 /// with a short subject right after a quotation ending on a comma, a
@@ -919,12 +927,7 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
     if n == 1 && (!w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i)) {
         return false;
     }
-    let closes = |k: usize| {
-        k > u.t0
-            && ctx.tq[k].is_some()
-            && ctx.tq[k - 1] == ctx.tq[k]
-            && matches!(ctx.lw(k - 1), "," | "?" | "!")
-    };
+    let closes = |k: usize| closes_open(ctx, u, k);
     let words = |a: usize, b: usize| (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none());
     let ends =
         |k: usize| (k..u.t1).all(|j| ctx.is_punct(j) && ctx.tq[j].is_none() && ctx.lw(j) == ".");
@@ -1301,10 +1304,7 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
             e += 1;
             while e < limit
                 && e - s < 5
-                && ctx.tq[e].is_none()
-                && !ctx.is_punct(e)
-                && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
-                && !ctx.lw(e).ends_with("ed")
+                && noun_runs_on(ctx, e)
                 && !CUE_MAP.contains_key(ctx.lw(e))
                 && !lexicon::CUE_PREFIX.contains(&ctx.lw(e))
                 && !(e > s + 1 && ctx.lw(e).ends_with("ly"))
@@ -1325,17 +1325,21 @@ fn clause_subject(ctx: &Ctx, u: &Unit, limit: usize) -> Option<(usize, usize)> {
     // A lone determiner runs on to its noun ("the other candidate on the
     // stage" -> "the other candidate").
     if e == s + 1 && matches!(ctx.lw(s), "the" | "a" | "an") {
-        while e < limit
-            && e - s < 7
-            && ctx.tq[e].is_none()
-            && !ctx.is_punct(e)
-            && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
-            && !ctx.lw(e).ends_with("ed")
-        {
+        while e < limit && e - s < 7 && noun_runs_on(ctx, e) {
             e += 1;
         }
     }
     (e > s).then_some((s, e))
+}
+
+/// Whether a noun phrase that a determiner opened may run on over token
+/// `e`: a word outside quotation marks, not a source stop word and not a
+/// past-tense verb.
+fn noun_runs_on(ctx: &Ctx, e: usize) -> bool {
+    ctx.tq[e].is_none()
+        && !ctx.is_punct(e)
+        && !lexicon::SOURCE_STOP.contains(&ctx.lw(e))
+        && !ctx.lw(e).ends_with("ed")
 }
 
 /// Source tokens after the cue ("..., said Caddell").
