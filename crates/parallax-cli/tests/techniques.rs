@@ -110,8 +110,8 @@ fn eval_warns_when_scoring_training_articles() {
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not held-out"), "{err}");
-    // TC also prints one row per technique; the gold column adds up to the
-    // gold spans, the right ones to no more than the predicted ones.
+    // TC also prints one row per technique; the gold column and the
+    // predicted column each add up to the gold spans (one label each).
     let s = stdout(&out);
     let gold: usize = s
         .split(", ")

@@ -2,6 +2,15 @@
 //! by averaged SGD with a seeded shuffle (reproducible bit for bit), stored
 //! sparse and quantized to 16 bits.
 
+/// Adds to each class score the dot product of its row of `w` (`k` rows
+/// of `x.len()` weights, one per class) with the dense input `x`: the
+/// dense part of a multinomial model's scores, in training and inference.
+pub fn add_dense_scores(w: &[f32], x: &[f32], scores: &mut [f32]) {
+    for (s, row) in scores.iter_mut().zip(w.chunks_exact(x.len())) {
+        *s += row.iter().zip(x).map(|(a, b)| a * b).sum::<f32>();
+    }
+}
+
 /// A small seeded PRNG (SplitMix64), so training needs no extra crate.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
@@ -138,9 +147,7 @@ impl Linear {
                 m.scores(f, &mut p);
                 if dim > 0 {
                     dense(ix, &mut x);
-                    for (pc, row) in p.iter_mut().zip(dw.chunks_exact(dim)) {
-                        *pc += row.iter().zip(&x).map(|(a, b)| a * b).sum::<f32>();
-                    }
+                    add_dense_scores(&dw, &x, &mut p);
                 }
                 softmax(&mut p);
                 for (cl, pc) in p.iter_mut().enumerate() {

@@ -25,10 +25,14 @@ impl Fragment {
             label: label.map(str::to_string),
         }
     }
-    fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }
-    fn overlap(&self, o: &Fragment) -> usize {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Code points shared with `o`.
+    pub fn overlap(&self, o: &Fragment) -> usize {
         self.end.min(o.end).saturating_sub(self.start.max(o.start))
     }
 }
@@ -59,7 +63,7 @@ pub struct Score {
 pub fn merge(frags: &[Fragment]) -> Vec<Fragment> {
     let mut v: Vec<Fragment> = frags
         .iter()
-        .filter(|f| f.len() > 0)
+        .filter(|f| !f.is_empty())
         .map(|f| Fragment::new(f.start, f.end, None))
         .collect();
     v.sort();
@@ -79,8 +83,8 @@ impl Score {
         let (s, t): (Vec<Fragment>, Vec<Fragment>) = match task {
             Task::Si => (merge(pred), merge(gold)),
             Task::Tc | Task::Full => (
-                pred.iter().filter(|f| f.len() > 0).cloned().collect(),
-                gold.iter().filter(|f| f.len() > 0).cloned().collect(),
+                pred.iter().filter(|f| !f.is_empty()).cloned().collect(),
+                gold.iter().filter(|f| !f.is_empty()).cloned().collect(),
             ),
         };
         for a in &s {
@@ -109,6 +113,17 @@ impl Score {
     pub fn f1(&self) -> f64 {
         parallax_core::metrics::f1(self.precision(), self.recall())
     }
+    /// `precision P  recall R  F1 F` to four decimals, as the eval and
+    /// training logs print it.
+    pub fn summary(&self) -> String {
+        format!(
+            "precision {:.4}  recall {:.4}  F1 {:.4}",
+            self.precision(),
+            self.recall(),
+            self.f1()
+        )
+    }
+
     /// Adds another set of totals to these (micro-averaging over both).
     pub fn absorb(&mut self, o: &Score) {
         self.precision_sum += o.precision_sum;

@@ -7,7 +7,7 @@ use super::dense::{DensePieces, DenseScorer};
 use super::features::{bucket, hash_feature, DocCtx, HashSink, Sink};
 use super::labels::Technique;
 use super::lexicon;
-use super::linear::{sigmoid, softmax, Linear, Reader};
+use super::linear::{add_dense_scores, sigmoid, softmax, Linear, Reader};
 use super::{Classified, Evidence, TechniqueModel};
 use parallax_core::{Document, Span, TokenKind};
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,23 @@ fn is_zero(x: &f32) -> bool {
     *x == 0.0
 }
 
+/// A block of f32 weights in the model file: `n u32`, then `n` values.
+fn write_f32s(w: &[f32], out: &mut Vec<u8>) {
+    out.extend_from_slice(&(w.len() as u32).to_le_bytes());
+    for x in w {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+}
+
+/// Reads a block written by [`write_f32s`] that must hold `want` values.
+fn read_f32s(r: &mut Reader, want: usize, what: &str) -> Result<Vec<f32>, String> {
+    let n = r.u32()? as usize;
+    if n != want {
+        return Err(format!("model has {n} {what}, expected {want}"));
+    }
+    (0..n).map(|_| Ok(f32::from_bits(r.u32()?))).collect()
+}
+
 fn no_fill() -> f32 {
     2.0
 }
@@ -91,16 +108,10 @@ impl LinearModel {
         self.si.to_bytes(&mut out);
         self.tc.to_bytes(&mut out);
         if self.meta.dense_scale > 0.0 {
-            out.extend_from_slice(&(self.si_dense.len() as u32).to_le_bytes());
-            for w in &self.si_dense {
-                out.extend_from_slice(&w.to_le_bytes());
-            }
+            write_f32s(&self.si_dense, &mut out);
         }
         if self.meta.tc_dense_scale > 0.0 {
-            out.extend_from_slice(&(self.tc_dense.len() as u32).to_le_bytes());
-            for w in &self.tc_dense {
-                out.extend_from_slice(&w.to_le_bytes());
-            }
+            write_f32s(&self.tc_dense, &mut out);
         }
         out
     }
@@ -124,32 +135,18 @@ impl LinearModel {
         let (si, rest) = Linear::from_bytes(r.0)?;
         let (tc, rest) = Linear::from_bytes(rest)?;
         let mut r = Reader(rest);
-        let mut dense = Vec::new();
-        if meta.dense_scale > 0.0 {
-            let n = r.u32()? as usize;
-            let want = super::dense::BLOCKS * crate::embed::StaticEmbedder::get().dimension();
-            if n != want {
-                return Err(format!("model has {n} dense weights, expected {want}"));
-            }
-            for _ in 0..n {
-                dense.push(f32::from_bits(r.u32()?));
-            }
-        }
-        let mut tc_dense = Vec::new();
-        if meta.tc_dense_scale > 0.0 {
-            let n = r.u32()? as usize;
-            let want = Technique::ALL.len()
-                * super::dense::TC_BLOCKS
-                * crate::embed::StaticEmbedder::get().dimension();
-            if n != want {
-                return Err(format!(
-                    "model has {n} classifier dense weights, expected {want}"
-                ));
-            }
-            for _ in 0..n {
-                tc_dense.push(f32::from_bits(r.u32()?));
-            }
-        }
+        let dim = crate::embed::StaticEmbedder::get().dimension();
+        let dense = if meta.dense_scale > 0.0 {
+            read_f32s(&mut r, super::dense::BLOCKS * dim, "dense weights")?
+        } else {
+            Vec::new()
+        };
+        let tc_dense = if meta.tc_dense_scale > 0.0 {
+            let want = Technique::ALL.len() * super::dense::TC_BLOCKS * dim;
+            read_f32s(&mut r, want, "classifier dense weights")?
+        } else {
+            Vec::new()
+        };
         if !r.0.is_empty() || si.k != 1 || tc.k != Technique::ALL.len() {
             return Err("model file has an unexpected layout".into());
         }
@@ -317,9 +314,7 @@ impl LinearModel {
         let mut p = vec![0.0; self.tc.k];
         self.tc.scores(&sink.out, &mut p);
         if !x.is_empty() {
-            for (pc, row) in p.iter_mut().zip(self.tc_dense.chunks_exact(x.len())) {
-                *pc += row.iter().zip(x).map(|(a, b)| a * b).sum::<f32>();
-            }
+            add_dense_scores(&self.tc_dense, x, &mut p);
         }
         softmax(&mut p);
         p

@@ -403,6 +403,19 @@ pub struct Tuned {
 }
 
 impl Tuned {
+    /// SI totals of one article whose token probabilities are `probs`,
+    /// decoded with this setting.
+    fn score(&self, ctx: &DocCtx, probs: &[f32], ex: &Example) -> Score {
+        let pred: Vec<Fragment> =
+            LinearModel::decode(ctx, probs, self.threshold, self.gap, self.fill, self.peak)
+                .iter()
+                .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
+                .collect();
+        let mut sc = Score::default();
+        sc.add_article(&pred, &ex.gold, Task::Si);
+        sc
+    }
+
     /// Makes this the model's decoding.
     pub fn apply(&self, meta: &mut ModelMeta) {
         meta.threshold = self.threshold;
@@ -528,25 +541,23 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
                     .copied()
                     .filter(|&p| p == 0.0 || p > thr + 1e-6)
                 {
-                    let mut by_fold = vec![Score::default(); folds];
-                    for (((ctx, p), ex), &f) in ctxs.iter().zip(&probs).zip(&tune_set).zip(&fold_of)
-                    {
-                        let pred: Vec<Fragment> = LinearModel::decode(ctx, p, thr, gap, fill, peak)
-                            .iter()
-                            .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
-                            .collect();
-                        by_fold[f].add_article(&pred, &ex.gold, Task::Si);
-                    }
-                    let mut sc = Score::default();
-                    by_fold.iter().for_each(|s| sc.absorb(s));
-                    per_fold.push(by_fold);
-                    tuning.push(Tuned {
+                    let mut setting = Tuned {
                         threshold: thr,
                         gap,
                         fill,
                         peak,
-                        f1: sc.f1(),
-                    });
+                        f1: 0.0,
+                    };
+                    let mut by_fold = vec![Score::default(); folds];
+                    for (((ctx, p), ex), &f) in ctxs.iter().zip(&probs).zip(&tune_set).zip(&fold_of)
+                    {
+                        by_fold[f].absorb(&setting.score(ctx, p, ex));
+                    }
+                    let mut sc = Score::default();
+                    by_fold.iter().for_each(|s| sc.absorb(s));
+                    setting.f1 = sc.f1();
+                    per_fold.push(by_fold);
+                    tuning.push(setting);
                 }
             }
         }
@@ -554,21 +565,11 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
     let cross_validated = (folds >= 2).then(|| cross_validate(&tuning, &per_fold));
     tuning.sort_by(better_decoding);
     let subsets = (folds >= 2).then(|| {
-        let t = tuning[0];
         let per_article: Vec<Score> = ctxs
             .iter()
             .zip(&probs)
             .zip(&tune_set)
-            .map(|((ctx, p), ex)| {
-                let pred: Vec<Fragment> =
-                    LinearModel::decode(ctx, p, t.threshold, t.gap, t.fill, t.peak)
-                        .iter()
-                        .map(|c| Fragment::new(c.span.cp_start, c.span.cp_end, None))
-                        .collect();
-                let mut sc = Score::default();
-                sc.add_article(&pred, &ex.gold, Task::Si);
-                sc
-            })
+            .map(|((ctx, p), ex)| tuning[0].score(ctx, p, ex))
             .collect();
         subset_spread(&per_article, valid_ids.len(), 400, cfg.seed.wrapping_add(3))
     });
@@ -691,16 +692,13 @@ pub fn si_recall_per_technique(model: &dyn TechniqueModel, exs: &[&Example]) -> 
             let Some(t) = g.label.as_deref().and_then(Technique::from_ptc) else {
                 continue;
             };
-            if g.end <= g.start {
+            if g.is_empty() {
                 continue;
             }
-            let covered: usize = pred
-                .iter()
-                .map(|p| p.end.min(g.end).saturating_sub(p.start.max(g.start)))
-                .sum();
+            let covered: usize = pred.iter().map(|p| p.overlap(g)).sum();
             let o = &mut out[t.index()];
             o.0 += 1;
-            o.1 += covered as f64 / (g.end - g.start) as f64;
+            o.1 += covered as f64 / g.len() as f64;
         }
     }
     out

@@ -123,19 +123,12 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         s.predicted,
         s.gold
     );
-    println!(
-        "precision {:.4}  recall {:.4}  F1 {:.4}",
-        s.precision(),
-        s.recall(),
-        s.f1()
-    );
+    println!("{}", s.summary());
     if task == Task::Si {
         println!("recall per technique (share of each gold span that the model's spans cover):");
         println!("{:<34} {:>6} {:>7}", "technique", "gold", "R");
         let rows = tt::si_recall_per_technique(m, &refs);
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(rows[i].0));
-        for i in order {
+        for i in most_gold_first(|i| rows[i].0) {
             let (n, covered) = rows[i];
             println!(
                 "{:<34} {:>6} {:>7.4}",
@@ -152,9 +145,7 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
             "technique", "gold", "predicted", "P", "R", "F1"
         );
         let counts = tt::tc_per_technique(m, &refs);
-        let mut order: Vec<usize> = (0..counts.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(counts[i][0]));
-        for i in order {
+        for i in most_gold_first(|i| counts[i][0]) {
             let [gold, pred, right] = counts[i];
             use parallax_core::metrics::{f1, mean};
             let (p, r) = (mean(right as f64, pred), mean(right as f64, gold));
@@ -171,6 +162,13 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Technique indices, the most gold spans first (ties in label order).
+fn most_gold_first(gold: impl Fn(usize) -> usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..techniques::Technique::ALL.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(gold(i)));
+    order
 }
 
 pub fn run(cmd: TechniquesCommand) -> anyhow::Result<ExitCode> {

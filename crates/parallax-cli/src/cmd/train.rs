@@ -153,20 +153,16 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
     );
     if let Some(cv) = &report.cross_validated {
         println!(
-            "cross-validated SI ({} articles, each fold decoded as tuned on the other folds): precision {:.4}  recall {:.4}  F1 {:.4}",
+            "cross-validated SI ({} articles, each fold decoded as tuned on the other folds): {}",
             cv.articles,
-            cv.precision(),
-            cv.recall(),
-            cv.f1()
+            cv.summary()
         );
     }
     if let Some(tc) = &report.tc_out_of_fold {
         println!(
-            "out-of-fold TC ({} articles, each by a classifier fit on the other folds): precision {:.4}  recall {:.4}  F1 {:.4}",
+            "out-of-fold TC ({} articles, each by a classifier fit on the other folds): {}",
             tc.articles,
-            tc.precision(),
-            tc.recall(),
-            tc.f1()
+            tc.summary()
         );
     }
     if let Some(s) = &report.subsets {
@@ -201,11 +197,9 @@ fn techniques(a: TechniquesArgs) -> anyhow::Result<ExitCode> {
     ] {
         let s = tt::evaluate(m, &valid, task);
         println!(
-            "validation {name} ({} articles): precision {:.4}  recall {:.4}  F1 {:.4}",
+            "validation {name} ({} articles): {}",
             s.articles,
-            s.precision(),
-            s.recall(),
-            s.f1()
+            s.summary()
         );
     }
     Ok(ExitCode::SUCCESS)
