@@ -29,21 +29,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
+from ct24 import bucket, read_rows
 ROOT, TSV = Path(sys.argv[1]), Path(sys.argv[2])
-def fnv(s):
-    h = 0xcbf29ce484222325
-    for b in s.encode():
-        h ^= b; h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
-rows = []
-for line in TSV.read_text().splitlines()[1:]:
-    f = line.split("\t")
-    if len(f) == 5:  # two rows on one line in the shared file
-        m = re.match(r"(Yes|No)(\d+)", f[2])
-        rows.append((f[0], f[1], m.group(1) == "Yes")); rows.append((m.group(2), f[3], f[4].strip() == "Yes"))
-    else:
-        rows.append((f[0], f[1], f[2].strip() == "Yes"))
-train = [r for r in rows if fnv(f"42:{r[0]}") % 100 >= 20]
+rows = read_rows(TSV)
+train = [r for r in rows if bucket(r[0]) >= 20]
 # the static table of models/embeddings (int8 rows with per-row scales)
 B = (ROOT / "models/embeddings/static.bin").read_bytes()
 v, dim = struct.unpack("<II", B[8:16])
@@ -113,4 +102,4 @@ print(f"| NBSVM 1-3 grams + embedding | {best(nb)} (averaged 0.5/0.5: {best(0.5 
 if __name__ == "__main__":
     py = common.ensure_venv("import sklearn; assert sklearn.__version__ == '1.8.0'", ["scikit-learn==1.8.0"])
     tsv = os.path.join(common.ROOT, "..", "shared", "data", "checkworthy", "CT24_checkworthy_english_train.tsv")
-    common.sh([py, "-c", PROTO, common.ROOT, tsv])
+    common.sh([py, "-c", PROTO, common.ROOT, tsv], env=common.bench_env())

@@ -39,7 +39,7 @@ def ensure_venv():
 
 
 PEER = r'''
-import sys, time, re
+import sys, time
 from pathlib import Path
 PTC, TSV = Path(sys.argv[1]), Path(sys.argv[2])
 docs = [p.read_text() for p in sorted(PTC.glob("*.txt"))]
@@ -54,21 +54,9 @@ for d in docs:
 dt = time.perf_counter() - t
 print(f"quantulum3\t{dt*1e3:.0f}\t{len(docs)/dt:.1f}\t{len(sents)/dt:.0f}\t{mb/dt:.3f}\t{n}")
 
-def fnv(s):
-    h = 0xcbf29ce484222325
-    for b in s.encode():
-        h ^= b; h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
-rows = []
-lines = TSV.read_text().splitlines()[1:]
-for line in lines:
-    f = line.split("\t")
-    if len(f) == 5:
-        m = re.match(r"(Yes|No)(\d+)", f[2])
-        rows.append((f[0], f[1], m.group(1) == "Yes")); rows.append((m.group(2), f[3], f[4].strip() == "Yes"))
-    else:
-        rows.append((f[0], f[1], f[2].strip() == "Yes"))
-part = lambda i: (lambda b: 2 if b < 10 else 1 if b < 20 else 0)(fnv(f"42:{i}") % 100)
+from ct24 import bucket, read_rows
+rows = read_rows(TSV)
+part = lambda i: (lambda b: 2 if b < 10 else 1 if b < 20 else 0)(bucket(i))
 P = [[r for r in rows if part(r[0]) == k] for k in range(3)]
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -96,7 +84,7 @@ def main():
     rust = subprocess.run([str(ex), str(PTC)], check=True, capture_output=True, text=True).stdout
     print(rust)
     peer = subprocess.run([str(py), "-c", PEER, str(PTC), str(TSV)], check=True,
-                          capture_output=True, text=True).stdout
+                          capture_output=True, text=True, env=common.bench_env()).stdout
     print(peer)
     r = {}
     for line in rust.splitlines()[1:]:

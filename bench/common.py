@@ -12,6 +12,15 @@ OUT = os.path.join(ROOT, "bench", "out")
 VENV = os.path.join(ROOT, "bench", ".venv")
 
 
+def bench_env():
+    """The environment for code run inside bench/.venv: bench/ on
+    PYTHONPATH, so that it imports the shared readers (ct24.py)."""
+    env = dict(os.environ)
+    here = os.path.join(ROOT, "bench")
+    env["PYTHONPATH"] = here + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
