@@ -1105,9 +1105,18 @@ const POSSESSIVE_DETS: &[&str] = &["his", "her", "their", "its", "our", "my", "y
 
 /// Between a frame ("Lee said") and a participle after it: at most six
 /// words, no punctuation ("Lee said in a statement Tuesday, noting …",
-/// "Ortiz praised the governor, telling …").
+/// "Ortiz praised the governor, telling …"); up to ten when none of them
+/// is a cue word or a pronoun, so that no clause of its own sits there
+/// ("Trump said at a campaign rally in San Diego, adding …", not "Byrne
+/// wrote the agents knew to brace for it, saying …" or "Carson said he
+/// saw no need to change anything about his campaign, telling …").
 fn frame_gap(ctx: &Ctx, a: usize, b: usize) -> bool {
-    b - a <= 6 && (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none())
+    let plain = |k: usize| !ctx.is_punct(k) && ctx.tq[k].is_none();
+    let no_clause = |k: usize| {
+        let w = ctx.lw(k);
+        !CUE_MAP.contains_key(w) && !lexicon::PRONOUNS.contains(&w)
+    };
+    (b - a <= 6 && (a..b).all(plain)) || (b - a <= 10 && (a..b).all(|k| plain(k) && no_clause(k)))
 }
 
 /// "Early in his campaign, Trump attacked Romney, calling him …": the

@@ -1172,3 +1172,29 @@ fn day_after_determiner_modifies_a_source_after_the_cue() {
     let a = one("“The plan is dead,” said Lee Tuesday.");
     assert_eq!(src(&a), "Lee");
 }
+
+// 2026-11-30, evening (issue #3, train half A; sentences written here).
+
+fn with_cue<'a>(l: &'a AttributionLayer, cue: &str) -> Option<&'a Attribution> {
+    l.attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == cue))
+}
+
+#[test]
+fn participle_after_a_frame_with_a_long_place_phrase() {
+    // Seven to ten words between the frame and the participle, none of
+    // them a cue word or a pronoun: the participle shares the frame's source.
+    let l = run(
+        "“The judge is biased,” Trump said at a campaign rally in San Diego, adding that he would appeal.",
+    );
+    let adding = with_cue(&l, "adding").expect("adding");
+    assert_eq!(src(adding), "Trump", "{:#?}", l.attributions);
+    // A clause of its own in between ("the guards knew …"): that frame is
+    // not the participle's; it keeps the subject of the sentence.
+    let l = run(
+        "Ms. Lee wrote that the guards knew to brace for the outbursts, saying, “They came every week.”",
+    );
+    let saying = with_cue(&l, "saying").expect("saying");
+    assert_eq!(src(saying), "Ms. Lee", "{:#?}", l.attributions);
+}
