@@ -1457,6 +1457,39 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
     (opens && head_clean && np).then_some((s, comma))
 }
 
+/// "Wilcox, whose education was paid for by the military, said he’d like
+/// …": the words after the cue run on into a clause (they do not end
+/// where a source named after its cue would), and no quotation comes
+/// before the cue, so the subject is everything from the clause start to
+/// the comma before the cue, however it opens.
+fn clause_before_comma(
+    ctx: &Ctx,
+    u: &Unit,
+    c: &Cue,
+    fwd: Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    let comma = c.t0.checked_sub(1)?;
+    if comma <= u.t0 || ctx.lw(comma) != "," || ctx.tq[comma].is_some() {
+        return None;
+    }
+    let s = clause_start(ctx, u, comma);
+    if s >= comma || comma - s > 45 || (u.t0..comma).any(|k| ctx.tq[k].is_some()) {
+        return None;
+    }
+    // "…, say, …" is an aside, "…, first reported by X," a passive.
+    if c.t1 >= u.t1 || ctx.is_punct(c.t1) || ctx.lw(c.t1) == "by" {
+        return None;
+    }
+    let _ = fwd;
+    // No cue word before the comma: that would be a clause of its own
+    // ("She has long maintained that …, claims that …").
+    let clean = (s..comma).all(|k| {
+        let w = ctx.lw(k);
+        !CUE_MAP.contains_key(w) && !lexicon::NESTED_SET.contains(w)
+    });
+    clean.then_some((s, comma))
+}
+
 /// Where the clause ending before `limit` starts: the unit start past a
 /// dateline ("WASHINGTON (AP) —"), a leading conjunction ("But", "And
 /// even") and introductory phrases closed by a comma ("In response to X,",
@@ -1689,7 +1722,9 @@ fn choose_cue(
                         let fwd = source_fwd(ctx, u, c.t1);
                         match fwd {
                             Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
-                            _ => long_subject(ctx, u, c).or(fwd),
+                            _ => long_subject(ctx, u, c)
+                                .or_else(|| clause_before_comma(ctx, u, c, fwd))
+                                .or(fwd),
                         }
                     } else if before_punct && addressee && !participle {
                         // "An intelligence source, who was not authorized

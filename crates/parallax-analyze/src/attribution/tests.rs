@@ -1198,3 +1198,43 @@ fn participle_after_a_frame_with_a_long_place_phrase() {
     let saying = with_cue(&l, "saying").expect("saying");
     assert_eq!(src(saying), "Ms. Lee", "{:#?}", l.attributions);
 }
+
+#[test]
+fn long_subject_before_comma_when_the_words_after_the_cue_run_on() {
+    // The words after the cue do not end like a source ("he would like …")
+    // and the subject opens with no word `long_subject` knows.
+    let a = one(
+        "Wilcox, whose education was paid for by the Army because he served in the reserves, said he would like more students to get that chance.",
+    );
+    assert!(src(&a).starts_with("Wilcox, whose education"), "{:#?}", a);
+    assert!(src(&a).ends_with("in the reserves"), "{:#?}", a);
+    let a = one(
+        "Numerous veterans interviewed at the rallies this week, including Mr. Jebens, said they had no problem with the remarks.",
+    );
+    assert_eq!(
+        src(&a),
+        "Numerous veterans interviewed at the rallies this week, including Mr. Jebens"
+    );
+    // Not an aside ("say,"), a passive ("reported by"), or a clause with a
+    // cue of its own before the comma.
+    let l = run("Selling news is harder than, say, selling coffee or cars.");
+    assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+    let l = run("The campaign, first reported by the Tribune, is a key element of the plan.");
+    assert!(
+        l.attributions
+            .iter()
+            .all(|a| !src(a).starts_with("The campaign")),
+        "{:#?}",
+        l.attributions
+    );
+    let l = run(
+        "The senator has long maintained that she followed the rules, claims that the audit could not confirm.",
+    );
+    assert!(
+        l.attributions
+            .iter()
+            .all(|a| !src(a).starts_with("The senator has")),
+        "{:#?}",
+        l.attributions
+    );
+}
