@@ -1238,3 +1238,20 @@ fn long_subject_before_comma_when_the_words_after_the_cue_run_on() {
         l.attributions
     );
 }
+
+#[test]
+fn head_of_a_subject_relative_or_participle_before_the_cue() {
+    // The walk back from the cue stops at a preposition inside a clause
+    // that modifies the subject: the head of that clause speaks.
+    let a = one("Former aides who spoke with the Gazette said the office had become a shell.");
+    assert_eq!(src(&a), "Former aides");
+    let a = one("A senior official speaking to Fox News said the review would take months.");
+    assert_eq!(src(&a), "A senior official");
+    let a = one("A letter from the league obtained by the Tribune warns that the logo is theirs.");
+    // (the head found back to the preposition inside it, not the Tribune)
+    assert!(src(&a).ends_with("the league"), "{:#?}", a);
+    // Another clause between the pronoun and the source ("who backed the
+    // bill that Gov. Lee said"): the old source stays.
+    let a = one("The debate grew so heated over who backed the bill that Gov. Lee said the senators needed a translator.");
+    assert_eq!(src(&a), "Gov. Lee");
+}
