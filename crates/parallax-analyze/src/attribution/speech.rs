@@ -924,7 +924,10 @@ fn closes_open(ctx: &Ctx, u: &Unit, k: usize) -> bool {
 /// question or an exclamation mark is its cue.
 fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
     let w = ctx.lw(i);
-    if n == 1 && (!w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i)) {
+    // "read" is the one past form not in "-ed" taken here ("“…,” the
+    // email read.").
+    let past = w.ends_with("ed") && w.len() >= 5 || matches!(w, "read" | "reads");
+    if n == 1 && (!past || ctx.is_cap(i)) {
         return false;
     }
     let closes = |k: usize| closes_open(ctx, u, k);

@@ -1255,3 +1255,13 @@ fn head_of_a_subject_relative_or_participle_before_the_cue() {
     let a = one("The debate grew so heated over who backed the bill that Gov. Lee said the senators needed a translator.");
     assert_eq!(src(&a), "Gov. Lee");
 }
+
+#[test]
+fn quotation_then_subject_and_read_closing_the_sentence() {
+    let a = one("“Let me be blunt: we can win this,” the email read.");
+    assert_eq!(src(&a), "the email");
+    assert_eq!(a.cue.as_ref().unwrap().text, "read");
+    // A quotation that does not close on a comma, "?" or "!" is a title.
+    let l = run("“Moby Dick” is the one book she read.");
+    assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+}
