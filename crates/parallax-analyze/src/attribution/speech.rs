@@ -426,13 +426,25 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 // supporters again: “…”": a quotation right after a colon
                 // or comma that closes a clause is that clause's subject's.
                 let framed = colon_frame(&ctx, u, raw[q].start);
+                // "Dianne Bystrom agreed. “…”": a sentence of the same
+                // paragraph just before, with no attribution, whose named
+                // subject does something; the quotation opening the next
+                // sentence is that subject's.
+                let before = (ui > 0 && raw[q].start == u.start)
+                    .then(|| &units[ui - 1])
+                    .filter(|pu| pu.para == u.para)
+                    .filter(|_| last_unit_att.is_none_or(|(pu, _)| pu + 1 != ui))
+                    .and_then(|pu| narrative_subject(&ctx, pu));
                 let source = framed
+                    .or(before)
                     .map(|(a, b)| ctx.part(a, b))
                     .or_else(|| near.and_then(|a| f.attributions[a].source.clone()));
                 f.attributions.push(Attribution {
                     kind: AttributionKind::Direct,
                     rule: if framed.is_some() {
                         "colon_frame"
+                    } else if before.is_some() {
+                        "narrative_subject"
                     } else if source.is_some() {
                         "continuation"
                     } else {
@@ -723,6 +735,32 @@ fn units(doc: &Document, raw: &[RawQuote]) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// The subject of a sentence with no quotation that opens on a name and
+/// a finite verb in lower case ("Iowa State University's Dianne Bystrom
+/// agreed.", "Clinton touted her credentials as a co-sponsor of the
+/// bill.").
+fn narrative_subject(ctx: &Ctx, u: &Unit) -> Option<(usize, usize)> {
+    if u.t1 - u.t0 > 30 || (u.t0..u.t1).any(|k| ctx.tq[k].is_some()) {
+        return None;
+    }
+    let (a, e) = clause_subject(ctx, u, u.t1)?;
+    // A name, not a pronoun or a determiner ("The storm flooded …").
+    if !ctx.is_cap(a)
+        || lexicon::PRONOUNS.contains(&ctx.lw(a))
+        || DET_LIKE.contains(&ctx.lw(a))
+        || TRUE_DETERMINERS.contains(&ctx.lw(a))
+        || e >= u.t1
+    {
+        return None;
+    }
+    let w = ctx.lw(e);
+    let finite = !ctx.is_cap(e)
+        && !ctx.is_punct(e)
+        && ((w.ends_with("ed") && w.len() > 4)
+            || (w.ends_with('s') && !w.ends_with("ss") && w.len() > 3));
+    finite.then_some((a, e))
 }
 
 /// "“…, who knows?” Trump told ITV.": the segmenter ends a sentence after

@@ -1265,3 +1265,28 @@ fn quotation_then_subject_and_read_closing_the_sentence() {
     let l = run("“Moby Dick” is the one book she read.");
     assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
 }
+
+#[test]
+fn quotation_after_a_sentence_whose_named_subject_acts() {
+    let l = run(
+        "“We will hold the line,” Lee said.\n\nOrtiz touted her record on the budget. “We cut waste and we balanced the books.”",
+    );
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| content(a)[0].starts_with("“We cut waste"))
+        .expect("the second quotation");
+    assert_eq!(src(a), "Ortiz", "{:#?}", l.attributions);
+    assert_eq!(a.rule, "narrative_subject");
+    // A subject opening on a determiner is no speaker: the quotation goes
+    // on as before (the previous speaker's, or no one's).
+    let l = run(
+        "“We will hold the line,” Lee said.\n\nThe storm flooded the coast. “We lost everything we had in one night.”",
+    );
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| content(a)[0].starts_with("“We lost"))
+        .expect("the second quotation");
+    assert_ne!(src(a), "The storm", "{:#?}", l.attributions);
+}
