@@ -1290,3 +1290,14 @@ fn quotation_after_a_sentence_whose_named_subject_acts() {
         .expect("the second quotation");
     assert_ne!(src(a), "The storm", "{:#?}", l.attributions);
 }
+
+#[test]
+fn opening_mark_typed_for_the_closing_one() {
+    let a = one("“It is unusual,“ said Larry Noble, a lawyer with the center.");
+    assert!(src(&a).starts_with("Larry Noble"), "{:#?}", a);
+    assert_eq!(content(&a), vec!["“It is unusual,“"]);
+    // After a comma but before a word, the mark opens a quotation.
+    let a = one("She said,“We will win the state.”");
+    assert_eq!(src(&a), "She");
+    assert_eq!(content(&a), vec!["“We will win the state.”"]);
+}
