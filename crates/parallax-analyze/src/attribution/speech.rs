@@ -839,8 +839,12 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             out.push(Cue::quote_only(i, 1));
             continue;
         }
-        // "“…,” he went on.": the two words close the frame.
-        if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
+        // "“…,” he went on.": the two words close the frame. So do a verb
+        // and its particle ("“…,” Bozell points out.", "he cut in.").
+        let particle = matches!(next, "out" | "in" | "back" | "up")
+            && !ctx.is_cap(i)
+            && (lw.ends_with("ed") || lw.ends_with('s') || matches!(lw, "cut" | "shot" | "spoke"));
+        if (lw == "went" && next == "on" || particle) && bookism(ctx, u, i, 2) {
             out.push(Cue::quote_only(i, 2));
             continue;
         }

@@ -1301,3 +1301,15 @@ fn opening_mark_typed_for_the_closing_one() {
     assert_eq!(src(&a), "She");
     assert_eq!(content(&a), vec!["“We will win the state.”"]);
 }
+
+#[test]
+fn verb_and_particle_closing_the_sentence_after_a_quotation() {
+    let a = one("“We were never going to win that way,” Bozell points out.");
+    assert_eq!(src(&a), "Bozell");
+    assert_eq!(a.cue.as_ref().unwrap().text, "points out");
+    // With no quotation closing on a comma before them, no frame.
+    assert!(run("The lights in the hall went out.")
+        .attributions
+        .is_empty());
+    assert!(run("“The Raven” finally came out.").attributions.is_empty());
+}
