@@ -1347,8 +1347,22 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
             }
             break;
         }
-        if lexicon::SOURCE_STOP.contains(&lw)
-            || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech)
+        // "people familiar with the talks said", "a source close to the
+        // campaign said": the preposition completes an adjective after
+        // the head noun, and the walk goes on to the head.
+        // A head noun must come before the adjective ("who are close to
+        // him said" is a clause).
+        let postnominal = matches!(lw, "with" | "to" | "on")
+            && t > u.t0 + 1
+            && ctx.tq[t - 1].is_none()
+            && POSTNOMINAL.contains(&ctx.lw(t - 1))
+            && ctx.tq[t - 2].is_none()
+            && !ctx.is_punct(t - 2)
+            && !lexicon::SOURCE_STOP.contains(&ctx.lw(t - 2))
+            && !lexicon::RELATIVE.contains(&ctx.lw(t - 2));
+        if !postnominal
+            && (lexicon::SOURCE_STOP.contains(&lw)
+                || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech))
         {
             break;
         }
@@ -1360,6 +1374,21 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
     }
     (start < end).then_some((start, end))
 }
+
+/// Adjectives and participles that follow the noun they describe and take
+/// a preposition ("people familiar with", "a source close to", "officials
+/// briefed on").
+const POSTNOMINAL: &[&str] = &[
+    "familiar",
+    "close",
+    "closest",
+    "knowledgeable",
+    "briefed",
+    "loyal",
+    "allied",
+    "sympathetic",
+    "connected",
+];
 
 /// Back over "on Tuesday", "last week", "this past week", "have long"
 /// between a subject and its verb.

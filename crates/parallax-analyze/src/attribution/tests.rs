@@ -1313,3 +1313,17 @@ fn verb_and_particle_closing_the_sentence_after_a_quotation() {
         .is_empty());
     assert!(run("“The Raven” finally came out.").attributions.is_empty());
 }
+
+#[test]
+fn postnominal_adjective_and_its_preposition_in_the_source() {
+    // "…, people familiar with the talks said.": no attribution at all
+    // before (the walk stopped at "with").
+    let a = one("The plan will fail, people familiar with the talks said.");
+    assert_eq!(src(&a), "people familiar with the talks");
+    assert_eq!(content(&a), vec!["The plan will fail"]);
+    let a = one("A source close to the campaign said the ads would run in May.");
+    assert_eq!(src(&a), "A source close to the campaign");
+    // After a copula the adjective is a predicate, not part of the source.
+    let a = one("Voters who are loyal to Trump said the plan will fail.");
+    assert!(!src(&a).contains("loyal"), "{:#?}", a);
+}
