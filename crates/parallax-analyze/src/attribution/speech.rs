@@ -1514,8 +1514,30 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
 /// cue ends ("…, said Caddell." / "…, said Caddell, a pollster"), not in
 /// the middle of a clause ("…, said nearly every talk he had with donors
 /// centers on …": that is the content).
-fn fwd_source_ends(ctx: &Ctx, u: &Unit, e: usize) -> bool {
-    e >= content_end(ctx, u) || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")")
+/// An auxiliary or modal among the words makes them a clause ("…,
+/// said the talks had stalled."), never a name.
+fn fwd_source_ends(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> bool {
+    let clause = (s..e).any(|k| {
+        matches!(
+            ctx.lw(k),
+            "had"
+                | "has"
+                | "have"
+                | "will"
+                | "would"
+                | "could"
+                | "can"
+                | "should"
+                | "may"
+                | "might"
+                | "must"
+                | "did"
+                | "does"
+        )
+    });
+    !clause
+        && (e >= content_end(ctx, u)
+            || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")"))
 }
 
 /// "Mike Shields, president of the Congressional Leadership Fund, a super
@@ -1609,6 +1631,11 @@ fn clause_before_comma(
     }
     let s = clause_start(ctx, u, comma);
     if s >= comma || comma - s > 45 || (u.t0..comma).any(|k| ctx.tq[k].is_some()) {
+        return None;
+    }
+    // A subordinate clause ("Because the director quit, said …") is no
+    // subject.
+    if INTRO_WORDS.contains(&ctx.lw(s)) || lexicon::SOURCE_STOP.contains(&ctx.lw(s)) {
         return None;
     }
     // "…, say, …" is an aside, "…, first reported by X," a passive.
@@ -1856,7 +1883,7 @@ fn choose_cue(
                     if before_punct && !addressee && !participle {
                         let fwd = source_fwd(ctx, u, c.t1);
                         match fwd {
-                            Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
+                            Some(f) if fwd_source_ends(ctx, u, f) => fwd,
                             _ => long_subject(ctx, u, c)
                                 .or_else(|| clause_before_comma(ctx, u, c, fwd))
                                 .or(fwd),

@@ -1327,3 +1327,14 @@ fn postnominal_adjective_and_its_preposition_in_the_source() {
     let a = one("Voters who are loyal to Trump said the plan will fail.");
     assert!(!src(&a).contains("loyal"), "{:#?}", a);
 }
+
+#[test]
+fn words_after_the_cue_with_an_auxiliary_are_no_source() {
+    // "…, said the talks had stalled.": a clause, not a name after the cue.
+    let a = one("Two officials, speaking on condition of anonymity, said the talks had stalled.");
+    assert_eq!(src(&a), "Two officials, speaking on condition of anonymity");
+    assert_eq!(content(&a), vec!["the talks had stalled"]);
+    // A name after the cue is still the source.
+    let a = one("“We are done with this,” said Lee, who has led the talks.");
+    assert!(src(&a).starts_with("Lee"), "{:#?}", a);
+}
