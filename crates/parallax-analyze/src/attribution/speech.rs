@@ -848,6 +848,9 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             out.push(Cue::quote_only(i, 2));
             continue;
         }
+        if anonymity_request(ctx, u, i) {
+            continue;
+        }
         let Some(&class) = CUE_MAP.get(lw) else {
             if bookism(ctx, u, i, 1) {
                 out.push(Cue::quote_only(i, 1));
@@ -998,6 +1001,14 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
         }
     }
     false
+}
+
+/// "who asked not to be named": a request for anonymity frames nothing.
+fn anonymity_request(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    matches!(ctx.lw(i), "asked" | "requested")
+        && i + 2 < u.t1
+        && ctx.lw(i + 1) == "not"
+        && ctx.lw(i + 2) == "to"
 }
 
 /// Source tokens before the cue: the noun phrase it attaches to.
@@ -1517,7 +1528,13 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
 /// An auxiliary or modal among the words makes them a clause ("…,
 /// said the talks had stalled."), never a name.
 fn fwd_source_ends(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> bool {
-    let clause = (s..e).any(|k| {
+    !fwd_clause(ctx, (s, e))
+        && (e >= content_end(ctx, u)
+            || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")"))
+}
+
+fn fwd_clause(ctx: &Ctx, (s, e): (usize, usize)) -> bool {
+    (s..e).any(|k| {
         matches!(
             ctx.lw(k),
             "had"
@@ -1534,10 +1551,7 @@ fn fwd_source_ends(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> bool {
                 | "did"
                 | "does"
         )
-    });
-    !clause
-        && (e >= content_end(ctx, u)
-            || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")"))
+    })
 }
 
 /// "Mike Shields, president of the Congressional Leadership Fund, a super
@@ -1647,7 +1661,7 @@ fn clause_before_comma(
     // ("She has long maintained that …, claims that …").
     let clean = (s..comma).all(|k| {
         let w = ctx.lw(k);
-        !CUE_MAP.contains_key(w) && !lexicon::NESTED_SET.contains(w)
+        !CUE_MAP.contains_key(w) && !lexicon::NESTED_SET.contains(w) || anonymity_request(ctx, u, k)
     });
     clean.then_some((s, comma))
 }
@@ -2568,7 +2582,7 @@ fn nested<'b>(
             .get(w)
             .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought))
             && !w.ends_with("ing");
-        if !(known || lexicon::NESTED_SET.contains(w)) {
+        if !(known || lexicon::NESTED_SET.contains(w)) || anonymity_request(ctx, u, i) {
             continue;
         }
         let (ts, te) = (ctx.toks[i].span.start, ctx.toks[i].span.end);

@@ -1338,3 +1338,16 @@ fn words_after_the_cue_with_an_auxiliary_are_no_source() {
     let a = one("“We are done with this,” said Lee, who has led the talks.");
     assert!(src(&a).starts_with("Lee"), "{:#?}", a);
 }
+
+#[test]
+fn request_for_anonymity_is_no_cue() {
+    let a = one(
+        "The senator, who asked not to be named because the talks are private, said the bill would pass.",
+    );
+    assert_eq!(a.cue.as_ref().unwrap().text, "said");
+    assert!(src(&a).starts_with("The senator"), "{:#?}", a);
+    assert_eq!(content(&a), vec!["the bill would pass"]);
+    // "asked" with its question stays a cue.
+    let a = one("The senator asked whether the bill would pass.");
+    assert_eq!(a.cue.as_ref().unwrap().text, "asked");
+}
