@@ -1158,13 +1158,17 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
     // ("who supported the bill that Gov. Lee said …" stops at "that": Lee
     // speaks).
     let stop = a.checked_sub(1)?;
-    if stop <= r
-        || !matches!(
-            ctx.lw(stop),
-            "with" | "to" | "by" | "for" | "at" | "in" | "on" | "from" | "about" | "into"
-        )
-        || (r..a).any(|k| ctx.is_punct(k) || ctx.tq[k].is_some())
-        || (r + 1..stop).any(|k| lexicon::SOURCE_STOP.contains(&ctx.lw(k)))
+    // Or at the pronoun itself ("Several people who attended the meeting
+    // said").
+    let at_pronoun = stop == r && !participle;
+    if !at_pronoun
+        && (stop <= r
+            || !matches!(
+                ctx.lw(stop),
+                "with" | "to" | "by" | "for" | "at" | "in" | "on" | "from" | "about" | "into"
+            )
+            || (r..a).any(|k| ctx.is_punct(k) || ctx.tq[k].is_some())
+            || (r + 1..stop).any(|k| lexicon::SOURCE_STOP.contains(&ctx.lw(k))))
     {
         return None;
     }

@@ -1250,6 +1250,10 @@ fn head_of_a_subject_relative_or_participle_before_the_cue() {
     let a = one("A letter from the league obtained by the Tribune warns that the logo is theirs.");
     // (the head found back to the preposition inside it, not the Tribune)
     assert!(src(&a).ends_with("the league"), "{:#?}", a);
+    // The walk stopped at the pronoun itself: the head, not the verb
+    // phrase of the relative clause.
+    let a = one("Several people who attended the meeting said Trump was angry.");
+    assert_eq!(src(&a), "Several people");
     // Another clause between the pronoun and the source ("who backed the
     // bill that Gov. Lee said"): the old source stays.
     let a = one("The debate grew so heated over who backed the bill that Gov. Lee said the senators needed a translator.");
