@@ -2199,9 +2199,17 @@ fn build(
                 .filter(|&j| !ctx.is_punct(j) || ctx.tq[j].is_some())
                 .count()
         };
-        let tail_is_clause = phrase_end < end && ctx.lw(phrase_end) != "," && tail_words > 3;
         // The words before the frame, and whether they are only quotation.
         let ce = back_over_punct(ctx, u.t0, phrase_start);
+        // "Asked about the plan, Cruz said it would fail.": when all the
+        // words before the frame are an introductory phrase, a short
+        // clause after the cue is the content.
+        let head_is_intro = ce > u.t0
+            && (u.t0..ce).all(|j| ctx.tq[j].is_none())
+            && clause_start(ctx, u, phrase_start) >= phrase_start;
+        let tail_is_clause = phrase_end < end
+            && ctx.lw(phrase_end) != ","
+            && (tail_words > 3 || head_is_intro && tail_words > 0);
         let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
         // "“A,” he said in an interview": after a quotation, the words that
         // follow the cue are its frame, not more content (unless "that ...").

@@ -1355,3 +1355,19 @@ fn request_for_anonymity_is_no_cue() {
     let a = one("The senator asked whether the bill would pass.");
     assert_eq!(a.cue.as_ref().unwrap().text, "asked");
 }
+
+#[test]
+fn introductory_phrase_before_the_frame_is_no_content() {
+    // "Asked about X, Y said Z": the short clause after the cue is the
+    // content, not the introductory phrase before the frame.
+    let a = one("Asked about the plan, Cruz said that it would fail.");
+    assert_eq!(src(&a), "Cruz");
+    assert_eq!(content(&a), vec!["that it would fail"]);
+    let a = one("When asked about the plan, Cruz said it would fail.");
+    assert_eq!(content(&a), vec!["it would fail"]);
+    // A clause before the frame is still its content.
+    let a = one("The plan will fail, Cruz said.");
+    assert_eq!(content(&a), vec!["The plan will fail"]);
+    let a = one("The plan will fail, Cruz said on Tuesday.");
+    assert_eq!(content(&a), vec!["The plan will fail"]);
+}
