@@ -2074,6 +2074,9 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
                     && ctx.tq[k].is_none()
                     && (OBJECT_WORDS.contains(&ctx.lw(k)) || (ctx.is_cap(k) && !ctx.is_punct(k)))
                     && k - start_k < 6
+                    // "told reporters it would fail": "it" after the
+                    // addressee opens the content.
+                    && !(k > cue.t1 && ctx.lw(k) == "it")
                 {
                     k += 1;
                 }

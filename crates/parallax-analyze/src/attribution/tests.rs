@@ -1371,3 +1371,12 @@ fn introductory_phrase_before_the_frame_is_no_content() {
     let a = one("The plan will fail, Cruz said on Tuesday.");
     assert_eq!(content(&a), vec!["The plan will fail"]);
 }
+
+#[test]
+fn it_after_the_addressee_opens_the_content() {
+    let a = one("Cruz told reporters it would fail.");
+    assert_eq!(content(&a), vec!["it would fail"]);
+    // The addressee itself is still skipped.
+    let a = one("Cruz told reporters he would win.");
+    assert_eq!(content(&a), vec!["he would win"]);
+}
