@@ -107,6 +107,15 @@ pub fn find(text: &str, paras: &[(usize, usize)]) -> Vec<RawQuote> {
                     }
                 };
             match c {
+                // “It's unusual,“ said Noble: an opening mark typed for the
+                // closing one (after final punctuation, before a space,
+                // with a double quotation open) closes it.
+                '“' if matches!(p, Some(',' | '.' | '?' | '!'))
+                    && n.is_none_or(char::is_whitespace)
+                    && stack.iter().any(|x| x.0 == Kind::Double) =>
+                {
+                    close(&mut stack, Kind::Double, &mut out);
+                }
                 '“' | '„' | '‟' => {
                     seen_double = true;
                     stack.push((Kind::Double, at, after));

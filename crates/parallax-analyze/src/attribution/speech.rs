@@ -426,13 +426,25 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 // supporters again: “…”": a quotation right after a colon
                 // or comma that closes a clause is that clause's subject's.
                 let framed = colon_frame(&ctx, u, raw[q].start);
+                // "Dianne Bystrom agreed. “…”": a sentence of the same
+                // paragraph just before, with no attribution, whose named
+                // subject does something; the quotation opening the next
+                // sentence is that subject's.
+                let before = (ui > 0 && raw[q].start == u.start)
+                    .then(|| &units[ui - 1])
+                    .filter(|pu| pu.para == u.para)
+                    .filter(|_| last_unit_att.is_none_or(|(pu, _)| pu + 1 != ui))
+                    .and_then(|pu| narrative_subject(&ctx, pu));
                 let source = framed
+                    .or(before)
                     .map(|(a, b)| ctx.part(a, b))
                     .or_else(|| near.and_then(|a| f.attributions[a].source.clone()));
                 f.attributions.push(Attribution {
                     kind: AttributionKind::Direct,
                     rule: if framed.is_some() {
                         "colon_frame"
+                    } else if before.is_some() {
+                        "narrative_subject"
                     } else if source.is_some() {
                         "continuation"
                     } else {
@@ -725,6 +737,32 @@ fn units(doc: &Document, raw: &[RawQuote]) -> Vec<Unit> {
     out
 }
 
+/// The subject of a sentence with no quotation that opens on a name and
+/// a finite verb in lower case ("Iowa State University's Dianne Bystrom
+/// agreed.", "Clinton touted her credentials as a co-sponsor of the
+/// bill.").
+fn narrative_subject(ctx: &Ctx, u: &Unit) -> Option<(usize, usize)> {
+    if u.t1 - u.t0 > 30 || (u.t0..u.t1).any(|k| ctx.tq[k].is_some()) {
+        return None;
+    }
+    let (a, e) = clause_subject(ctx, u, u.t1)?;
+    // A name, not a pronoun or a determiner ("The storm flooded …").
+    if !ctx.is_cap(a)
+        || lexicon::PRONOUNS.contains(&ctx.lw(a))
+        || DET_LIKE.contains(&ctx.lw(a))
+        || TRUE_DETERMINERS.contains(&ctx.lw(a))
+        || e >= u.t1
+    {
+        return None;
+    }
+    let w = ctx.lw(e);
+    let finite = !ctx.is_cap(e)
+        && !ctx.is_punct(e)
+        && ((w.ends_with("ed") && w.len() > 4)
+            || (w.ends_with('s') && !w.ends_with("ss") && w.len() > 3));
+    finite.then_some((a, e))
+}
+
 /// "“…, who knows?” Trump told ITV.": the segmenter ends a sentence after
 /// a quotation closed by `?`/`!`, but a capitalized speaker and a reporting
 /// verb within the next few words make it the quotation's frame.
@@ -801,9 +839,16 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             out.push(Cue::quote_only(i, 1));
             continue;
         }
-        // "“…,” he went on.": the two words close the frame.
-        if lw == "went" && next == "on" && bookism(ctx, u, i, 2) {
+        // "“…,” he went on.": the two words close the frame. So do a verb
+        // and its particle ("“…,” Bozell points out.", "he cut in.").
+        let particle = matches!(next, "out" | "in" | "back" | "up")
+            && !ctx.is_cap(i)
+            && (lw.ends_with("ed") || lw.ends_with('s') || matches!(lw, "cut" | "shot" | "spoke"));
+        if (lw == "went" && next == "on" || particle) && bookism(ctx, u, i, 2) {
             out.push(Cue::quote_only(i, 2));
+            continue;
+        }
+        if anonymity_request(ctx, u, i) {
             continue;
         }
         let Some(&class) = CUE_MAP.get(lw) else {
@@ -924,7 +969,10 @@ fn closes_open(ctx: &Ctx, u: &Unit, k: usize) -> bool {
 /// question or an exclamation mark is its cue.
 fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
     let w = ctx.lw(i);
-    if n == 1 && (!w.ends_with("ed") || w.len() < 5 || ctx.is_cap(i)) {
+    // "read" is the one past form not in "-ed" taken here ("“…,” the
+    // email read.").
+    let past = w.ends_with("ed") && w.len() >= 5 || matches!(w, "read" | "reads");
+    if n == 1 && (!past || ctx.is_cap(i)) {
         return false;
     }
     let closes = |k: usize| closes_open(ctx, u, k);
@@ -953,6 +1001,14 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
         }
     }
     false
+}
+
+/// "who asked not to be named": a request for anonymity frames nothing.
+fn anonymity_request(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    matches!(ctx.lw(i), "asked" | "requested")
+        && i + 2 < u.t1
+        && ctx.lw(i + 1) == "not"
+        && ctx.lw(i + 2) == "to"
 }
 
 /// Source tokens before the cue: the noun phrase it attaches to.
@@ -1044,6 +1100,9 @@ fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
 
 fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     let found = source_back_from(ctx, u, cue.t0)?;
+    if let Some(h) = relative_head(ctx, u, found) {
+        return Some(h);
+    }
     // "Trump at the time said", "The department less than two weeks ago
     // said": a time phrase between the subject and the verb is skipped.
     let (a, b) = found;
@@ -1077,6 +1136,68 @@ fn source_back_plain(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)> {
     Some(found)
 }
 
+/// "Current and former officials who spoke with The Huffington Post
+/// said", "progressive organizations that have endorsed him say": the
+/// walk back from the cue stopped inside a subject relative clause (its
+/// pronoun followed by a verb in lower case, not by a name or pronoun:
+/// "the plan that Trump said" is an object relative, Trump speaks). The
+/// head the clause modifies is the source.
+fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize, usize)> {
+    let lo = a.saturating_sub(8).max(u.t0 + 1);
+    let r = (lo..a).rev().find(|&j| {
+        let w = ctx.lw(j);
+        ctx.tq[j].is_none()
+            && (w == "who"
+                    // "Another source speaking to Fox News said", "A
+                    // letter obtained by The Associated Press warns".
+                    || (!ctx.is_cap(j) && w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed"))))
+    })?;
+    let participle = ctx.lw(r) != "who";
+    // The walk stopped at a preposition of the relative clause ("with",
+    // "to"), the only stop word between the pronoun and the source found
+    // ("who supported the bill that Gov. Lee said …" stops at "that": Lee
+    // speaks).
+    let stop = a.checked_sub(1)?;
+    // Or at the pronoun itself ("Several people who attended the meeting
+    // said").
+    let at_pronoun = stop == r && !participle;
+    if !at_pronoun
+        && (stop <= r
+            || !matches!(
+                ctx.lw(stop),
+                "with" | "to" | "by" | "for" | "at" | "in" | "on" | "from" | "about" | "into"
+            )
+            || (r..a).any(|k| ctx.is_punct(k) || ctx.tq[k].is_some())
+            || (r + 1..stop).any(|k| lexicon::SOURCE_STOP.contains(&ctx.lw(k))))
+    {
+        return None;
+    }
+    let next = r + 1;
+    let w = ctx.lw(next);
+    // The participle takes its preposition at once ("speaking to"); one
+    // in "-ed" only as a passive with "by" ("obtained by"), since "The
+    // talk ended with Maddow asking …" is a finite verb.
+    if participle && (next != stop || (ctx.lw(r).ends_with("ed") && ctx.lw(stop) != "by")) {
+        return None;
+    }
+    if (!participle && ctx.is_cap(next))
+        || ctx.is_punct(next)
+        || lexicon::PRONOUNS.contains(&w)
+        || TRUE_DETERMINERS.contains(&w)
+        || POSSESSIVE_DETS.contains(&w)
+    {
+        return None;
+    }
+    // The head: a noun phrase right before the pronoun, no comma between.
+    let p = ctx.lw(r - 1);
+    if ctx.is_punct(r - 1) || lexicon::SOURCE_STOP.contains(&p) || CUE_MAP.contains_key(p) {
+        return None;
+    }
+    let h0 = antecedent(ctx, u, r)?;
+    let head = (h0, r);
+    source_shape_ok(ctx, head).then_some(head)
+}
+
 /// Written messages a participle may describe ("an email to supporters
 /// stating …"): the sender speaks.
 const MESSAGE_NOUNS: &[&str] = &[
@@ -1105,9 +1226,18 @@ const POSSESSIVE_DETS: &[&str] = &["his", "her", "their", "its", "our", "my", "y
 
 /// Between a frame ("Lee said") and a participle after it: at most six
 /// words, no punctuation ("Lee said in a statement Tuesday, noting …",
-/// "Ortiz praised the governor, telling …").
+/// "Ortiz praised the governor, telling …"); up to ten when none of them
+/// is a cue word or a pronoun, so that no clause of its own sits there
+/// ("Trump said at a campaign rally in San Diego, adding …", not "Byrne
+/// wrote the agents knew to brace for it, saying …" or "Carson said he
+/// saw no need to change anything about his campaign, telling …").
 fn frame_gap(ctx: &Ctx, a: usize, b: usize) -> bool {
-    b - a <= 6 && (a..b).all(|k| !ctx.is_punct(k) && ctx.tq[k].is_none())
+    let plain = |k: usize| !ctx.is_punct(k) && ctx.tq[k].is_none();
+    let no_clause = |k: usize| {
+        let w = ctx.lw(k);
+        !CUE_MAP.contains_key(w) && !lexicon::PRONOUNS.contains(&w)
+    };
+    (b - a <= 6 && (a..b).all(plain)) || (b - a <= 10 && (a..b).all(|k| plain(k) && no_clause(k)))
 }
 
 /// "Early in his campaign, Trump attacked Romney, calling him …": the
@@ -1232,8 +1362,22 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
             }
             break;
         }
-        if lexicon::SOURCE_STOP.contains(&lw)
-            || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech)
+        // "people familiar with the talks said", "a source close to the
+        // campaign said": the preposition completes an adjective after
+        // the head noun, and the walk goes on to the head.
+        // A head noun must come before the adjective ("who are close to
+        // him said" is a clause).
+        let postnominal = matches!(lw, "with" | "to" | "on")
+            && t > u.t0 + 1
+            && ctx.tq[t - 1].is_none()
+            && POSTNOMINAL.contains(&ctx.lw(t - 1))
+            && ctx.tq[t - 2].is_none()
+            && !ctx.is_punct(t - 2)
+            && !lexicon::SOURCE_STOP.contains(&ctx.lw(t - 2))
+            && !lexicon::RELATIVE.contains(&ctx.lw(t - 2));
+        if !postnominal
+            && (lexicon::SOURCE_STOP.contains(&lw)
+                || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech))
         {
             break;
         }
@@ -1245,6 +1389,21 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
     }
     (start < end).then_some((start, end))
 }
+
+/// Adjectives and participles that follow the noun they describe and take
+/// a preposition ("people familiar with", "a source close to", "officials
+/// briefed on").
+const POSTNOMINAL: &[&str] = &[
+    "familiar",
+    "close",
+    "closest",
+    "knowledgeable",
+    "briefed",
+    "loyal",
+    "allied",
+    "sympathetic",
+    "connected",
+];
 
 /// Back over "on Tuesday", "last week", "this past week", "have long"
 /// between a subject and its verb.
@@ -1370,8 +1529,33 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
 /// cue ends ("…, said Caddell." / "…, said Caddell, a pollster"), not in
 /// the middle of a clause ("…, said nearly every talk he had with donors
 /// centers on …": that is the content).
-fn fwd_source_ends(ctx: &Ctx, u: &Unit, e: usize) -> bool {
-    e >= content_end(ctx, u) || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")")
+/// An auxiliary or modal among the words makes them a clause ("…,
+/// said the talks had stalled."), never a name.
+fn fwd_source_ends(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> bool {
+    !fwd_clause(ctx, (s, e))
+        && (e >= content_end(ctx, u)
+            || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")"))
+}
+
+fn fwd_clause(ctx: &Ctx, (s, e): (usize, usize)) -> bool {
+    (s..e).any(|k| {
+        matches!(
+            ctx.lw(k),
+            "had"
+                | "has"
+                | "have"
+                | "will"
+                | "would"
+                | "could"
+                | "can"
+                | "should"
+                | "may"
+                | "might"
+                | "must"
+                | "did"
+                | "does"
+        )
+    })
 }
 
 /// "Mike Shields, president of the Congressional Leadership Fund, a super
@@ -1446,6 +1630,44 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
             )
         });
     (opens && head_clean && np).then_some((s, comma))
+}
+
+/// "Wilcox, whose education was paid for by the military, said he’d like
+/// …": the words after the cue run on into a clause (they do not end
+/// where a source named after its cue would), and no quotation comes
+/// before the cue, so the subject is everything from the clause start to
+/// the comma before the cue, however it opens.
+fn clause_before_comma(
+    ctx: &Ctx,
+    u: &Unit,
+    c: &Cue,
+    fwd: Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    let comma = c.t0.checked_sub(1)?;
+    if comma <= u.t0 || ctx.lw(comma) != "," || ctx.tq[comma].is_some() {
+        return None;
+    }
+    let s = clause_start(ctx, u, comma);
+    if s >= comma || comma - s > 45 || (u.t0..comma).any(|k| ctx.tq[k].is_some()) {
+        return None;
+    }
+    // A subordinate clause ("Because the director quit, said …") is no
+    // subject.
+    if INTRO_WORDS.contains(&ctx.lw(s)) || lexicon::SOURCE_STOP.contains(&ctx.lw(s)) {
+        return None;
+    }
+    // "…, say, …" is an aside, "…, first reported by X," a passive.
+    if c.t1 >= u.t1 || ctx.is_punct(c.t1) || ctx.lw(c.t1) == "by" {
+        return None;
+    }
+    let _ = fwd;
+    // No cue word before the comma: that would be a clause of its own
+    // ("She has long maintained that …, claims that …").
+    let clean = (s..comma).all(|k| {
+        let w = ctx.lw(k);
+        !CUE_MAP.contains_key(w) && !lexicon::NESTED_SET.contains(w) || anonymity_request(ctx, u, k)
+    });
+    clean.then_some((s, comma))
 }
 
 /// Where the clause ending before `limit` starts: the unit start past a
@@ -1679,8 +1901,10 @@ fn choose_cue(
                     if before_punct && !addressee && !participle {
                         let fwd = source_fwd(ctx, u, c.t1);
                         match fwd {
-                            Some((_, e)) if fwd_source_ends(ctx, u, e) => fwd,
-                            _ => long_subject(ctx, u, c).or(fwd),
+                            Some(f) if fwd_source_ends(ctx, u, f) => fwd,
+                            _ => long_subject(ctx, u, c)
+                                .or_else(|| clause_before_comma(ctx, u, c, fwd))
+                                .or(fwd),
                         }
                     } else if before_punct && addressee && !participle {
                         // "An intelligence source, who was not authorized
@@ -1850,6 +2074,9 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
                     && ctx.tq[k].is_none()
                     && (OBJECT_WORDS.contains(&ctx.lw(k)) || (ctx.is_cap(k) && !ctx.is_punct(k)))
                     && k - start_k < 6
+                    // "told reporters it would fail": "it" after the
+                    // addressee opens the content.
+                    && !(k > cue.t1 && ctx.lw(k) == "it")
                 {
                     k += 1;
                 }
@@ -1975,9 +2202,17 @@ fn build(
                 .filter(|&j| !ctx.is_punct(j) || ctx.tq[j].is_some())
                 .count()
         };
-        let tail_is_clause = phrase_end < end && ctx.lw(phrase_end) != "," && tail_words > 3;
         // The words before the frame, and whether they are only quotation.
         let ce = back_over_punct(ctx, u.t0, phrase_start);
+        // "Asked about the plan, Cruz said it would fail.": when all the
+        // words before the frame are an introductory phrase, a short
+        // clause after the cue is the content.
+        let head_is_intro = ce > u.t0
+            && (u.t0..ce).all(|j| ctx.tq[j].is_none())
+            && clause_start(ctx, u, phrase_start) >= phrase_start;
+        let tail_is_clause = phrase_end < end
+            && ctx.lw(phrase_end) != ","
+            && (tail_words > 3 || head_is_intro && tail_words > 0);
         let head_is_quote = (u.t0..ce).all(|j| ctx.tq[j].is_some() || ctx.is_punct(j));
         // "“A,” he said in an interview": after a quotation, the words that
         // follow the cue are its frame, not more content (unless "that ...").
@@ -2362,7 +2597,7 @@ fn nested<'b>(
             .get(w)
             .is_some_and(|c| matches!(c, CueClass::Speech | CueClass::Thought))
             && !w.ends_with("ing");
-        if !(known || lexicon::NESTED_SET.contains(w)) {
+        if !(known || lexicon::NESTED_SET.contains(w)) || anonymity_request(ctx, u, i) {
             continue;
         }
         let (ts, te) = (ctx.toks[i].span.start, ctx.toks[i].span.end);

@@ -1172,3 +1172,211 @@ fn day_after_determiner_modifies_a_source_after_the_cue() {
     let a = one("“The plan is dead,” said Lee Tuesday.");
     assert_eq!(src(&a), "Lee");
 }
+
+// 2026-11-30, evening (issue #3, train half A; sentences written here).
+
+fn with_cue<'a>(l: &'a AttributionLayer, cue: &str) -> Option<&'a Attribution> {
+    l.attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == cue))
+}
+
+#[test]
+fn participle_after_a_frame_with_a_long_place_phrase() {
+    // Seven to ten words between the frame and the participle, none of
+    // them a cue word or a pronoun: the participle shares the frame's source.
+    let l = run(
+        "“The judge is biased,” Trump said at a campaign rally in San Diego, adding that he would appeal.",
+    );
+    let adding = with_cue(&l, "adding").expect("adding");
+    assert_eq!(src(adding), "Trump", "{:#?}", l.attributions);
+    // A clause of its own in between ("the guards knew …"): that frame is
+    // not the participle's; it keeps the subject of the sentence.
+    let l = run(
+        "Ms. Lee wrote that the guards knew to brace for the outbursts, saying, “They came every week.”",
+    );
+    let saying = with_cue(&l, "saying").expect("saying");
+    assert_eq!(src(saying), "Ms. Lee", "{:#?}", l.attributions);
+}
+
+#[test]
+fn long_subject_before_comma_when_the_words_after_the_cue_run_on() {
+    // The words after the cue do not end like a source ("he would like …")
+    // and the subject opens with no word `long_subject` knows.
+    let a = one(
+        "Wilcox, whose education was paid for by the Army because he served in the reserves, said he would like more students to get that chance.",
+    );
+    assert!(src(&a).starts_with("Wilcox, whose education"), "{:#?}", a);
+    assert!(src(&a).ends_with("in the reserves"), "{:#?}", a);
+    let a = one(
+        "Numerous veterans interviewed at the rallies this week, including Mr. Jebens, said they had no problem with the remarks.",
+    );
+    assert_eq!(
+        src(&a),
+        "Numerous veterans interviewed at the rallies this week, including Mr. Jebens"
+    );
+    // Not an aside ("say,"), a passive ("reported by"), or a clause with a
+    // cue of its own before the comma.
+    let l = run("Selling news is harder than, say, selling coffee or cars.");
+    assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+    let l = run("The campaign, first reported by the Tribune, is a key element of the plan.");
+    assert!(
+        l.attributions
+            .iter()
+            .all(|a| !src(a).starts_with("The campaign")),
+        "{:#?}",
+        l.attributions
+    );
+    let l = run(
+        "The senator has long maintained that she followed the rules, claims that the audit could not confirm.",
+    );
+    assert!(
+        l.attributions
+            .iter()
+            .all(|a| !src(a).starts_with("The senator has")),
+        "{:#?}",
+        l.attributions
+    );
+}
+
+#[test]
+fn head_of_a_subject_relative_or_participle_before_the_cue() {
+    // The walk back from the cue stops at a preposition inside a clause
+    // that modifies the subject: the head of that clause speaks.
+    let a = one("Former aides who spoke with the Gazette said the office had become a shell.");
+    assert_eq!(src(&a), "Former aides");
+    let a = one("A senior official speaking to Fox News said the review would take months.");
+    assert_eq!(src(&a), "A senior official");
+    let a = one("A letter from the league obtained by the Tribune warns that the logo is theirs.");
+    // (the head found back to the preposition inside it, not the Tribune)
+    assert!(src(&a).ends_with("the league"), "{:#?}", a);
+    // The walk stopped at the pronoun itself: the head, not the verb
+    // phrase of the relative clause.
+    let a = one("Several people who attended the meeting said Trump was angry.");
+    assert_eq!(src(&a), "Several people");
+    // Another clause between the pronoun and the source ("who backed the
+    // bill that Gov. Lee said"): the old source stays.
+    let a = one("The debate grew so heated over who backed the bill that Gov. Lee said the senators needed a translator.");
+    assert_eq!(src(&a), "Gov. Lee");
+}
+
+#[test]
+fn quotation_then_subject_and_read_closing_the_sentence() {
+    let a = one("“Let me be blunt: we can win this,” the email read.");
+    assert_eq!(src(&a), "the email");
+    assert_eq!(a.cue.as_ref().unwrap().text, "read");
+    // A quotation that does not close on a comma, "?" or "!" is a title.
+    let l = run("“Moby Dick” is the one book she read.");
+    assert!(l.attributions.is_empty(), "{:#?}", l.attributions);
+}
+
+#[test]
+fn quotation_after_a_sentence_whose_named_subject_acts() {
+    let l = run(
+        "“We will hold the line,” Lee said.\n\nOrtiz touted her record on the budget. “We cut waste and we balanced the books.”",
+    );
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| content(a)[0].starts_with("“We cut waste"))
+        .expect("the second quotation");
+    assert_eq!(src(a), "Ortiz", "{:#?}", l.attributions);
+    assert_eq!(a.rule, "narrative_subject");
+    // A subject opening on a determiner is no speaker: the quotation goes
+    // on as before (the previous speaker's, or no one's).
+    let l = run(
+        "“We will hold the line,” Lee said.\n\nThe storm flooded the coast. “We lost everything we had in one night.”",
+    );
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| content(a)[0].starts_with("“We lost"))
+        .expect("the second quotation");
+    assert_ne!(src(a), "The storm", "{:#?}", l.attributions);
+}
+
+#[test]
+fn opening_mark_typed_for_the_closing_one() {
+    let a = one("“It is unusual,“ said Larry Noble, a lawyer with the center.");
+    assert!(src(&a).starts_with("Larry Noble"), "{:#?}", a);
+    assert_eq!(content(&a), vec!["“It is unusual,“"]);
+    // After a comma but before a word, the mark opens a quotation.
+    let a = one("She said,“We will win the state.”");
+    assert_eq!(src(&a), "She");
+    assert_eq!(content(&a), vec!["“We will win the state.”"]);
+}
+
+#[test]
+fn verb_and_particle_closing_the_sentence_after_a_quotation() {
+    let a = one("“We were never going to win that way,” Bozell points out.");
+    assert_eq!(src(&a), "Bozell");
+    assert_eq!(a.cue.as_ref().unwrap().text, "points out");
+    // With no quotation closing on a comma before them, no frame.
+    assert!(run("The lights in the hall went out.")
+        .attributions
+        .is_empty());
+    assert!(run("“The Raven” finally came out.").attributions.is_empty());
+}
+
+#[test]
+fn postnominal_adjective_and_its_preposition_in_the_source() {
+    // "…, people familiar with the talks said.": no attribution at all
+    // before (the walk stopped at "with").
+    let a = one("The plan will fail, people familiar with the talks said.");
+    assert_eq!(src(&a), "people familiar with the talks");
+    assert_eq!(content(&a), vec!["The plan will fail"]);
+    let a = one("A source close to the campaign said the ads would run in May.");
+    assert_eq!(src(&a), "A source close to the campaign");
+    // After a copula the adjective is a predicate, not part of the source.
+    let a = one("Voters who are loyal to Trump said the plan will fail.");
+    assert!(!src(&a).contains("loyal"), "{:#?}", a);
+}
+
+#[test]
+fn words_after_the_cue_with_an_auxiliary_are_no_source() {
+    // "…, said the talks had stalled.": a clause, not a name after the cue.
+    let a = one("Two officials, speaking on condition of anonymity, said the talks had stalled.");
+    assert_eq!(src(&a), "Two officials, speaking on condition of anonymity");
+    assert_eq!(content(&a), vec!["the talks had stalled"]);
+    // A name after the cue is still the source.
+    let a = one("“We are done with this,” said Lee, who has led the talks.");
+    assert!(src(&a).starts_with("Lee"), "{:#?}", a);
+}
+
+#[test]
+fn request_for_anonymity_is_no_cue() {
+    let a = one(
+        "The senator, who asked not to be named because the talks are private, said the bill would pass.",
+    );
+    assert_eq!(a.cue.as_ref().unwrap().text, "said");
+    assert!(src(&a).starts_with("The senator"), "{:#?}", a);
+    assert_eq!(content(&a), vec!["the bill would pass"]);
+    // "asked" with its question stays a cue.
+    let a = one("The senator asked whether the bill would pass.");
+    assert_eq!(a.cue.as_ref().unwrap().text, "asked");
+}
+
+#[test]
+fn introductory_phrase_before_the_frame_is_no_content() {
+    // "Asked about X, Y said Z": the short clause after the cue is the
+    // content, not the introductory phrase before the frame.
+    let a = one("Asked about the plan, Cruz said that it would fail.");
+    assert_eq!(src(&a), "Cruz");
+    assert_eq!(content(&a), vec!["that it would fail"]);
+    let a = one("When asked about the plan, Cruz said it would fail.");
+    assert_eq!(content(&a), vec!["it would fail"]);
+    // A clause before the frame is still its content.
+    let a = one("The plan will fail, Cruz said.");
+    assert_eq!(content(&a), vec!["The plan will fail"]);
+    let a = one("The plan will fail, Cruz said on Tuesday.");
+    assert_eq!(content(&a), vec!["The plan will fail"]);
+}
+
+#[test]
+fn it_after_the_addressee_opens_the_content() {
+    let a = one("Cruz told reporters it would fail.");
+    assert_eq!(content(&a), vec!["it would fail"]);
+    // The addressee itself is still skipped.
+    let a = one("Cruz told reporters he would win.");
+    assert_eq!(content(&a), vec!["he would win"]);
+}
