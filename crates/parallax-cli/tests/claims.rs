@@ -176,6 +176,33 @@ fn bad_tsv_is_a_one_line_error_naming_the_file() {
         .failure();
 }
 
+/// `--model-dir` only goes with a model trained with the full encoder: the
+/// embedded model refuses it with one line saying why, before any encoding.
+#[test]
+fn model_dir_with_a_model_that_needs_no_encoder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("x.tsv");
+    std::fs::write(&tsv, "Sentence_id\tText\tclass_label\n1\tThank you.\tNo\n").unwrap();
+    for args in [&["checkworthy"][..], &["eval", "checkworthy"][..]] {
+        let out = parallax()
+            .args(args)
+            .arg("--tsv")
+            .arg(&tsv)
+            .args(["--model-dir", "/nonexistent/minilm"])
+            .assert()
+            .failure()
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("--model-dir") && err.contains("no outside encoder"),
+            "{err}"
+        );
+    }
+}
+
 fn analyze_sample(name: &str) -> Value {
     let p = shared().join("samples").join(name);
     let out = parallax()

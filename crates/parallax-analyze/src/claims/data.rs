@@ -107,12 +107,20 @@ pub fn parse_tsv(text: &str) -> Result<Vec<Row>, String> {
 /// in the same file) are the sentences before and after. Texts only: the
 /// neighbors' labels are never used.
 pub fn contexts(rows: &[Row]) -> Vec<Ctx<'_>> {
+    contexts_with(rows, None)
+}
+
+/// [`contexts`] with each row's outside-encoder vector (`vecs[i]` for
+/// `rows[i]`; an empty vector for a row not encoded), for models with
+/// [`super::model::FEAT_ENCODER`].
+pub fn contexts_with<'a>(rows: &'a [Row], vecs: Option<&'a [Vec<f32>]>) -> Vec<Ctx<'a>> {
     let by_id: HashMap<u64, &str> = rows
         .iter()
         .filter_map(|r| Some((r.id.parse::<u64>().ok()?, r.text.as_str())))
         .collect();
     rows.iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let id = r.id.parse::<u64>().ok();
             Ctx {
                 prev: id
@@ -120,6 +128,7 @@ pub fn contexts(rows: &[Row]) -> Vec<Ctx<'_>> {
                     .and_then(|i| by_id.get(&i).copied()),
                 text: &r.text,
                 next: id.and_then(|i| by_id.get(&(i + 1)).copied()),
+                vec: vecs.map(|v| &v[i][..]),
             }
         })
         .collect()
@@ -127,8 +136,17 @@ pub fn contexts(rows: &[Row]) -> Vec<Ctx<'_>> {
 
 /// Rows with a label, split into (train, dev, held-out) by [`part_of`].
 pub fn split(rows: &[Row], seed: u64) -> [Vec<(Ctx<'_>, bool)>; 3] {
+    split_with(rows, seed, None)
+}
+
+/// [`split`] with the rows' outside-encoder vectors (see [`contexts_with`]).
+pub fn split_with<'a>(
+    rows: &'a [Row],
+    seed: u64,
+    vecs: Option<&'a [Vec<f32>]>,
+) -> [Vec<(Ctx<'a>, bool)>; 3] {
     let mut parts: [Vec<(Ctx, bool)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for (r, c) in rows.iter().zip(contexts(rows)) {
+    for (r, c) in rows.iter().zip(contexts_with(rows, vecs)) {
         let Some(y) = r.label else { continue };
         let k = match part_of(&r.id, seed) {
             Part::Train => 0,

@@ -96,6 +96,7 @@ pub fn analyze_with(doc: &Document, m: &Model) -> ClaimsLayer {
             prev: i.checked_sub(1).map(|j| doc.slice(&sents[j].span)),
             text,
             next: sents.get(i + 1).map(|n| doc.slice(&n.span)),
+            vec: None,
         };
         let (score, cues) = m.explain_ctx(&ctx, CUES);
         sentences.push(ClaimSentence {

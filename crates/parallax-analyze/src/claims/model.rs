@@ -191,12 +191,30 @@ pub const FEAT_CONTEXT: u32 = 32;
 /// weight per dimension. Gives the linear model what words mean, not only
 /// which words occur.
 pub const FEAT_EMBED: u32 = 64;
+/// With [`FEAT_EMBED`]: the dense input is the static sentence vector
+/// followed by an outside sentence encoder's vector, which the caller puts
+/// in [`Ctx::vec`] (the full all-MiniLM-L6-v2 model of `--model-dir`,
+/// L2-normalized). Such a model is not embedded: it scores only where the
+/// encoder runs (`parallax checkworthy --model-dir`).
+pub const FEAT_ENCODER: u32 = 128;
 
 /// The sentence vector the dense weights apply to (L2-normalized; zeros for
 /// text with no known token).
 pub fn sentence_vector(text: &str) -> Vec<f32> {
     use crate::embed::{SentenceEncoder, StaticEmbedder};
     StaticEmbedder::get().encode(text)
+}
+
+/// The dense input of a sentence under feature flags `flags`: its static
+/// vector, followed with [`FEAT_ENCODER`] by the encoder's vector.
+pub fn dense_input(c: &Ctx, flags: u32) -> Vec<f32> {
+    let mut x = sentence_vector(c.text);
+    if flags & FEAT_ENCODER != 0 {
+        if let Some(v) = c.vec {
+            x.extend_from_slice(v);
+        }
+    }
+    x
 }
 
 /// Name of the cue that stands for the dense part in explanations.
@@ -208,6 +226,9 @@ pub struct Ctx<'a> {
     pub prev: Option<&'a str>,
     pub text: &'a str,
     pub next: Option<&'a str>,
+    /// The outside encoder's vector of `text`, for models with
+    /// [`FEAT_ENCODER`] (ignored by the others).
+    pub vec: Option<&'a [f32]>,
 }
 
 impl<'a> Ctx<'a> {
@@ -217,6 +238,7 @@ impl<'a> Ctx<'a> {
             prev: None,
             text,
             next: None,
+            vec: None,
         }
     }
 }
@@ -409,12 +431,20 @@ impl Model {
         (fnv1a(feature.as_bytes()) & ((1u64 << self.bits) - 1)) as usize
     }
 
-    /// Contribution of the dense embedding features to the margin (0 without them).
-    fn dense_margin(&self, text: &str) -> f32 {
+    /// Whether the model needs an outside encoder's vector in [`Ctx::vec`].
+    pub fn needs_encoder(&self) -> bool {
+        self.flags & FEAT_ENCODER != 0
+    }
+
+    /// Contribution of the dense embedding features to the margin (0 without
+    /// them). A model with [`FEAT_ENCODER`] scored without the encoder's
+    /// vector sees only the static part (callers check
+    /// [`Model::needs_encoder`]).
+    fn dense_margin(&self, c: &Ctx) -> f32 {
         if self.dense.is_empty() {
             return 0.0;
         }
-        let x = sentence_vector(text);
+        let x = dense_input(c, self.flags);
         self.embed_scale * x.iter().zip(&self.dense).map(|(a, b)| a * b).sum::<f32>()
     }
 
@@ -435,9 +465,9 @@ impl Model {
     /// Score of a sentence with its neighbors.
     pub fn score_ctx(&self, c: &Ctx) -> f32 {
         if self.flags & FEAT_CONTEXT == 0 {
-            return self.explain_fast(c.text, 0).0;
+            return self.explain_fast(c, 0).0;
         }
-        sigmoid(self.margin_of(&features_ctx(c, self.flags)) + self.dense_margin(c.text))
+        sigmoid(self.margin_of(&features_ctx(c, self.flags)) + self.dense_margin(c))
     }
 
     /// Score plus the `k` features that pushed it up most (the cues shown to users).
@@ -448,7 +478,7 @@ impl Model {
     /// [`Model::explain`] with neighbors.
     pub fn explain_ctx(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
         if self.flags & FEAT_CONTEXT == 0 {
-            return self.explain_fast(c.text, k);
+            return self.explain_fast(c, k);
         }
         self.explain_slow(c, k)
     }
@@ -456,7 +486,8 @@ impl Model {
     /// [`Model::explain_ctx`] without building the feature strings: each
     /// feature is hashed from a reused buffer, duplicates are dropped by
     /// hash, and only the top `k` cues keep their names. Same result.
-    fn explain_fast(&self, sentence: &str, k: usize) -> (f32, Vec<(String, f32)>) {
+    fn explain_fast(&self, c: &Ctx, k: usize) -> (f32, Vec<(String, f32)>) {
+        let sentence = c.text;
         let mask = (1u64 << self.bits) - 1;
         // Pass 1: hash every feature, prefetch its weight (the table is
         // megabytes: the loads overlap instead of waiting one by one) and
@@ -499,7 +530,7 @@ impl Model {
             .iter()
             .map(|&h| self.weights[(h & mask) as usize])
             .sum();
-        let dense = self.dense_margin(sentence);
+        let dense = self.dense_margin(c);
         // The dense part competes for a cue slot on the scale of one sparse
         // weight: the weight a single feature would need to add as much.
         if k > 0 && dense > 0.0 && v > 0.0 {
@@ -531,7 +562,7 @@ impl Model {
                 contrib.push((f, w));
             }
         }
-        let dense = self.dense_margin(c.text);
+        let dense = self.dense_margin(c);
         if dense > 0.0 && v > 0.0 {
             contrib.push((EMBED_CUE.to_string(), dense / v));
         }
@@ -921,7 +952,7 @@ fn fit(train: &[(Ctx, bool)], cfg: &TrainConfig) -> Model {
         train
             .iter()
             .map(|(s, _)| {
-                let mut x = sentence_vector(s.text);
+                let mut x = dense_input(s, cfg.flags);
                 x.iter_mut().for_each(|a| *a *= cfg.embed_scale);
                 x
             })
@@ -1036,7 +1067,7 @@ mod tests {
             "We cut taxes by 40 percent since 2010 and created 3 million jobs.",
         ] {
             let c = Ctx::alone(s);
-            let (fast, top) = m.explain_fast(s, 3);
+            let (fast, top) = m.explain_fast(&c, 3);
             let (slow, top_slow) = m.explain_slow(&c, 3);
             assert!((fast - slow).abs() < 1e-6, "{s}: {fast} vs {slow}");
             assert_eq!(top, top_slow, "{s}");
@@ -1108,5 +1139,57 @@ mod tests {
         // Deterministic: same data and seed, same model.
         let (m2, _) = train(&data, &data, &cfg);
         assert_eq!(m, m2);
+    }
+
+    /// With FEAT_ENCODER the outside vector in `Ctx::vec` is part of the
+    /// dense input: identical sentences told apart only by it are learned,
+    /// and the model without that vector cannot tell them apart.
+    #[test]
+    fn encoder_vector_is_read_only_with_its_flag() {
+        let (yes, no) = ([1.0f32, 0.0], [0.0f32, 1.0]);
+        let texts = ["He said it again.", "So it goes.", "Well, there we are."];
+        let mut data: Vec<(Ctx, bool)> = Vec::new();
+        for t in texts {
+            for (v, y) in [(&yes[..], true), (&no[..], false)] {
+                data.push((
+                    Ctx {
+                        vec: Some(v),
+                        ..Ctx::alone(t)
+                    },
+                    y,
+                ));
+            }
+        }
+        let cfg = TrainConfig {
+            bits: 10,
+            epochs: 30,
+            flags: FEAT_NORM | FEAT_EMBED | FEAT_ENCODER,
+            ..Default::default()
+        };
+        let m = fit(&data, &cfg);
+        assert!(m.needs_encoder());
+        assert_eq!(m.dense.len(), sentence_vector("x").len() + 2);
+        for t in texts {
+            let with = |v: &[f32]| {
+                m.score_ctx(&Ctx {
+                    vec: Some(v),
+                    ..Ctx::alone(t)
+                })
+            };
+            assert!(with(&yes) > 0.5 && with(&no) < 0.5, "{t}");
+        }
+        let plain = fit(
+            &data,
+            &TrainConfig {
+                flags: FEAT_NORM | FEAT_EMBED,
+                ..cfg
+            },
+        );
+        assert!(!plain.needs_encoder());
+        let c = data[0].0;
+        assert_eq!(
+            plain.score_ctx(&c),
+            plain.score_ctx(&Ctx { vec: None, ..c })
+        );
     }
 }

@@ -32,6 +32,66 @@ pub struct Args {
     /// Only the rows of this part of the seeded split.
     #[arg(long, value_enum, default_value = "all")]
     pub split: Split,
+    /// Folder of the full all-MiniLM-L6-v2 model (config.json, vocab.txt,
+    /// model.safetensors), for a model trained with it (`train checkworthy
+    /// --model-dir`); tens of sentences a second per core.
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
+}
+
+/// The full model's sentence vectors (L2-normalized) of the rows for which
+/// `want` holds, in row order; an empty vector for the others. Reports
+/// progress on stderr (the full model is slow).
+pub fn encode_rows(
+    rows: &[Row],
+    dir: &Path,
+    want: impl Fn(&Row) -> bool + Sync,
+) -> anyhow::Result<Vec<Vec<f32>>> {
+    use rayon::prelude::*;
+    let full = parallax_compare::full::FullModel::load(dir)
+        .map_err(|e| anyhow::anyhow!("--model-dir {}: {e}", dir.display()))?;
+    let n = rows.iter().filter(|r| want(r)).count();
+    eprintln!(
+        "encoding {n} sentences with the full model in {}",
+        dir.display()
+    );
+    let t = std::time::Instant::now();
+    let vecs = rows
+        .par_iter()
+        .map(|r| {
+            if !want(r) {
+                return Vec::new();
+            }
+            let mut v = full.pooled(&full.input_ids(&r.text));
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|x| *x /= norm);
+            }
+            v
+        })
+        .collect();
+    eprintln!("encoded in {:.0} s", t.elapsed().as_secs_f64());
+    Ok(vecs)
+}
+
+/// The encoder vectors a model needs (None when it needs none), checking
+/// that `--model-dir` is given exactly when the model uses an encoder.
+pub fn encoder_vectors(
+    model: &Model,
+    model_dir: Option<&Path>,
+    rows: &[Row],
+    want: impl Fn(&Row) -> bool + Sync,
+) -> anyhow::Result<Option<Vec<Vec<f32>>>> {
+    match (model.needs_encoder(), model_dir) {
+        (false, None) => Ok(None),
+        (true, Some(d)) => encode_rows(rows, d, want).map(Some),
+        (true, None) => anyhow::bail!(
+            "this model was trained with the full sentence encoder: give --model-dir DIR (the all-MiniLM-L6-v2 folder)"
+        ),
+        (false, Some(_)) => anyhow::bail!(
+            "--model-dir: this model uses no outside encoder (train one with `parallax train checkworthy --model-dir`)"
+        ),
+    }
 }
 
 pub fn read_rows(path: &Path) -> anyhow::Result<Vec<Row>> {
@@ -71,8 +131,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rows = read_rows(&args.tsv)?;
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
+    let vecs = encoder_vectors(&model, args.model_dir.as_deref(), &rows, |r| {
+        selected(r, args.split, model.seed)
+    })?;
     writeln!(w, "Sentence_id\tscore")?;
-    for (r, c) in rows.iter().zip(data::contexts(&rows)) {
+    for (r, c) in rows.iter().zip(data::contexts_with(&rows, vecs.as_deref())) {
         if selected(r, args.split, model.seed) {
             writeln!(w, "{}\t{:.4}", r.id, model.score_ctx(&c))?;
         }

@@ -251,11 +251,14 @@ fn eval_cluster(
 }
 
 fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
-    use crate::cmd::checkworthy::{load_model, read_rows, selected, Split};
-    use parallax_analyze::claims::data::{contexts, part_of, Part};
+    use crate::cmd::checkworthy::{encoder_vectors, load_model, read_rows, selected, Split};
+    use parallax_analyze::claims::data::{contexts_with, part_of, Part};
     let model = load_model(a.model.as_deref())?;
     let all = read_rows(&a.tsv)?;
-    let ctxs = contexts(&all);
+    let vecs = encoder_vectors(&model, a.model_dir.as_deref(), &all, |r| {
+        r.label.is_some() && selected(r, a.split, model.seed)
+    })?;
+    let ctxs = contexts_with(&all, vecs.as_deref());
     let rows: Vec<_> = all
         .iter()
         .zip(&ctxs)

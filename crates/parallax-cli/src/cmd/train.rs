@@ -249,6 +249,11 @@ pub struct CheckworthyArgs {
     /// Use only the first N rows of the file (quick runs and CI).
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Add the full all-MiniLM-L6-v2 sentence vector from this folder to the
+    /// dense input (feature flag 128): a model that scores only with the same
+    /// --model-dir; encoding takes minutes.
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
 }
 
 fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
@@ -257,7 +262,13 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
     if let Some(n) = a.limit {
         rows.truncate(n);
     }
-    let [train, dev, held] = data::split(&rows, a.seed);
+    let vecs = match &a.model_dir {
+        Some(d) => Some(crate::cmd::checkworthy::encode_rows(&rows, d, |r| {
+            r.label.is_some()
+        })?),
+        None => None,
+    };
+    let [train, dev, held] = data::split_with(&rows, a.seed, vecs.as_deref());
     anyhow::ensure!(
         !train.is_empty() && !dev.is_empty(),
         "{}: too few labeled rows to train",
@@ -269,7 +280,11 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         learning_rate: a.lr,
         l2: a.l2,
-        flags: a.features,
+        flags: if a.model_dir.is_some() {
+            a.features | model::FEAT_EMBED | model::FEAT_ENCODER
+        } else {
+            a.features
+        },
         average: a.average,
         embed_scale: a.embed_scale,
     };
@@ -323,7 +338,7 @@ fn checkworthy(a: CheckworthyArgs) -> anyhow::Result<ExitCode> {
         a.bits,
         a.lr,
         a.l2,
-        a.features,
+        cfg.flags,
         a.average,
         a.embed_scale,
         a.folds,
