@@ -154,21 +154,20 @@ fn checkworthy_writes_id_tab_score() {
     assert!(scores[1] > 0.5 && scores[0] < 0.5, "{out}");
 }
 
+/// Runs a command that must fail, and returns its stderr, checked to be one line.
+fn one_line_error(cmd: &mut Command) -> String {
+    let out = cmd.assert().failure().get_output().stderr.clone();
+    let err = String::from_utf8(out).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    err
+}
+
 #[test]
 fn bad_tsv_is_a_one_line_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let tsv = dir.path().join("bad.tsv");
     std::fs::write(&tsv, "Sentence_id\tText\tclass_label\n1\tHello\tMaybe\n").unwrap();
-    let out = parallax()
-        .args(["eval", "checkworthy", "--tsv"])
-        .arg(&tsv)
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let err = one_line_error(parallax().args(["eval", "checkworthy", "--tsv"]).arg(&tsv));
     assert!(err.contains("bad.tsv") && err.contains("line 2"), "{err}");
     parallax()
         .args(["checkworthy", "--tsv", "/nonexistent/x.tsv"])
@@ -184,18 +183,13 @@ fn model_dir_with_a_model_that_needs_no_encoder_is_refused() {
     let tsv = dir.path().join("x.tsv");
     std::fs::write(&tsv, "Sentence_id\tText\tclass_label\n1\tThank you.\tNo\n").unwrap();
     for args in [&["checkworthy"][..], &["eval", "checkworthy"][..]] {
-        let out = parallax()
-            .args(args)
-            .arg("--tsv")
-            .arg(&tsv)
-            .args(["--model-dir", "/nonexistent/minilm"])
-            .assert()
-            .failure()
-            .get_output()
-            .stderr
-            .clone();
-        let err = String::from_utf8(out).unwrap();
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        let err = one_line_error(
+            parallax()
+                .args(args)
+                .arg("--tsv")
+                .arg(&tsv)
+                .args(["--model-dir", "/nonexistent/minilm"]),
+        );
         assert!(
             err.contains("--model-dir") && err.contains("no outside encoder"),
             "{err}"
