@@ -1637,12 +1637,7 @@ fn long_subject(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
 /// where a source named after its cue would), and no quotation comes
 /// before the cue, so the subject is everything from the clause start to
 /// the comma before the cue, however it opens.
-fn clause_before_comma(
-    ctx: &Ctx,
-    u: &Unit,
-    c: &Cue,
-    fwd: Option<(usize, usize)>,
-) -> Option<(usize, usize)> {
+fn clause_before_comma(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<(usize, usize)> {
     let comma = c.t0.checked_sub(1)?;
     if comma <= u.t0 || ctx.lw(comma) != "," || ctx.tq[comma].is_some() {
         return None;
@@ -1660,7 +1655,6 @@ fn clause_before_comma(
     if c.t1 >= u.t1 || ctx.is_punct(c.t1) || ctx.lw(c.t1) == "by" {
         return None;
     }
-    let _ = fwd;
     // No cue word before the comma: that would be a clause of its own
     // ("She has long maintained that …, claims that …").
     let clean = (s..comma).all(|k| {
@@ -1903,7 +1897,7 @@ fn choose_cue(
                         match fwd {
                             Some(f) if fwd_source_ends(ctx, u, f) => fwd,
                             _ => long_subject(ctx, u, c)
-                                .or_else(|| clause_before_comma(ctx, u, c, fwd))
+                                .or_else(|| clause_before_comma(ctx, u, c))
                                 .or(fwd),
                         }
                     } else if before_punct && addressee && !participle {
