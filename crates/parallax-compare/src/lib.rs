@@ -434,6 +434,20 @@ impl Comparer<'_> {
                     .collect();
                 pairs.sort_by_key(|a| (a.0, a.1));
                 pairs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
+                // a long sentence and its halves are one family: two
+                // families align once, by their best-scoring units (the
+                // whole sentence and one of its halves matched to the same
+                // sentence would show one finding twice)
+                let family = |v: &ArticleView, k: usize| v.sentences[k].part_of.unwrap_or(k);
+                let mut by_score = pairs.clone();
+                by_score.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+                let mut taken = std::collections::HashSet::new();
+                let keep: std::collections::HashSet<(usize, usize)> = by_score
+                    .iter()
+                    .filter(|p| taken.insert((family(vx, p.0), family(vy, p.1))))
+                    .map(|p| (p.0, p.1))
+                    .collect();
+                pairs.retain(|p| keep.contains(&(p.0, p.1)));
                 for (i, j, s) in pairs {
                     // a polarity difference between loosely similar sentences is
                     // more likely two different facts: ask for a closer match

@@ -31,7 +31,8 @@ pub struct SentenceView {
     pub checkworthy: Option<f32>,
     /// The sentence is (part of) a quotation.
     pub in_quote: bool,
-    /// For a half of a long sentence: the index of the whole sentence.
+    /// For a half of a long sentence: the index in `sentences` of the whole
+    /// sentence's unit.
     pub part_of: Option<usize>,
 }
 
@@ -157,8 +158,10 @@ impl ArticleView {
         // (split at the comma nearest its middle), so that one clause of a
         // long sentence can align on its own
         let mut units: Vec<(usize, usize, Option<usize>)> = Vec::new();
-        for (k, s) in doc.segments.sentences.iter().enumerate() {
+        let base = self.sentences.len();
+        for s in &doc.segments.sentences {
             let (bs, be) = (s.span.start, s.span.end);
+            let whole = base + units.len();
             units.push((bs, be, None));
             let t = &doc.text[bs..be];
             if t.split_whitespace().count() > 30 {
@@ -170,8 +173,8 @@ impl ArticleView {
                 {
                     let (l, r) = (&t[..c], &t[c + 2..]);
                     if l.split_whitespace().count() >= 8 && r.split_whitespace().count() >= 8 {
-                        units.push((bs, bs + c, Some(k)));
-                        units.push((bs + c + 2, be, Some(k)));
+                        units.push((bs, bs + c, Some(whole)));
+                        units.push((bs + c + 2, be, Some(whole)));
                     }
                 }
             }
