@@ -1375,7 +1375,12 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
             && !ctx.is_punct(t - 2)
             && !lexicon::SOURCE_STOP.contains(&ctx.lw(t - 2))
             && !lexicon::RELATIVE.contains(&ctx.lw(t - 2));
+        // "a spokesman for the ministry said": a role noun and "for"
+        // name who speaks for whom; the walk goes on to the role.
+        let role_for =
+            lw == "for" && t > u.t0 && ctx.tq[t - 1].is_none() && ROLE_FOR.contains(&ctx.lw(t - 1));
         if !postnominal
+            && !role_for
             && (lexicon::SOURCE_STOP.contains(&lw)
                 || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech))
         {
@@ -1389,6 +1394,31 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
     }
     (start < end).then_some((start, end))
 }
+
+/// Roles that speak for someone named after `for` ("a spokesman for the
+/// ministry", "a lawyer for the family").
+const ROLE_FOR: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokesmen",
+    "spokeswomen",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "attorneys",
+    "counsel",
+    "aide",
+    "aides",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "representative",
+    "representatives",
+    "strategist",
+    "pollster",
+];
 
 /// Adjectives and participles that follow the noun they describe and take
 /// a preposition ("people familiar with", "a source close to", "officials

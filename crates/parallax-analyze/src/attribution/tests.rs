@@ -1380,3 +1380,15 @@ fn it_after_the_addressee_opens_the_content() {
     let a = one("Cruz told reporters he would win.");
     assert_eq!(content(&a), vec!["he would win"]);
 }
+
+#[test]
+fn role_for_whom_is_part_of_the_source() {
+    let a = one("A spokesman for the ministry said no decision had been made.");
+    assert_eq!(src(&a), "A spokesman for the ministry");
+    let b = one("Lawyers for the family said they would appeal the ruling.");
+    assert_eq!(src(&b), "Lawyers for the family");
+    // Any other noun before "for" still ends the source there: the
+    // speaker is the noun phrase after it.
+    let c = one("After a long campaign for the seat, Ms. Ruiz said she was done.");
+    assert_eq!(src(&c), "Ms. Ruiz");
+}
