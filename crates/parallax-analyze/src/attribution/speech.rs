@@ -1568,24 +1568,37 @@ fn fwd_source_ends(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> bool {
 }
 
 fn fwd_clause(ctx: &Ctx, (s, e): (usize, usize)) -> bool {
-    (s..e).any(|k| {
-        matches!(
-            ctx.lw(k),
-            "had"
-                | "has"
-                | "have"
-                | "will"
-                | "would"
-                | "could"
-                | "can"
-                | "should"
-                | "may"
-                | "might"
-                | "must"
-                | "did"
-                | "does"
-        )
-    })
+    // "…, says agents ignored warnings": a plural noun then a verb in
+    // "-ed" is a subject and its verb.
+    let subject_verb = (s + 1..e).any(|k| {
+        let (w, p) = (ctx.lw(k), ctx.lw(k - 1));
+        w.len() > 4
+            && w.ends_with("ed")
+            && !ctx.is_cap(k)
+            && !ctx.is_cap(k - 1)
+            && p.len() > 3
+            && p.ends_with('s')
+            && !p.ends_with("ss")
+    });
+    subject_verb
+        || (s..e).any(|k| {
+            matches!(
+                ctx.lw(k),
+                "had"
+                    | "has"
+                    | "have"
+                    | "will"
+                    | "would"
+                    | "could"
+                    | "can"
+                    | "should"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "did"
+                    | "does"
+            )
+        })
 }
 
 /// "Mike Shields, president of the Congressional Leadership Fund, a super

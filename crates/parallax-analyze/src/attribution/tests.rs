@@ -1392,3 +1392,15 @@ fn role_for_whom_is_part_of_the_source() {
     let c = one("After a long campaign for the seat, Ms. Ruiz said she was done.");
     assert_eq!(src(&c), "Ms. Ruiz");
 }
+
+#[test]
+fn subject_with_participle_before_cue_and_clause_after() {
+    let a = one("The memo, obtained by The Washington Post, says agents ignored warnings.");
+    assert_eq!(src(&a), "The memo, obtained by The Washington Post");
+    assert_eq!(content(&a), vec!["agents ignored warnings"]);
+    // After a quotation, a plural noun and a participle named after the
+    // cue are still its source (the forward source stops at "on", as
+    // before).
+    let b = one("“We are done here,” said officials briefed on the talks.");
+    assert_eq!(src(&b), "officials briefed");
+}
