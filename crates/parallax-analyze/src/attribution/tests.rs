@@ -1404,3 +1404,13 @@ fn subject_with_participle_before_cue_and_clause_after() {
     let b = one("“We are done here,” said officials briefed on the talks.");
     assert_eq!(src(&b), "officials briefed");
 }
+
+#[test]
+fn subject_and_apposition_then_a_verb_with_its_object() {
+    let a = one("Her campaign manager, Robby Mook, denied the report.");
+    assert_eq!(src(&a), "Her campaign manager, Robby Mook");
+    assert_eq!(content(&a), vec!["the report"]);
+    // A verb that inverts with its speaker keeps the speaker after it.
+    let b = one("The economy is in trouble, said the spokesman.");
+    assert_eq!(src(&b), "the spokesman");
+}
