@@ -848,7 +848,7 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
             out.push(Cue::quote_only(i, 2));
             continue;
         }
-        if anonymity_request(ctx, u, i) {
+        if anonymity_request(ctx, u, i) || asked_aside(ctx, u, i) {
             continue;
         }
         let Some(&class) = CUE_MAP.get(lw) else {
@@ -1001,6 +1001,29 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
         }
     }
     false
+}
+
+/// "Trump, asked about the report, said it was fake news": a passive
+/// "asked" opening an aside between commas, with a speech cue after the
+/// aside, is no cue of its own (the cue after it is).
+fn asked_aside(ctx: &Ctx, u: &Unit, i: usize) -> bool {
+    if ctx.lw(i) != "asked" || i <= u.t0 || ctx.lw(i - 1) != "," || i + 1 >= u.t1 {
+        return false;
+    }
+    if !matches!(
+        ctx.lw(i + 1),
+        "about" | "whether" | "if" | "why" | "how" | "what" | "when" | "for" | "to"
+    ) {
+        return false;
+    }
+    let Some(comma) = (i + 2..(i + 16).min(u.t1)).find(|&k| ctx.lw(k) == ",") else {
+        return false;
+    };
+    (comma + 1..(comma + 4).min(u.t1)).any(|k| {
+        CUE_MAP
+            .get(ctx.lw(k))
+            .is_some_and(|c| *c == CueClass::Speech)
+    })
 }
 
 /// "who asked not to be named": a request for anonymity frames nothing.

@@ -1414,3 +1414,15 @@ fn subject_and_apposition_then_a_verb_with_its_object() {
     let b = one("The economy is in trouble, said the spokesman.");
     assert_eq!(src(&b), "the spokesman");
 }
+
+#[test]
+fn asked_in_an_aside_is_no_cue() {
+    let a = one("Trump, asked about the report, said it was fake news.");
+    assert_eq!(a.cue.as_ref().unwrap().text, "said");
+    assert_eq!(content(&a), vec!["it was fake news"]);
+    assert!(src(&a).starts_with("Trump"));
+    // Without a speech cue after the aside, "asked" stays the cue.
+    let b = one("“Why now?” asked Trump.");
+    assert_eq!(b.cue.as_ref().unwrap().text, "asked");
+    assert_eq!(src(&b), "Trump");
+}
