@@ -1992,7 +1992,12 @@ fn choose_cue(
                     && (a.saturating_sub(8).max(u.t0)..a - 1)
                         .any(|k| MESSAGE_NOUNS.contains(&ctx.lw(k)))
             });
-            if participle && (after_comma || verb_led || obj_led) {
+            // "Putin was quoted by Reuters as saying …": the passive
+            // frame's subject speaks.
+            let quoted_as = c.t0 > u.t0
+                && ctx.lw(c.t0 - 1) == "as"
+                && (c.t0.saturating_sub(8).max(u.t0)..c.t0 - 1).any(|k| ctx.lw(k) == "quoted");
+            if participle && (after_comma || verb_led || obj_led || quoted_as) {
                 // "..., saying ...": the main clause's subject speaks.
                 let vs = if after_comma {
                     verb_subject(ctx, u, c.t0 - 1)

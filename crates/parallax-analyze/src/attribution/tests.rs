@@ -1426,3 +1426,17 @@ fn asked_in_an_aside_is_no_cue() {
     assert_eq!(b.cue.as_ref().unwrap().text, "asked");
     assert_eq!(src(&b), "Trump");
 }
+
+#[test]
+fn quoted_as_saying_gives_the_subject() {
+    let a = one("Putin was quoted by Reuters as saying the talks were over.");
+    assert_eq!(src(&a), "Putin");
+    assert_eq!(content(&a), vec!["the talks were over"]);
+    // Only "quoted … as saying" is the passive frame.
+    let l = run("The plan was described as saying nothing new.");
+    assert!(
+        l.attributions.iter().all(|a| a.source.is_none()),
+        "{:#?}",
+        l.attributions
+    );
+}
