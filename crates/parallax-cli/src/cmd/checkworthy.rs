@@ -47,6 +47,7 @@ pub fn encode_rows(
     dir: &Path,
     want: impl Fn(&Row) -> bool + Sync,
 ) -> anyhow::Result<Vec<Vec<f32>>> {
+    use parallax_compare::embed::SentenceEncoder;
     use rayon::prelude::*;
     let full = parallax_compare::full::FullModel::load(dir)
         .map_err(|e| anyhow::anyhow!("--model-dir {}: {e}", dir.display()))?;
@@ -62,12 +63,7 @@ pub fn encode_rows(
             if !want(r) {
                 return Vec::new();
             }
-            let mut v = full.pooled(&full.input_ids(&r.text));
-            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|x| *x /= norm);
-            }
-            v
+            full.encode(&r.text)
         })
         .collect();
     eprintln!("encoded in {:.0} s", t.elapsed().as_secs_f64());
