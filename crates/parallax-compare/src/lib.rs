@@ -432,31 +432,25 @@ impl Comparer<'_> {
                         p.2 >= rb.max(cb) - ALIGN_MARGIN
                     })
                     .collect();
-                pairs.sort_by_key(|a| (a.0, a.1));
-                pairs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
-                // a long sentence and its halves are one family: two
-                // families align once, by their best-scoring units (the
-                // whole sentence and one of its halves matched to the same
-                // sentence would show one finding twice)
-                let family = |v: &ArticleView, k: usize| v.sentences[k].part_of.unwrap_or(k);
-                let mut by_score = pairs.clone();
-                by_score.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-                let mut taken = std::collections::HashSet::new();
-                let keep: std::collections::HashSet<(usize, usize)> = by_score
-                    .iter()
-                    .filter(|p| taken.insert((family(vx, p.0), family(vy, p.1))))
-                    .map(|p| (p.0, p.1))
-                    .collect();
-                pairs.retain(|p| keep.contains(&(p.0, p.1)));
-                for (i, j, s) in pairs {
-                    // a polarity difference between loosely similar sentences is
-                    // more likely two different facts: ask for a closer match
+                // a polarity difference between loosely similar sentences is
+                // more likely two different facts: ask for a closer match
+                pairs.retain(|&(i, j, s)| {
                     let (a, b) = (&vx.sentences[i], &vy.sentences[j]);
                     let polar = a.negations.len() % 2 != b.negations.len() % 2
                         || evidence::antonym_between(&a.words, &b.words).is_some();
-                    if polar && s < self.options.align_threshold + 0.1 {
-                        continue;
-                    }
+                    !polar || s >= self.options.align_threshold + 0.1
+                });
+                // a long sentence and its halves are one family: two
+                // families align once, by their best-scoring pair (the
+                // whole sentence and one of its halves matched to the same
+                // sentence would show one finding twice); this also drops
+                // the pair found from both sides
+                let family = |v: &ArticleView, k: usize| v.sentences[k].part_of.unwrap_or(k);
+                pairs.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+                let mut taken = std::collections::HashSet::new();
+                pairs.retain(|p| taken.insert((family(vx, p.0), family(vy, p.1))));
+                pairs.sort_by_key(|a| (a.0, a.1));
+                for (i, j, s) in pairs {
                     aligned_sent[x][i] = true;
                     aligned_sent[y][j] = true;
                     if let Some(p) = vx.sentences[i].part_of {
