@@ -2143,6 +2143,18 @@ fn source_fwd_long(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
     (k > from).then_some((from, k))
 }
 
+/// Where the content after a cue starts, from token `from`: past what
+/// [`skip_after_cue`] skips, but PolNeAR and most readers take "that" as
+/// the content's first word ("said that “…”"), so it is kept.
+fn content_from(ctx: &Ctx, u: &Unit, cue: &Cue, from: usize, end: usize) -> usize {
+    let k = skip_after_cue(ctx, u, cue, from, end);
+    if k > from && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
+        k - 1
+    } else {
+        k
+    }
+}
+
 fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> usize {
     let verb = ctx.lw(cue.verb).to_string();
     for _ in 0..4 {
@@ -2366,12 +2378,7 @@ fn build(
                 regions.push((k, end));
             }
         } else {
-            let mut k = skip_after_cue(ctx, u, &cue, phrase_end, end);
-            // PolNeAR and most readers take "that" as the content's first
-            // word ("said that “…”"): keep it.
-            if k > phrase_end && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
-                k -= 1;
-            }
+            let k = content_from(ctx, u, &cue, phrase_end, end);
             if k < end {
                 regions.push((k, end));
             }
@@ -2569,10 +2576,7 @@ fn secondary(
         } else {
             unit_end
         };
-        let mut k = skip_after_cue(ctx, u, c, c.t1, end);
-        if k > c.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
-            k -= 1;
-        }
+        let k = content_from(ctx, u, c, c.t1, end);
         // "…, CNN reported.": a frame closing the unit after a comma
         // reports all that comes before it.
         // The comma may close a quotation: "Trump said “…,” the Times
@@ -2754,10 +2758,7 @@ fn nested<'b>(
         }
         let end = ctx.toks.partition_point(|t| t.span.start < p1).min(u.t1);
         let end = back_over_punct(ctx, cue.t1, end);
-        let mut k = skip_after_cue(ctx, u, &cue, cue.t1, end);
-        if k > cue.t1 && k < end && ctx.lw(k - 1) == "that" && ctx.tq[k - 1].is_none() {
-            k -= 1;
-        }
+        let k = content_from(ctx, u, &cue, cue.t1, end);
         if k >= end
             || ctx.tq[k].is_some()
             || words_in(ctx, ctx.toks[k].span.start, ctx.toks[end - 1].span.end) < 2
