@@ -1581,11 +1581,11 @@ fn source_fwd(ctx: &Ctx, u: &Unit, from: usize) -> Option<(usize, usize)> {
 /// Whether words taken after a cue end where a source named after its
 /// cue ends ("…, said Caddell." / "…, said Caddell, a pollster"), not in
 /// the middle of a clause ("…, said nearly every talk he had with donors
-/// centers on …": that is the content).
-/// An auxiliary or modal among the words makes them a clause ("…,
-/// said the talks had stalled."), never a name.
-fn fwd_source_ends(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> bool {
+/// centers on …": that is the content), and are neither a clause
+/// ([`fwd_clause`]) nor the cue's object ([`object_after`]).
+fn fwd_source_ends(ctx: &Ctx, u: &Unit, c: &Cue, (s, e): (usize, usize)) -> bool {
     !fwd_clause(ctx, (s, e))
+        && !object_after(ctx, u, c, (s, e))
         && (e >= content_end(ctx, u)
             || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")"))
 }
@@ -1635,6 +1635,9 @@ fn object_after(ctx: &Ctx, u: &Unit, c: &Cue, (s, _): (usize, usize)) -> bool {
         && (u.t0..c.t0).all(|k| ctx.tq[k].is_none())
 }
 
+/// Whether words after a cue are a clause, never a name: an auxiliary or
+/// modal among them ("…, said the talks had stalled."), or a plural noun
+/// and a verb in "-ed".
 fn fwd_clause(ctx: &Ctx, (s, e): (usize, usize)) -> bool {
     // "…, says agents ignored warnings": a plural noun then a verb in
     // "-ed" is a subject and its verb.
@@ -2011,11 +2014,7 @@ fn choose_cue(
                     if before_punct && !addressee && !participle {
                         let fwd = source_fwd(ctx, u, c.t1);
                         match fwd {
-                            Some(f)
-                                if fwd_source_ends(ctx, u, f) && !object_after(ctx, u, c, f) =>
-                            {
-                                fwd
-                            }
+                            Some(f) if fwd_source_ends(ctx, u, c, f) => fwd,
                             _ => long_subject(ctx, u, c)
                                 .or_else(|| clause_before_comma(ctx, u, c))
                                 .or(fwd),
