@@ -756,10 +756,7 @@ fn narrative_subject(ctx: &Ctx, u: &Unit) -> Option<(usize, usize)> {
         return None;
     }
     let w = ctx.lw(e);
-    let finite = !ctx.is_cap(e)
-        && !ctx.is_punct(e)
-        && ((w.ends_with("ed") && w.len() > 4)
-            || (w.ends_with('s') && !w.ends_with("ss") && w.len() > 3));
+    let finite = !ctx.is_cap(e) && !ctx.is_punct(e) && (past_form(w) || s_form(w));
     finite.then_some((a, e))
 }
 
@@ -953,6 +950,18 @@ fn naming(ctx: &Ctx, u: &Unit, i: usize) -> bool {
     false
 }
 
+/// A past tense or participle in "-ed" of five letters or more ("agreed",
+/// "touted"; not "need", "red").
+fn past_form(w: &str) -> bool {
+    w.len() > 4 && w.ends_with("ed")
+}
+
+/// A plural noun or third-person verb in "-s" of four letters or more
+/// ("agents", "touts"; not "was", "press").
+fn s_form(w: &str) -> bool {
+    w.len() > 3 && w.ends_with('s') && !w.ends_with("ss")
+}
+
 /// Token `k` (after the unit's first) is the closing mark of a quotation
 /// that ends on a comma, `?` or `!` (`“…,”`): the sentence goes on with
 /// the quotation's frame.
@@ -971,7 +980,7 @@ fn bookism(ctx: &Ctx, u: &Unit, i: usize, n: usize) -> bool {
     let w = ctx.lw(i);
     // "read" is the one past form not in "-ed" taken here ("“…,” the
     // email read.").
-    let past = w.ends_with("ed") && w.len() >= 5 || matches!(w, "read" | "reads");
+    let past = past_form(w) || matches!(w, "read" | "reads");
     if n == 1 && (!past || ctx.is_cap(i)) {
         return false;
     }
@@ -1274,7 +1283,7 @@ fn verb_subject(ctx: &Ctx, u: &Unit, comma: usize) -> Option<(usize, usize)> {
         }
         let w = ctx.lw(j);
         let past = !ctx.is_cap(j)
-            && (w.ends_with("ed") && w.len() > 4
+            && (past_form(w)
                 || matches!(
                     w,
                     "went"
@@ -1643,13 +1652,7 @@ fn fwd_clause(ctx: &Ctx, (s, e): (usize, usize)) -> bool {
     // "-ed" is a subject and its verb.
     let subject_verb = (s + 1..e).any(|k| {
         let (w, p) = (ctx.lw(k), ctx.lw(k - 1));
-        w.len() > 4
-            && w.ends_with("ed")
-            && !ctx.is_cap(k)
-            && !ctx.is_cap(k - 1)
-            && p.len() > 3
-            && p.ends_with('s')
-            && !p.ends_with("ss")
+        past_form(w) && !ctx.is_cap(k) && !ctx.is_cap(k - 1) && s_form(p)
     });
     subject_verb
         || (s..e).any(|k| {
