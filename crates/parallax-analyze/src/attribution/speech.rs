@@ -907,13 +907,8 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         {
             t1 += 1;
         }
-        let mut t0 = chain_start;
-        while t0 > u.t0 && ctx.tq[t0 - 1].is_none() && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1))
-        {
-            t0 -= 1;
-        }
         out.push(Cue {
-            t0,
+            t0: prefix_start(ctx, u, chain_start),
             t1,
             verb: i,
             class,
@@ -948,6 +943,16 @@ fn naming(ctx: &Ctx, u: &Unit, i: usize) -> bool {
         }
     }
     false
+}
+
+/// Where a cue whose first word is token `i` starts once the words before
+/// it that belong to it are taken ("has also said", "did not say").
+fn prefix_start(ctx: &Ctx, u: &Unit, i: usize) -> usize {
+    let mut t0 = i;
+    while t0 > u.t0 && ctx.tq[t0 - 1].is_none() && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1)) {
+        t0 -= 1;
+    }
+    t0
 }
 
 /// A past tense or participle in "-ed" of five letters or more ("agreed",
@@ -1303,18 +1308,14 @@ fn verb_subject(ctx: &Ctx, u: &Unit, comma: usize) -> Option<(usize, usize)> {
         if !past || TRUE_DETERMINERS.contains(&ctx.lw(j - 1)) {
             continue;
         }
+        let t0 = prefix_start(ctx, u, j);
         let cue = Cue {
-            t0: j,
+            t0,
             t1: j + 1,
             verb: j,
             class: CueClass::Speech,
             according: false,
         };
-        let mut t0 = j;
-        while t0 > u.t0 && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1)) {
-            t0 -= 1;
-        }
-        let cue = Cue { t0, ..cue };
         return apposition(ctx, u, t0)
             .or_else(|| source_back_plain(ctx, u, &cue))
             .filter(|&s| {
@@ -2740,13 +2741,8 @@ fn nested<'b>(
         else {
             continue;
         };
-        let mut t0 = i;
-        while t0 > u.t0 && ctx.tq[t0 - 1].is_none() && lexicon::CUE_PREFIX.contains(&ctx.lw(t0 - 1))
-        {
-            t0 -= 1;
-        }
         let cue = Cue {
-            t0,
+            t0: prefix_start(ctx, u, i),
             t1: i + 1,
             verb: i,
             class: CueClass::Speech,
