@@ -59,6 +59,14 @@ fn compare_samples_shows_kim_quotes_shared_claim_and_naming() {
     });
     let shared = shared.expect("aligned claim about the 1970s and 1980s");
     assert_eq!(shared["label"], "same_claim", "{shared}");
+    // a section heading is no claim, and two different interviews (1986,
+    // 1971) are not one claim with two dates
+    for a in aligned {
+        for side in a["sides"].as_array().unwrap() {
+            assert_ne!(side["text"], "Pro-North Korea, pro-Hamas", "{a}");
+        }
+        assert_ne!(a["label"], "different_values", "{a}");
+    }
     // naming: Israel and North Korea named in both, Hamas in one
     let naming = c["naming"].as_array().unwrap();
     for e in ["Israel", "North Korea"] {

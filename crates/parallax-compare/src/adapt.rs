@@ -29,6 +29,9 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
         );
         v.provenance.techniques = "layer";
     }
+    if let Some(q) = &l.quantities {
+        v.values_from_layer(q);
+    }
     if let Some(c) = &l.claims {
         for cs in &c.sentences {
             for s in v
@@ -36,7 +39,7 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
                 .iter_mut()
                 .filter(|s| s.part_of.is_none() && s.span.start == cs.span.start)
             {
-                s.claim = cs.label == parallax_analyze::claims::LABEL_YES;
+                s.claim = cs.label == parallax_analyze::claims::LABEL_YES && !s.heading;
                 s.checkworthy = Some(cs.score);
             }
         }

@@ -352,7 +352,7 @@ impl Comparer<'_> {
         for x in 0..n {
             for y in x + 1..n {
                 let (vx, vy) = (&views[x], &views[y]);
-                let ok = |s: &view::SentenceView| s.words.len() >= 5;
+                let ok = |s: &view::SentenceView| s.words.len() >= 5 && !s.heading;
                 let m: Vec<Vec<f32>> = vx
                     .sentences
                     .iter()
@@ -432,13 +432,16 @@ impl Comparer<'_> {
                         p.2 >= rb.max(cb) - ALIGN_MARGIN
                     })
                     .collect();
-                // a polarity difference between loosely similar sentences is
-                // more likely two different facts: ask for a closer match
+                // a polarity difference or differing numbers or dates
+                // between loosely similar sentences are more likely two
+                // different facts (Kim Il Sung's 1986 interview and his 1971
+                // one): ask for a closer match
                 pairs.retain(|&(i, j, s)| {
                     let (a, b) = (&vx.sentences[i], &vy.sentences[j]);
                     let polar = a.negations.len() % 2 != b.negations.len() % 2
                         || evidence::antonym_between(&a.words, &b.words).is_some();
-                    !polar || s >= self.options.align_threshold + 0.1
+                    let differ = !differing_values(a, b).0.is_empty();
+                    !(polar || differ) || s >= self.options.align_threshold + 0.1
                 });
                 // a long sentence and its halves are one family: two
                 // families align once, by their best-scoring pair (the
@@ -527,43 +530,7 @@ impl Comparer<'_> {
     ) -> Aligned {
         let mut evidence = Vec::new();
         let mut label = AlignLabel::SameClaim;
-        // numbers and dates: a kind both sides mention, with values unmatched on either side
-        let unmatched = |xs: &[Value], ys: &[Value]| -> Vec<String> {
-            xs.iter()
-                .filter(|x| {
-                    ys.iter().any(|y| y.kind == x.kind) && !ys.iter().any(|y| x.compatible(y))
-                })
-                .map(|x| x.text.clone())
-                .collect()
-        };
-        // conflicting only when, for some kind, each side has a value the other lacks
-        // (one side merely adding a date is not a difference)
-        let mut ua = Vec::new();
-        let mut ub = Vec::new();
-        for kind in [
-            evidence::ValueKind::Year,
-            evidence::ValueKind::Percent,
-            evidence::ValueKind::Money,
-            evidence::ValueKind::Count,
-        ] {
-            let (xa, xb): (Vec<Value>, Vec<Value>) = (
-                a.values
-                    .iter()
-                    .filter(|v| v.kind == kind)
-                    .cloned()
-                    .collect(),
-                b.values
-                    .iter()
-                    .filter(|v| v.kind == kind)
-                    .cloned()
-                    .collect(),
-            );
-            let (pa, pb) = (unmatched(&xa, &xb), unmatched(&xb, &xa));
-            if !pa.is_empty() && !pb.is_empty() {
-                ua.extend(pa);
-                ub.extend(pb);
-            }
-        }
+        let (ua, ub) = differing_values(a, b);
         let mut differing_values = None;
         if !ua.is_empty() || !ub.is_empty() {
             label = AlignLabel::DifferentValues;
@@ -970,6 +937,39 @@ fn speaker_key(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The numbers and dates of two sentences that disagree: for each kind
+/// (year, percent, money, count) that both mention, the values of each side
+/// that match nothing on the other, kept only when both sides have such a
+/// value (one side merely adding a date is not a difference).
+fn differing_values(a: &view::SentenceView, b: &view::SentenceView) -> (Vec<String>, Vec<String>) {
+    let unmatched = |xs: &[&Value], ys: &[&Value]| -> Vec<String> {
+        xs.iter()
+            .filter(|x| !ys.iter().any(|y| x.compatible(y)))
+            .map(|x| x.text.clone())
+            .collect()
+    };
+    let mut ua = Vec::new();
+    let mut ub = Vec::new();
+    for kind in [
+        evidence::ValueKind::Year,
+        evidence::ValueKind::Percent,
+        evidence::ValueKind::Money,
+        evidence::ValueKind::Count,
+    ] {
+        let xa: Vec<&Value> = a.values.iter().filter(|v| v.kind == kind).collect();
+        let xb: Vec<&Value> = b.values.iter().filter(|v| v.kind == kind).collect();
+        if xa.is_empty() || xb.is_empty() {
+            continue;
+        }
+        let (pa, pb) = (unmatched(&xa, &xb), unmatched(&xb, &xa));
+        if !pa.is_empty() && !pb.is_empty() {
+            ua.extend(pa);
+            ub.extend(pb);
+        }
+    }
+    (ua, ub)
 }
 
 fn show(v: &[String]) -> String {

@@ -34,6 +34,9 @@ pub struct SentenceView {
     /// For a half of a long sentence: the index in `sentences` of the whole
     /// sentence's unit.
     pub part_of: Option<usize>,
+    /// A short line of its own without final punctuation (a heading such as
+    /// `Pro-North Korea, pro-Hamas`): never aligned, never a claim.
+    pub heading: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -185,7 +188,9 @@ impl ArticleView {
             let values = evidence::values(&doc.text, bs, be);
             let names = evidence::names(&text);
             let attribution = evidence::attribution_cue(&text).map(|(a, b)| (bs + a, bs + b));
+            let heading = part_of.is_none() && is_heading(&doc.text, bs, be);
             let claim = part_of.is_none()
+                && !heading
                 && words.len() >= 6
                 && !text.trim_end().ends_with('?')
                 && (!values.is_empty() || names.iter().any(|(a, _)| *a > 0) || names.len() > 1);
@@ -201,8 +206,23 @@ impl ArticleView {
                 checkworthy: None,
                 in_quote: false,
                 part_of,
+                heading,
                 text,
             });
+        }
+    }
+
+    /// Replaces each unit's rule-found numbers and dates with the
+    /// quantities layer's (normalized dates: `October 16, 1986` is one
+    /// date, not the count 16 and the year 1986).
+    pub(crate) fn values_from_layer(&mut self, q: &parallax_analyze::quantities::QuantitiesLayer) {
+        let found = layer_values(q);
+        for s in self.sentences.iter_mut() {
+            s.values = found
+                .iter()
+                .filter(|v| s.span.start <= v.bytes.0 && v.bytes.1 <= s.span.end)
+                .cloned()
+                .collect();
         }
     }
 
@@ -405,4 +425,77 @@ fn alias_words(ws: &[String]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// A heading: a line of its own (text before and after it on its line is
+/// only whitespace), under ten words, that does not end like a sentence.
+fn is_heading(text: &str, s: usize, e: usize) -> bool {
+    let line_start = text[..s].trim_end_matches([' ', '\t']).is_empty()
+        || text[..s].trim_end_matches([' ', '\t']).ends_with('\n');
+    let rest = text[e..].trim_start_matches([' ', '\t']);
+    let line_end = rest.is_empty() || rest.starts_with(['\n', '\r']);
+    let t = text[s..e].trim_end();
+    let ends_like_sentence = t.ends_with([
+        '.', '!', '?', ':', ';', '"', '\u{201d}', '\u{2019}', '\'', ')', '\u{2026}',
+    ]);
+    line_start && line_end && !ends_like_sentence && t.split_whitespace().count() < 10
+}
+
+/// Numbers and dates of the quantities layer as comparison values. Dates
+/// become ranges of (fractional) years, so that `1986` holds `October 16,
+/// 1986` and `the 1980s` holds both; a date whose year is unknown is left
+/// out. Fractions, measures and counts compare as counts.
+fn layer_values(q: &parallax_analyze::quantities::QuantitiesLayer) -> Vec<Value> {
+    let mut out = Vec::new();
+    for d in &q.dates {
+        // a decade's value is `197X`
+        let decade = || {
+            d.value
+                .strip_suffix('X')
+                .and_then(|p| p.parse::<i32>().ok())
+                .map(|p| p * 10)
+        };
+        let Some(y) = d
+            .year
+            .or_else(|| (d.granularity == "decade").then(decade).flatten())
+        else {
+            continue;
+        };
+        let y = y as f64;
+        let (lo, hi) = match (d.granularity, d.month, d.day) {
+            ("decade", _, _) => (y, y + 9.999),
+            ("day", Some(m), Some(day)) => {
+                let t = y + (m as f64 - 1.0) / 12.0 + (day as f64 - 1.0) / 372.0;
+                (t, t)
+            }
+            ("month", Some(m), _) | ("day", Some(m), None) => {
+                let t = y + (m as f64 - 1.0) / 12.0;
+                (t, t + 1.0 / 12.0 - 1e-6)
+            }
+            _ => (y, y + 0.999),
+        };
+        out.push(Value {
+            kind: evidence::ValueKind::Year,
+            lo,
+            hi,
+            bytes: (d.span.start, d.span.end),
+            text: d.text.clone(),
+        });
+    }
+    for x in &q.quantities {
+        let kind = match x.kind {
+            "money" => evidence::ValueKind::Money,
+            "percent" => evidence::ValueKind::Percent,
+            _ => evidence::ValueKind::Count,
+        };
+        out.push(Value {
+            kind,
+            lo: x.value,
+            hi: x.value,
+            bytes: (x.span.start, x.span.end),
+            text: x.text.clone(),
+        });
+    }
+    out.sort_by_key(|v| v.bytes);
+    out
 }

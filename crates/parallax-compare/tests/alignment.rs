@@ -71,3 +71,82 @@ fn a_sentence_and_its_half_do_not_align_twice_with_one_partner() {
         }
     }
 }
+
+fn compare(a: &str, b: &str) -> parallax_compare::Comparison {
+    compare_documents(
+        vec![Document::from_text("a", a), Document::from_text("b", b)],
+        &Pipeline::default(),
+    )
+}
+
+/// A short line of its own without final punctuation is a heading: it is
+/// neither aligned nor a claim, however many names it shares.
+#[test]
+fn a_heading_line_does_not_align() {
+    let a = "The weather was mild on Friday.\n\nIran, North Korea and the Geneva nuclear deal\n\nThe markets closed higher.";
+    let b =
+        "Envoys from Iran and North Korea met in Geneva on Friday to talk about the nuclear deal.";
+    let c = compare(a, b);
+    assert!(c.aligned.is_empty(), "{:?}", c.aligned);
+    let views =
+        Comparer::default().views(&[Pipeline::default().analyze(Document::from_text("a", a))]);
+    let h = views[0]
+        .sentences
+        .iter()
+        .find(|s| s.text.starts_with("Iran, North Korea"))
+        .unwrap();
+    assert!(h.heading && !h.claim);
+    assert!(views[0].sentences.iter().filter(|s| s.heading).count() == 1);
+}
+
+/// Two loosely similar sentences with different dates are two events (an
+/// interview of 1986 and one of 1971), not one claim with two dates; the
+/// same sentence with another amount stays one claim with differing values.
+#[test]
+fn loose_pairs_with_different_dates_do_not_align_as_one_claim() {
+    let c = compare(
+        "In an October 16, 1986, interview with the Egyptian newspaper Al Massa, Kim Il Sung states:",
+        "As Kim Il Sung told an Iraqi reporter in 1971:",
+    );
+    assert!(
+        c.aligned.iter().all(|x| x.differing_values.is_none()),
+        "{:?}",
+        c.aligned
+    );
+    let c = compare(
+        "The House voted to give Israel $14.3 billion in military aid on November 2, 2023.",
+        "The House voted to give Israel $12 billion in military aid on November 2, 2023.",
+    );
+    assert_eq!(c.aligned.len(), 1);
+    let [p, q] = c.aligned[0].differing_values.clone().unwrap();
+    assert_eq!(
+        (p, q),
+        (
+            vec!["$14.3 billion".to_string()],
+            vec!["$12 billion".to_string()]
+        )
+    );
+}
+
+/// Dates come from the quantities layer: `October 16, 1986` is one date
+/// (not the count 16 and the year 1986) and falls within `1986` and within
+/// `the 1980s`.
+#[test]
+fn dates_are_whole_and_fall_within_their_year_and_decade() {
+    let a = Pipeline::default().analyze(Document::from_text(
+        "a",
+        "In an October 16, 1986, interview, he spoke. He spoke in 1986. He spoke in the 1980s.",
+    ));
+    let v = Comparer::default().views(&[a]);
+    let vals: Vec<_> = v[0]
+        .sentences
+        .iter()
+        .flat_map(|s| s.values.clone())
+        .collect();
+    assert_eq!(
+        vals.iter().map(|x| x.text.as_str()).collect::<Vec<_>>(),
+        ["October 16, 1986", "1986", "1980s"]
+    );
+    assert!(vals[0].compatible(&vals[1]) && vals[0].compatible(&vals[2]));
+    assert!(vals[1].compatible(&vals[2]));
+}
