@@ -352,7 +352,8 @@ impl Comparer<'_> {
         for x in 0..n {
             for y in x + 1..n {
                 let (vx, vy) = (&views[x], &views[y]);
-                let ok = |s: &view::SentenceView| s.words.len() >= 5 && !s.heading;
+                let ok =
+                    |s: &view::SentenceView| s.words.len() >= 5 && !s.heading && s.plain_words >= 2;
                 let m: Vec<Vec<f32>> = vx
                     .sentences
                     .iter()

@@ -37,6 +37,11 @@ pub struct SentenceView {
     /// A short line of its own without final punctuation (a heading such as
     /// `Pro-North Korea, pro-Hamas`): never aligned, never a claim.
     pub heading: bool,
+    /// Content words written in lower case (not names, not title words):
+    /// a unit with fewer than two says little beyond its names (`In his
+    /// 2018 book, North Korea's Military Proliferation in the Middle East
+    /// and Africa`) and is not aligned.
+    pub plain_words: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -189,6 +194,10 @@ impl ArticleView {
             let names = evidence::names(&text);
             let attribution = evidence::attribution_cue(&text).map(|(a, b)| (bs + a, bs + b));
             let heading = part_of.is_none() && is_heading(&doc.text, bs, be);
+            let plain_words = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+                .filter(|w| w.starts_with(char::is_lowercase) && crate::is_content(w))
+                .count();
             let claim = part_of.is_none()
                 && !heading
                 && words.len() >= 6
@@ -207,6 +216,7 @@ impl ArticleView {
                 in_quote: false,
                 part_of,
                 heading,
+                plain_words,
                 text,
             });
         }

@@ -150,3 +150,24 @@ fn dates_are_whole_and_fall_within_their_year_and_decade() {
     assert!(vals[0].compatible(&vals[1]) && vals[0].compatible(&vals[2]));
     assert!(vals[1].compatible(&vals[2]));
 }
+
+/// A unit that is mostly names and title words (the first half of a long
+/// sentence: an intro phrase and a book title) says nothing to align on.
+#[test]
+fn a_unit_of_names_and_title_words_has_few_plain_words() {
+    let t = "In his 2018 book, North Korea’s Military Proliferation in the Middle East and Africa, Dr. Bruce Bechtol provided a thorough record of North Korea’s proliferation to Iran, Syria, and terrorist groups, including Hamas and Hezbollah.";
+    let a = Pipeline::default().analyze(Document::from_text("a", t));
+    let v = Comparer::default().views(&[a]);
+    let s = &v[0].sentences;
+    let first = s
+        .iter()
+        .find(|u| u.part_of.is_some() && u.text.starts_with("In his 2018 book"))
+        .expect("the first half");
+    assert!(
+        first.plain_words < 2,
+        "{}: {}",
+        first.text,
+        first.plain_words
+    );
+    assert!(s[0].part_of.is_none() && s[0].plain_words >= 5);
+}
