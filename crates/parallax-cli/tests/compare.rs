@@ -79,6 +79,22 @@ fn compare_samples_shows_kim_quotes_shared_claim_and_naming() {
         }
     }
     assert!(naming.iter().any(|n| n["entity"] == "Hamas"));
+    // the second article's own spelling `north Korea` is one of its names
+    // for North Korea, beside the first article's `North Korea`
+    let nk = naming
+        .iter()
+        .find(|n| n["entity"] == "North Korea")
+        .unwrap();
+    let forms = |k: usize| -> Vec<&str> {
+        nk["by_article"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["text"].as_str().unwrap())
+            .collect()
+    };
+    assert!(forms(0).contains(&"North Korea"), "{nk}");
+    assert!(forms(1).contains(&"north Korea"), "{nk}");
     // spans are code points into each text
     let texts: Vec<String> = s
         .iter()

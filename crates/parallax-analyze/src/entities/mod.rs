@@ -106,6 +106,16 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
             if start == end {
                 continue;
             }
+            // `north Korea`: a lower-case compass word that makes a listed
+            // country with the name after it belongs to the mention
+            if start > 0
+                && places::compass_prefix_makes_place(
+                    words[start - 1],
+                    &doc.text[toks[start].span.start..toks[end - 1].span.end],
+                )
+            {
+                start -= 1;
+            }
             let conf = confs[start..end].iter().sum::<f32>() / (end - start) as f32;
             let label = features::TYPES
                 .iter()
@@ -177,6 +187,33 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_lower_case_compass_word_joins_its_country() {
+        let d = Document::from_text(
+            "t",
+            "North Korea tested a missile. The DPRK, or north Korea, says it will test again. He flew north to Korea.",
+        );
+        let l = analyze(&d);
+        let m = l
+            .mentions
+            .iter()
+            .find(|m| m.text == "north Korea")
+            .expect("north Korea as one mention");
+        assert_eq!(m.label, "LOC");
+        let first = l.mentions.iter().find(|m| m.text == "North Korea").unwrap();
+        assert_eq!(m.entity, first.entity, "one entity: {:?}", l.entities);
+        // a compass word that is a plain direction stays out
+        assert!(l
+            .mentions
+            .iter()
+            .all(|m| m.text != "to Korea" && !m.text.starts_with("north to")));
+        assert!(super::places::compass_prefix_makes_place("south", "Korea"));
+        assert!(!super::places::compass_prefix_makes_place(
+            "north", "France"
+        ));
+        assert!(!super::places::compass_prefix_makes_place("North", "Korea"));
+    }
 
     #[test]
     fn country_names_are_places() {

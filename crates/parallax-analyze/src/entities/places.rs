@@ -260,6 +260,15 @@ pub fn is_country(text: &str) -> bool {
     PLACES.contains(&t.to_lowercase().as_str())
 }
 
+/// Whether a lower-case compass word written before a place name makes a
+/// country or territory of the list (`north` + `Korea`: `north Korea`, a
+/// spelling some writers use on purpose); the pair is then one mention.
+pub fn compass_prefix_makes_place(prefix: &str, name: &str) -> bool {
+    matches!(prefix, "north" | "south" | "east" | "west")
+        && name.chars().next().is_some_and(|c| c.is_uppercase())
+        && PLACES.contains(&format!("{prefix} {}", name.to_lowercase()).as_str())
+}
+
 /// Last words that make a name an organization ("Riverton City Council",
 /// "Workers' Party"), never a person.
 const ORG_HEADS: &[&str] = &[
