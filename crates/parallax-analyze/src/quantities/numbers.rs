@@ -603,6 +603,16 @@ pub fn find(doc: &Document, skip: &[(usize, usize)]) -> Vec<Quantity> {
                 && UNITS.contains(&lw(k + 1).as_str())
                 && toks.get(k + 1).is_some_and(|x| !x.gap)
             {
+                // A number word and a unit both capitalized name something
+                // ("the Six-Day War"): no quantity.
+                let capital = |j: usize| {
+                    toks.get(j)
+                        .is_some_and(|x| text[x.s..x.e].starts_with(char::is_uppercase))
+                };
+                if num.words && capital(i) && capital(k + 1) {
+                    i = k;
+                    continue;
+                }
                 // 10-year, one-month
                 kind = "measure";
                 unit = Some(plural_unit(&lw(k + 1)));
@@ -1039,6 +1049,16 @@ mod tests {
                 None,
             ),
             (
+                "Six-day operations began.",
+                "Six-day",
+                "measure",
+                6.0,
+                Some("days"),
+                None,
+                None,
+                None,
+            ),
+            (
                 "32,557 tons of napalm",
                 "32,557 tons",
                 "measure",
@@ -1204,6 +1224,7 @@ mod tests {
             "the G7 summit",
             "Someone said no.",
             "a third term",
+            "during the Six-Day War against Israel",
         ] {
             let got = q(text);
             assert!(got.is_empty(), "{text}: {got:#?}");
