@@ -20,7 +20,7 @@ use parallax_core::{Document, Span};
 use serde::Serialize;
 
 /// Name and version of the embedded model, written into every layer.
-pub const MODEL_NAME: &str = "checkworthy-lr-v1";
+pub const MODEL_NAME: &str = "checkworthy-lr-v2";
 
 static MODEL_BYTES: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),

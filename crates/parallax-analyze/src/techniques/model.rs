@@ -506,7 +506,7 @@ impl LinearModel {
 
 impl TechniqueModel for LinearModel {
     fn name(&self) -> &str {
-        "linear-v1"
+        "linear-v2.3"
     }
 
     fn identify(&self, doc: &Document) -> Vec<(Span, f32)> {
