@@ -1083,24 +1083,26 @@ fn coordinated_subject(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)>
     None
 }
 
+/// A possessive apostrophe glued to a word in `s` ("Sanders’ campaign",
+/// "the Clintons’ lawyer"): part of a noun phrase, no boundary.
+fn possessive_mark(ctx: &Ctx, u: &Unit, j: usize) -> bool {
+    matches!(ctx.lw(j), "’" | "'")
+        && j > u.t0
+        && ctx.toks[j - 1].span.end == ctx.toks[j].span.start
+        && ctx.lw(j - 1).ends_with('s')
+}
+
 /// "Carla Diaz, the union leader, continued": name, apposition, comma, cue.
 fn apposition(ctx: &Ctx, u: &Unit, t0: usize) -> Option<(usize, usize)> {
     if t0 < u.t0 + 4 || ctx.lw(t0 - 1) != "," || ctx.tq[t0 - 1].is_some() {
         return None;
     }
     let end = t0 - 1;
-    // A possessive apostrophe ("Sanders’ campaign manager") is no boundary.
-    let possessive = |j: usize| {
-        matches!(ctx.lw(j), "’" | "'")
-            && j > u.t0
-            && ctx.toks[j - 1].span.end == ctx.toks[j].span.start
-            && ctx.lw(j - 1).ends_with('s')
-    };
     // Up to 18 words of apposition ("Nelson Diaz, a former aide to Mr. Rubio
     // and now the chairman of the Republican Party in Miami-Dade County,").
     let c = (end.saturating_sub(18).max(u.t0)..end)
         .rev()
-        .find(|&j| (ctx.is_punct(j) || ctx.tq[j].is_some()) && !possessive(j))?;
+        .find(|&j| (ctx.is_punct(j) || ctx.tq[j].is_some()) && !possessive_mark(ctx, u, j))?;
     if end - c > 10 && !matches!(ctx.lw(c + 1), "a" | "an" | "the" | "another" | "who") {
         return None;
     }
@@ -1382,7 +1384,7 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
                 }
             }
         }
-        if ctx.tq[t].is_some() || ctx.is_punct(t) {
+        if ctx.tq[t].is_some() || (ctx.is_punct(t) && !possessive_mark(ctx, u, t)) {
             break;
         }
         let lw = ctx.lw(t);

@@ -1440,3 +1440,84 @@ fn quoted_as_saying_gives_the_subject() {
         l.attributions
     );
 }
+
+/// A possessive apostrophe after a word in `s` belongs to the source
+/// (`Sanders’ campaign` had given no attribution at all: the walk back
+/// from the cue stopped at the apostrophe).
+#[test]
+fn possessive_apostrophe_is_part_of_the_source() {
+    for (t, who) in [
+        (
+            "Sanders’ campaign said the numbers were wrong.",
+            "Sanders’ campaign",
+        ),
+        (
+            "The Clintons’ lawyer said the case was closed.",
+            "The Clintons’ lawyer",
+        ),
+        (
+            "“It is over,” the voters’ spokesman said.",
+            "the voters’ spokesman",
+        ),
+    ] {
+        let a = one(t);
+        assert_eq!(src(&a), who, "{t}");
+    }
+    // a quotation in single marks still closes on its apostrophe
+    let l = run("He called it ‘a disaster,’ the senator said.");
+    assert!(
+        l.attributions
+            .iter()
+            .any(|a| src(a) == "the senator" && a.cue.as_ref().unwrap().text == "said"),
+        "{:?}",
+        l.attributions
+    );
+}
+
+/// Plural present forms of cues whose other forms were known ("Critics
+/// contend", "Officials concede"); `write` and `conclude` only before
+/// `that`, a colon, a quotation mark or a comma.
+#[test]
+fn plural_present_cues() {
+    for (t, who, cue) in [
+        (
+            "Critics contend the law is unconstitutional.",
+            "Critics",
+            "contend",
+        ),
+        (
+            "Officials concede that the plan failed.",
+            "Officials",
+            "concede",
+        ),
+        (
+            "Democrats accuse the governor of lying.",
+            "Democrats",
+            "accuse",
+        ),
+        ("They write that the plan failed.", "They", "write"),
+        (
+            "Investigators conclude that the crash was an accident.",
+            "Investigators",
+            "conclude",
+        ),
+    ] {
+        let a = one(t);
+        assert_eq!(
+            (src(&a), a.cue.as_ref().unwrap().text.as_str()),
+            (who, cue),
+            "{t}"
+        );
+    }
+    for t in [
+        "He plans to write a book about the war.",
+        "The rules conclude the season in May.",
+        "I write this with a heavy heart.",
+    ] {
+        assert!(
+            run(t).attributions.is_empty(),
+            "{t}: {:?}",
+            run(t).attributions
+        );
+    }
+}
