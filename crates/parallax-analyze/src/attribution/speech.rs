@@ -2167,6 +2167,18 @@ fn skip_after_cue(ctx: &Ctx, u: &Unit, cue: &Cue, mut k: usize, end: usize) -> u
         while k < end && TIME_WORDS.contains(&ctx.lw(k)) && ctx.tq[k].is_none() {
             k += 1;
         }
+        // "wrote on Twitter: “…”": `on` is also a time word, so the phrase
+        // skip below never sees it; a short phrase after it that ends in a
+        // colon before a quotation is the frame, not content.
+        if k > start_k && k < end && ctx.lw(k - 1) == "on" {
+            if let Some(j) = (k..(k + 6).min(end)).find(|&j| ctx.lw(j) == ":") {
+                if (k..j).all(|x| ctx.tq[x].is_none())
+                    && ctx.tq.get(j + 1).is_some_and(|q| q.is_some())
+                {
+                    k = j;
+                }
+            }
+        }
         if k < end
             && matches!(
                 ctx.lw(k),

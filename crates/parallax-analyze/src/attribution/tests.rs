@@ -1521,3 +1521,14 @@ fn plural_present_cues() {
         );
     }
 }
+
+/// "wrote on Twitter: “…”": the phrase after `on` that ends in a colon
+/// before the quotation is the frame, not content.
+#[test]
+fn platform_phrase_before_a_colon_is_frame() {
+    let a = one("Trump wrote on Twitter: “The election is rigged!”");
+    assert_eq!(content(&a), ["“The election is rigged!”"]);
+    // without a quotation after the colon nothing is skipped
+    let a = one("Clinton said on Monday that she would win.");
+    assert_eq!(content(&a), ["that she would win"]);
+}
