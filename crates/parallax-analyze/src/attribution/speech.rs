@@ -1211,7 +1211,12 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
     {
         return None;
     }
-    let next = r + 1;
+    // A time phrase may sit between a participle and its preposition ("A
+    // poll released Monday by Quinnipiac University found").
+    let mut next = r + 1;
+    while participle && next < stop && TIME_WORDS.contains(&ctx.lw(next)) {
+        next += 1;
+    }
     let w = ctx.lw(next);
     // The participle takes its preposition at once ("speaking to"); one
     // in "-ed" only as a passive with "by" ("obtained by"), since "The

@@ -1532,3 +1532,16 @@ fn platform_phrase_before_a_colon_is_frame() {
     let a = one("Clinton said on Monday that she would win.");
     assert_eq!(content(&a), ["that she would win"]);
 }
+
+/// A time word between a participle and its `by` ("A poll released
+/// Monday by Quinnipiac University found"): the head before the
+/// participle is the source, as without the time word.
+#[test]
+fn participle_with_a_time_word_before_by() {
+    let a = one(
+        "A poll released Monday by Quinnipiac University found that most voters oppose the plan.",
+    );
+    assert_eq!(src(&a), "A poll");
+    let a = one("A letter obtained by the AP warns that funds are short.");
+    assert_eq!(src(&a), "A letter");
+}
