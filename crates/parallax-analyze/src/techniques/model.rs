@@ -691,67 +691,55 @@ mod tests {
         assert!(named);
     }
 
+    /// Token probabilities for `doc`: 0.05 everywhere, `p` for the first
+    /// token equal to each given word.
+    fn probs(doc: &Document, words: &[(&str, f32)]) -> Vec<f32> {
+        let toks = &doc.segments.tokens;
+        let mut out = vec![0.05f32; toks.len()];
+        for &(w, p) in words {
+            let i = toks
+                .iter()
+                .position(|t| &doc.text[t.span.range()] == w)
+                .unwrap();
+            out[i] = p;
+        }
+        out
+    }
+
+    /// The text of each decoded span.
+    fn decoded(doc: &Document, p: &[f32], threshold: f32, peak: f32) -> Vec<String> {
+        LinearModel::decode(&DocCtx::new(doc), p, threshold, 0, 2.0, peak)
+            .iter()
+            .map(|c| doc.text[c.span.range()].to_string())
+            .collect()
+    }
+
     #[test]
     fn decoded_spans_do_not_end_on_function_words() {
         let doc = Document::from_text("t", "It was an act of terror and of the worst kind. Calm.");
-        let ctx = DocCtx::new(&doc);
-        let n = doc.segments.tokens.len();
-        let word = |w: &str| {
-            doc.segments
-                .tokens
-                .iter()
-                .position(|t| &doc.text[t.span.start..t.span.end] == w)
-                .unwrap()
-        };
-        let mut p = vec![0.05f32; n];
-        for w in ["of", "terror", "and"] {
-            p[word(w)] = 0.8;
-        }
-        let got: Vec<&str> = LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.0)
-            .iter()
-            .map(|c| &doc.text[c.span.start..c.span.end])
-            .collect();
-        assert_eq!(got, ["terror"]);
+        let p = probs(&doc, &[("of", 0.8), ("terror", 0.8), ("and", 0.8)]);
+        assert_eq!(decoded(&doc, &p, 0.2, 0.0), ["terror"]);
         // `the` and `a` may start a span (PTC spans often do)
-        let mut p = vec![0.05f32; n];
-        for w in ["the", "worst", "kind"] {
-            p[word(w)] = 0.8;
-        }
-        let got: Vec<&str> = LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.0)
-            .iter()
-            .map(|c| &doc.text[c.span.start..c.span.end])
-            .collect();
-        assert_eq!(got, ["the worst kind"]);
+        let p = probs(&doc, &[("the", 0.8), ("worst", 0.8), ("kind", 0.8)]);
+        assert_eq!(decoded(&doc, &p, 0.2, 0.0), ["the worst kind"]);
     }
 
     #[test]
     fn decode_keeps_only_spans_that_peak() {
         let doc = Document::from_text("t", "A vile and shameful plan. It was a quiet day.");
-        let ctx = DocCtx::new(&doc);
-        let n = doc.segments.tokens.len();
-        let word = |w: &str| {
-            doc.segments
-                .tokens
-                .iter()
-                .position(|t| &doc.text[t.span.start..t.span.end] == w)
-                .unwrap()
-        };
-        let mut p = vec![0.05f32; n];
         // "vile and shameful": one confident token; "quiet": lukewarm only.
-        p[word("vile")] = 0.8;
-        p[word("and")] = 0.25;
-        p[word("shameful")] = 0.3;
-        p[word("quiet")] = 0.28;
-        let text = |c: &[Candidate]| -> Vec<String> {
-            c.iter()
-                .map(|c| doc.text[c.span.start..c.span.end].to_string())
-                .collect()
-        };
-        let all = LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.0);
-        assert_eq!(text(&all), ["vile and shameful", "quiet"]);
-        let peaked = LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.3);
-        assert_eq!(text(&peaked), ["vile and shameful"]);
+        let p = probs(
+            &doc,
+            &[
+                ("vile", 0.8),
+                ("and", 0.25),
+                ("shameful", 0.3),
+                ("quiet", 0.28),
+            ],
+        );
+        assert_eq!(decoded(&doc, &p, 0.2, 0.0), ["vile and shameful", "quiet"]);
+        assert_eq!(decoded(&doc, &p, 0.2, 0.3), ["vile and shameful"]);
         // A peak at or below the threshold filters nothing.
-        assert_eq!(LinearModel::decode(&ctx, &p, 0.2, 0, 2.0, 0.2).len(), 2);
+        assert_eq!(decoded(&doc, &p, 0.2, 0.2).len(), 2);
     }
 }
