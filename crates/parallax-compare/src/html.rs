@@ -373,7 +373,7 @@ aside h2{font-size:15px;margin:12px 0 4px}ol.findings{padding-left:18px;margin:0
 .hl.same,.badge.same{background:#d5f5d5}.hl.values,.badge.values{background:#ffe2b8}.hl.polarity,.badge.polarity{background:#ffc9c9}
 .hl.quote{background:#e3e7ff}.hl.speaker{font-weight:600}.hl.only,.badge.only{background:#eee;box-shadow:inset 0 -2px #aaa}
 .hl.name{box-shadow:inset 0 -2px #7a5af8}.badge.attr{background:#e7d7ff}
-.hl.flash{outline:2px solid #000;background:#fff27a!important}
+.hl.flash{box-shadow:inset 0 -3px #000!important;background:#fff27a!important}
 table.prof{border-collapse:collapse;font-size:12px}table.prof th,table.prof td{border:1px solid #ddd;padding:2px 4px;vertical-align:top;text-align:left}
 "#;
 
