@@ -19,6 +19,12 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium
 fi
+# Screenshots for the README show an emoji of the test article: a colour
+# emoji font, so that it is not drawn as an empty box.
+if [ -n "${SCREENSHOTS:-}" ] && ! fc-list 2>/dev/null | grep -qi "color emoji"; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y -qq fonts-noto-color-emoji
+fi
 if [ ! -d node_modules/playwright-core ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
