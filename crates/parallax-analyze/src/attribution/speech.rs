@@ -2042,7 +2042,9 @@ fn choose_cue(
             }
         };
         // A lone lower-case word that is no pronoun is no source ("the", "held").
-        let src = src.filter(|&s| source_shape_ok(ctx, s));
+        let src = src
+            .map(|s| trim_relative_aside(ctx, s, cues))
+            .filter(|&s| source_shape_ok(ctx, s));
         let Some(s) = src else { continue };
         if c.class == CueClass::Evidence
             && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
@@ -2105,16 +2107,56 @@ fn choose_cue(
                     && !ctx.lw(o.verb).ends_with("ing")
             });
         let frame_pen = if after_frame { 1_000 } else { 0 };
+        // "Trump, who has called the inquiry a witch hunt, said …": a cue
+        // in a relative clause set off by commas is the aside, not the
+        // sentence's frame, when another cue follows the clause.
+        let aside = s.1 >= u.t0 + 2
+            && s.1 == c.t0.min(s.1)
+            && lexicon::RELATIVE.contains(&ctx.lw(s.1 - 1))
+            && ctx.lw(s.1 - 2) == ","
+            && cues
+                .iter()
+                .any(|o| o.t0 > c.t1 + 1 && !o.according && ctx.lw(o.t0 - 1) == ",");
+        let aside_pen = if aside { 100 } else { 0 };
         let score = if trailing {
-            5 - class_pen - frame_pen
+            5 - class_pen - frame_pen - aside_pen
         } else {
-            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen - frame_pen
+            -(dist * 10) - class_pen - (c.t0 - u.t0) as i64 / 8 - naming_pen - frame_pen - aside_pen
         };
         if best.as_ref().is_none_or(|b| score > b.0) {
             best = Some((score, *c, Some(s)));
         }
     }
     best.map(|(_, c, s)| (c, s))
+}
+
+/// "Trump, who has called the inquiry a witch hunt, said": a source that
+/// runs over a relative clause set off by a comma and holding a cue ends
+/// before the clause (the clause is an attribution of its own).
+fn trim_relative_aside(ctx: &Ctx, (s0, s1): (usize, usize), cues: &[Cue]) -> (usize, usize) {
+    let cut = (s0 + 1..s1.saturating_sub(1)).find(|&j| {
+        ctx.lw(j) == ","
+            && ctx.tq[j].is_none()
+            && lexicon::RELATIVE.contains(&ctx.lw(j + 1))
+            && cues.iter().any(|c| c.t0 > j + 1 && c.t1 <= s1)
+    });
+    match cut {
+        Some(j) => (s0, j),
+        None => (s0, s1),
+    }
+}
+
+/// The cue of a relative clause set off by commas inside the main
+/// source's span, before the main cue ("Trump, who has called the inquiry
+/// a witch hunt, said"): the clause's attribution, content up to the
+/// comma before the main cue.
+fn in_relative_aside(ctx: &Ctx, c: &Cue, main: &Cue, (ms0, ms1): (usize, usize)) -> bool {
+    c.t0 >= ms1 + 2
+        && c.t1 < main.t0
+        && ms1 > ms0
+        && ctx.lw(ms1) == ","
+        && lexicon::RELATIVE.contains(&ctx.lw(ms1 + 1))
+        && ctx.lw(main.t0 - 1) == ","
 }
 
 /// "according to a CRS report, “Title,” published March 1, ..." up to a comma.
@@ -2513,7 +2555,8 @@ fn secondary(
     let frame1 = ms1.max(main.t1);
     let unit_end = content_end(ctx, u);
     for c in cues {
-        if c.t0 == main.t0 || (c.t0 < frame1 && c.t1 > frame0) {
+        let aside = main_src.is_some_and(|m| in_relative_aside(ctx, c, main, m));
+        if c.t0 == main.t0 || (c.t0 < frame1 && c.t1 > frame0 && !aside) {
             continue;
         }
         // "X said Y, according to Z": Z passes on what X said (PolNeAR
@@ -2552,7 +2595,8 @@ fn secondary(
         if s0 < frame1 && s1 > frame1 && lexicon::RELATIVE.contains(&ctx.lw(s1 - 1)) {
             s0 = s1 - 1;
         }
-        if !source_shape_ok(ctx, (s0, s1)) || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1))
+        if !source_shape_ok(ctx, (s0, s1))
+            || (s0 < frame1 && s1 > frame0 && (s0, s1) != (ms0, ms1) && !aside)
         {
             continue;
         }
@@ -2582,7 +2626,9 @@ fn secondary(
                     .last()
                     .is_some_and(|l| l.span.end <= ctx.toks[frame0].span.start)
         });
-        let end = if c.t1 <= frame0 && (main.according || main_closes) {
+        let end = if aside {
+            back_over_punct(ctx, c.t1, main.t0)
+        } else if c.t1 <= frame0 && (main.according || main_closes) {
             back_over_punct(ctx, c.t1, frame0)
         } else if c.t1 <= frame0 && !outer {
             // Nor does it run into the main content ("Rhimes declared the

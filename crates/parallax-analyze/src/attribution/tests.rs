@@ -1545,3 +1545,32 @@ fn participle_with_a_time_word_before_by() {
     let a = one("A letter obtained by the AP warns that funds are short.");
     assert_eq!(src(&a), "A letter");
 }
+
+/// A relative clause set off by commas that holds a cue, before the
+/// sentence's own cue: two attributions, the clause's content ending at
+/// its closing comma and the main source ending before the clause.
+#[test]
+fn relative_clause_aside_before_the_main_cue() {
+    let l = run("Trump, who has called the investigation a witch hunt, said he would cooperate.");
+    let got: Vec<(&str, &str, Vec<&str>)> = l
+        .attributions
+        .iter()
+        .map(|a| (src(a), a.cue.as_ref().unwrap().text.as_str(), content(a)))
+        .collect();
+    assert!(
+        got.contains(&("Trump", "said", vec!["he would cooperate"])),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "Trump, who",
+            "has called",
+            vec!["the investigation a witch hunt"]
+        )),
+        "{got:?}"
+    );
+    // a relative clause that ends the sentence is the attribution itself
+    let a = one("The story was written by Gabriel Sherman, who reported that the network paid a settlement.");
+    assert_eq!(src(&a), "Gabriel Sherman, who");
+    assert_eq!(a.cue.as_ref().unwrap().text, "reported");
+}
