@@ -75,6 +75,72 @@ fn is_possessive(w: &str) -> bool {
     matches!(w, "'s" | "’s" | "'S" | "’S" | "'" | "’")
 }
 
+/// Lower-case words a mention never ends with ("Standard of the",
+/// cut from a title the tagger ran into).
+const TRAILING: &[&str] = &[
+    "of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "by",
+];
+
+/// The mention over `toks[start..end]` of a tagged chunk, trimmed: never
+/// starting or ending on punctuation or a possessive marker ("[North
+/// Korea]", "Hamas’"), never ending on a lower-case function word; with
+/// a lower-case compass word that makes a listed country (`north
+/// Korea`); its label checked against the country list and organization
+/// heads. Token range, label, mean confidence.
+fn mention(
+    doc: &Document,
+    toks: &[parallax_core::Token],
+    words: &[&str],
+    confs: &[f32],
+    (mut start, mut end): (usize, usize),
+    label: &str,
+) -> Option<(usize, usize, &'static str, f32)> {
+    let word = |i: usize| {
+        matches!(toks[i].kind, TokenKind::Word | TokenKind::Number) && !is_possessive(words[i])
+    };
+    loop {
+        while start < end && !word(start) {
+            start += 1;
+        }
+        while end > start && !word(end - 1) {
+            end -= 1;
+        }
+        if end > start + 1 && TRAILING.contains(&words[end - 1]) {
+            end -= 1;
+            continue;
+        }
+        break;
+    }
+    if start == end {
+        return None;
+    }
+    // `north Korea`: a lower-case compass word that makes a listed
+    // country with the name after it belongs to the mention
+    if start > 0
+        && places::compass_prefix_makes_place(
+            words[start - 1],
+            &doc.text[toks[start].span.start..toks[end - 1].span.end],
+        )
+    {
+        start -= 1;
+    }
+    let conf = confs[start..end].iter().sum::<f32>() / (end - start) as f32;
+    let label = features::TYPES
+        .iter()
+        .find(|t| **t == label)
+        .copied()
+        .unwrap_or("MISC");
+    let text = &doc.text[toks[start].span.start..toks[end - 1].span.end];
+    let label = if places::is_country(text) {
+        "LOC"
+    } else if label == "PER" && places::has_org_head(text) {
+        "ORG"
+    } else {
+        label
+    };
+    Some((start, end, label, conf))
+}
+
 /// Tags a document with a given model.
 pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
     let mut hist = DocHistory::default();
@@ -90,47 +156,22 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
         let (tags, confs) = m.tag_sentence(&infos, &mut hist);
         let names: Vec<&str> = tags.iter().map(|&t| model::TAGS[t as usize]).collect();
         for c in conll::chunks(&names) {
-            // Never start or end a mention on punctuation or a possessive
-            // marker ("[North Korea]", "Hamas’").
-            let word = |i: usize| {
-                matches!(toks[i].kind, TokenKind::Word | TokenKind::Number)
-                    && !is_possessive(words[i])
-            };
-            let (mut start, mut end) = (c.start, c.end);
-            while start < end && !word(start) {
-                start += 1;
+            // A comma inside a chunk separates names the tagger joined
+            // ("Hyun-sook Cho, Cathi Choi"): each piece is a mention.
+            let mut pieces = Vec::new();
+            let mut from = c.start;
+            for i in c.start..c.end {
+                if matches!(words[i], "," | ";") {
+                    pieces.push((from, i));
+                    from = i + 1;
+                }
             }
-            while end > start && !word(end - 1) {
-                end -= 1;
+            pieces.push((from, c.end));
+            for (start, end) in pieces {
+                if let Some(m) = mention(doc, toks, &words, &confs, (start, end), &c.label) {
+                    raw.push((base + m.0, base + m.1, m.2, m.3));
+                }
             }
-            if start == end {
-                continue;
-            }
-            // `north Korea`: a lower-case compass word that makes a listed
-            // country with the name after it belongs to the mention
-            if start > 0
-                && places::compass_prefix_makes_place(
-                    words[start - 1],
-                    &doc.text[toks[start].span.start..toks[end - 1].span.end],
-                )
-            {
-                start -= 1;
-            }
-            let conf = confs[start..end].iter().sum::<f32>() / (end - start) as f32;
-            let label = features::TYPES
-                .iter()
-                .find(|t| **t == c.label)
-                .copied()
-                .unwrap_or("MISC");
-            let text = &doc.text[toks[start].span.start..toks[end - 1].span.end];
-            let label = if places::is_country(text) {
-                "LOC"
-            } else if label == "PER" && places::has_org_head(text) {
-                "ORG"
-            } else {
-                label
-            };
-            raw.push((base + start, base + end, label, conf));
         }
     }
     let all = &doc.segments.tokens;
@@ -187,6 +228,24 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn mentions_never_hold_a_comma_nor_end_on_a_function_word() {
+        let d = Document::from_text(
+            "t",
+            "Senior operatives Hyun-sook Cho, Cathi Choi, and Kathleen Richards signed it. \
+             In “Under the Banner of Marxist-Leninist Proletarian Internationalism, While Holding \
+             High the Standard of the Anti-Imperialist, Anti-American Struggle, Let Us Accelerate \
+             World Revolution,” Kim Il Sung wrote.",
+        );
+        let l = analyze(&d);
+        for m in &l.mentions {
+            assert!(!m.text.contains(','), "{m:?}");
+            let last = m.text.rsplit(' ').next().unwrap();
+            assert!(!TRAILING.contains(&last), "{m:?}");
+        }
+        assert!(l.mentions.iter().any(|m| m.text == "Kathleen Richards"));
+    }
 
     #[test]
     fn a_lower_case_compass_word_joins_its_country() {
