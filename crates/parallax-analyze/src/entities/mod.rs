@@ -160,8 +160,8 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
             // ("Hyun-sook Cho, Cathi Choi"): each piece is a mention.
             let mut pieces = Vec::new();
             let mut from = c.start;
-            for i in c.start..c.end {
-                if matches!(words[i], "," | ";") {
+            for (i, w) in words.iter().enumerate().take(c.end).skip(c.start) {
+                if matches!(*w, "," | ";") {
                     pieces.push((from, i));
                     from = i + 1;
                 }
