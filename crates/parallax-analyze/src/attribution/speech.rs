@@ -1419,8 +1419,18 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
         // name who speaks for whom; the walk goes on to the role.
         let role_for =
             lw == "for" && t > u.t0 && ctx.tq[t - 1].is_none() && ROLE_FOR.contains(&ctx.lw(t - 1));
+        // "Trump and Clinton said": two names joined by `and` speak together.
+        let names_joined = lw == "and"
+            && t > u.t0
+            && t + 1 < end
+            && ctx.tq[t - 1].is_none()
+            && ctx.is_cap(t - 1)
+            && !ctx.is_punct(t - 1)
+            && ctx.is_cap(t + 1)
+            && start == t + 1;
         if !postnominal
             && !role_for
+            && !names_joined
             && (lexicon::SOURCE_STOP.contains(&lw)
                 || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech))
         {

@@ -1574,3 +1574,16 @@ fn relative_clause_aside_before_the_main_cue() {
     assert_eq!(src(&a), "Gabriel Sherman, who");
     assert_eq!(a.cue.as_ref().unwrap().text, "reported");
 }
+
+/// Two names joined by `and` speak together (the source was the second
+/// name alone).
+#[test]
+fn names_joined_by_and_are_one_source() {
+    let a = one("Trump and Clinton said the debate was fair.");
+    assert_eq!(src(&a), "Trump and Clinton");
+    let a = one("Sen. Ted Cruz and Gov. John Kasich said the debate was fair.");
+    assert_eq!(src(&a), "Sen. Ted Cruz and Gov. John Kasich");
+    // a place phrase before the subject is not joined to it
+    let a = one("In Iowa and Ohio, officials said turnout was high.");
+    assert_eq!(src(&a), "officials");
+}
