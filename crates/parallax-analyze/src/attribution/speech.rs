@@ -2034,8 +2034,21 @@ fn choose_cue(
                     // "..., said Caddell" (never "..., told Breitbart": the addressee).
                     if before_punct && !addressee && !participle {
                         let fwd = source_fwd(ctx, u, c.t1);
+                        // "They have bombed … and, since then, admitted
+                        // …": a verb joined by `and` across an aside
+                        // shares the clause's subject.
+                        let and_aside =
+                            (c.t0.saturating_sub(12).max(u.t0 + 1)..c.t0 - 1).find(|&j| {
+                                ctx.lw(j) == "and"
+                                    && ctx.lw(j + 1) == ","
+                                    && ctx.tq[j].is_none()
+                                    && (j + 2..c.t0 - 1).all(|k| ctx.tq[k].is_none())
+                            });
                         match fwd {
                             Some(f) if fwd_source_ends(ctx, u, c, f) => fwd,
+                            _ if and_aside.is_some() => {
+                                and_aside.and_then(|j| clause_subject(ctx, u, j))
+                            }
                             _ => long_subject(ctx, u, c)
                                 .or_else(|| clause_before_comma(ctx, u, c))
                                 .or(fwd),

@@ -1587,3 +1587,13 @@ fn names_joined_by_and_are_one_source() {
     let a = one("In Iowa and Ohio, officials said turnout was high.");
     assert_eq!(src(&a), "officials");
 }
+
+/// A cue joined by `and` to an earlier verb across an aside shares the
+/// clause's subject (sample 001: the whole clause had been the source).
+#[test]
+fn verb_joined_by_and_across_an_aside_shares_the_subject() {
+    let a = one("They have bombed refugee camps in Gaza and Jenin and, since the time of this publication, admitted to bombing ambulances.");
+    assert_eq!(src(&a), "They");
+    let a = one("The senator voted no and, in a statement, said the bill was flawed.");
+    assert_eq!(src(&a), "The senator");
+}
