@@ -2037,12 +2037,13 @@ fn choose_cue(
                         // "They have bombed … and, since then, admitted
                         // …": a verb joined by `and` across an aside
                         // shares the clause's subject.
+                        let before = c.t0.saturating_sub(1);
                         let and_aside =
-                            (c.t0.saturating_sub(12).max(u.t0 + 1)..c.t0 - 1).find(|&j| {
+                            (c.t0.saturating_sub(12).max(u.t0 + 1)..before).find(|&j| {
                                 ctx.lw(j) == "and"
                                     && ctx.lw(j + 1) == ","
                                     && ctx.tq[j].is_none()
-                                    && (j + 2..c.t0 - 1).all(|k| ctx.tq[k].is_none())
+                                    && (j + 2..before).all(|k| ctx.tq[k].is_none())
                             });
                         match fwd {
                             Some(f) if fwd_source_ends(ctx, u, c, f) => fwd,
