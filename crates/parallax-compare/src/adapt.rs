@@ -31,6 +31,7 @@ pub fn adapt_layers(v: &mut ArticleView, a: &Analysis) -> Used {
     }
     if let Some(q) = &l.quantities {
         v.values_from_layer(q);
+        v.provenance.values = "layer";
     }
     if let Some(c) = &l.claims {
         for cs in &c.sentences {

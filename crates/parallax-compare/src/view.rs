@@ -92,6 +92,8 @@ pub struct Provenance {
     pub sources: &'static str,
     pub entities: &'static str,
     pub claims: &'static str,
+    /// Numbers and dates of the aligned claims.
+    pub values: &'static str,
     pub techniques: &'static str,
 }
 
@@ -120,6 +122,7 @@ impl ArticleView {
                 sources: "rules",
                 entities: "rules",
                 claims: "rules",
+                values: "rules",
                 techniques: "absent",
             },
             doc,
