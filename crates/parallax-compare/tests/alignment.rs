@@ -138,6 +138,7 @@ fn dates_are_whole_and_fall_within_their_year_and_decade() {
         "In an October 16, 1986, interview, he spoke. He spoke in 1986. He spoke in the 1980s.",
     ));
     let v = Comparer::default().views(&[a]);
+    assert_eq!(v[0].provenance.values, "layer");
     let vals: Vec<_> = v[0]
         .sentences
         .iter()
