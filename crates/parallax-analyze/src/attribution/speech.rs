@@ -1189,7 +1189,9 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
             && (w == "who"
                     // "Another source speaking to Fox News said", "A
                     // letter obtained by The Associated Press warns".
-                    || (!ctx.is_cap(j) && w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed"))))
+                    || (!ctx.is_cap(j) && w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed")))
+                    // "The memo sent last week by the director said".
+                    || IRREGULAR_PASSIVES.contains(&w))
     })?;
     let participle = ctx.lw(r) != "who";
     // The walk stopped at a preposition of the relative clause ("with",
@@ -1221,7 +1223,8 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
     // The participle takes its preposition at once ("speaking to"); one
     // in "-ed" only as a passive with "by" ("obtained by"), since "The
     // talk ended with Maddow asking …" is a finite verb.
-    if participle && (next != stop || (ctx.lw(r).ends_with("ed") && ctx.lw(stop) != "by")) {
+    let passive = ctx.lw(r).ends_with("ed") || IRREGULAR_PASSIVES.contains(&ctx.lw(r));
+    if participle && (next != stop || (passive && ctx.lw(stop) != "by")) {
         return None;
     }
     if (!participle && ctx.is_cap(next))
@@ -1241,6 +1244,13 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
     let head = (h0, r);
     source_shape_ok(ctx, head).then_some(head)
 }
+
+/// Irregular past participles that head a passive phrase before a cue
+/// ("a letter sent by", "a report written by", "a memo seen by Reuters").
+const IRREGULAR_PASSIVES: &[&str] = &[
+    "sent", "written", "given", "taken", "seen", "made", "shown", "held", "led", "brought", "read",
+    "told", "found", "won",
+];
 
 /// Written messages a participle may describe ("an email to supporters
 /// stating …"): the sender speaks.

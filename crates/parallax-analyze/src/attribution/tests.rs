@@ -1544,6 +1544,11 @@ fn participle_with_a_time_word_before_by() {
     assert_eq!(src(&a), "A poll");
     let a = one("A letter obtained by the AP warns that funds are short.");
     assert_eq!(src(&a), "A letter");
+    // irregular participles too
+    let a = one("The memo sent last week by the director said the office would close.");
+    assert_eq!(src(&a), "The memo");
+    let a = one("A memo seen by Reuters says the plan was dropped.");
+    assert_eq!(src(&a), "A memo");
 }
 
 /// A relative clause set off by commas that holds a cue, before the
