@@ -2407,7 +2407,13 @@ fn build(
             }
             regions.push((k, end));
         } else {
-            regions.push((u.t0, back_over_punct(ctx, u.t0, cue.t0)));
+            let ce = back_over_punct(ctx, u.t0, cue.t0);
+            // "She said that, according to the police, the man fled": the
+            // words up to the complementizer are another frame.
+            let after_that = ce > u.t0 && ctx.lw(ce - 1) == "that" && ctx.tq[ce - 1].is_none();
+            if !after_that {
+                regions.push((u.t0, ce));
+            }
             if phrase_end < end && ctx.lw(phrase_end) == "," {
                 regions.push((phrase_end + 1, end));
             }

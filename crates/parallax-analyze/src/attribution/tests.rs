@@ -1602,3 +1602,21 @@ fn verb_joined_by_and_across_an_aside_shares_the_subject() {
     let a = one("The senator voted no and, in a statement, said the bill was flawed.");
     assert_eq!(src(&a), "The senator");
 }
+
+/// `according to` set off inside a `that` clause: its content is the
+/// rest of the clause, not the frame before it.
+#[test]
+fn according_to_inside_a_that_clause() {
+    let l = run("She said that, according to the police, the man fled.");
+    let acc = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "according_to")
+        .expect("the according-to attribution");
+    assert_eq!(src(acc), "the police");
+    assert_eq!(content(acc), ["the man fled"]);
+    assert!(l.attributions.iter().any(|a| src(a) == "She"));
+    // at the end of a sentence it still takes what comes before
+    let a = one("The man fled, according to the police.");
+    assert_eq!(content(&a), ["The man fled"]);
+}
