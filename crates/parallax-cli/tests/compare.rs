@@ -221,3 +221,28 @@ fn full_model_dir_without_files_is_a_clear_error() {
         .failure()
         .stderr(predicate::str::contains("config.json"));
 }
+
+#[test]
+fn text_summary_counts_what_each_article_alone_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, "The House voted to give Israel $14.3 billion in military aid on November 2, 2023. Senator Jane Roe of Ohio said the vote was a mistake.").unwrap();
+    std::fs::write(&b, "The House voted to give Israel $14.3 billion in military aid on November 2, 2023. The weather was mild.").unwrap();
+    let out = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["compare", "--format", "text"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("[1]") && l.contains("that the other lacks"))
+        .unwrap_or_else(|| panic!("{text}"));
+    // article 1 alone names Jane Roe and Ohio
+    assert!(!line.contains(" 0 entities"), "{line}");
+    assert!(text.contains("[2] 0 claims"), "{text}");
+}

@@ -1109,6 +1109,28 @@ pub fn summary(c: &Comparison) -> String {
         );
     }
     let _ = writeln!(s, "\nonly in one: {}", c.only_in_one.len());
+    let others = if c.articles.len() > 2 {
+        "others lack"
+    } else {
+        "other lacks"
+    };
+    for i in 0..c.articles.len() {
+        let count = |kind: &str| {
+            c.only_in_one
+                .iter()
+                .filter(|o| o.article == i && o.kind == kind)
+                .count()
+        };
+        let _ = writeln!(
+            s,
+            "  [{}] {} claims, {} quotes, {} sources, {} entities that the {others}",
+            i + 1,
+            count("claim"),
+            count("quote"),
+            count("source"),
+            count("entity"),
+        );
+    }
     for p in &c.profiles {
         let _ = writeln!(
             s,
