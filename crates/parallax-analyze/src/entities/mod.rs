@@ -75,8 +75,9 @@ fn is_possessive(w: &str) -> bool {
     matches!(w, "'s" | "’s" | "'S" | "’S" | "'" | "’")
 }
 
-/// Lower-case words a mention never ends with ("Standard of the",
-/// cut from a title the tagger ran into).
+/// Function words a mention never ends with ("Standard of the", cut
+/// from a title the tagger ran into); any other word all in lower case
+/// is trimmed as well.
 const TRAILING: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "by",
 ];
@@ -105,7 +106,14 @@ fn mention(
         while end > start && !word(end - 1) {
             end -= 1;
         }
-        if end > start + 1 && TRAILING.contains(&words[end - 1]) {
+        // A name never ends on a word all in lower case ("the", "of", or a
+        // verb the tagger ran into: "Yom Kippur War began").
+        let w = words[end - 1];
+        if end > start + 1
+            && (TRAILING.contains(&w)
+                || w.chars()
+                    .all(|ch| ch.is_lowercase() || ch == '-' || ch == '\''))
+        {
             end -= 1;
             continue;
         }
@@ -135,6 +143,8 @@ fn mention(
         "LOC"
     } else if label == "PER" && places::has_org_head(text) {
         "ORG"
+    } else if label != "MISC" && places::has_event_head(text) {
+        "MISC"
     } else {
         label
     };
@@ -230,7 +240,7 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn mentions_never_hold_a_comma_nor_end_on_a_function_word() {
+    fn mentions_never_hold_a_comma_nor_end_on_a_lower_case_word() {
         let d = Document::from_text(
             "t",
             "Senior operatives Hyun-sook Cho, Cathi Choi, and Kathleen Richards signed it. \
@@ -245,6 +255,17 @@ mod tests {
             assert!(!TRAILING.contains(&last), "{m:?}");
         }
         assert!(l.mentions.iter().any(|m| m.text == "Kathleen Richards"));
+        // a lower-case verb the tagger ran into is cut; a war is an event
+        let d = Document::from_text("t", "The Yom Kippur War began in 1973.");
+        let l = analyze(&d);
+        let m = l
+            .mentions
+            .iter()
+            .find(|m| m.text.starts_with("Yom Kippur"))
+            .expect("the war");
+        assert_eq!((m.text.as_str(), m.label), ("Yom Kippur War", "MISC"));
+        assert!(super::places::has_event_head("the Oslo Accords"));
+        assert!(!super::places::has_event_head("War"));
     }
 
     #[test]

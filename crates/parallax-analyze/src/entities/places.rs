@@ -331,6 +331,35 @@ pub fn has_org_head(text: &str) -> bool {
             .is_some_and(|w| ORG_HEADS.contains(&w.to_lowercase().as_str()))
 }
 
+/// Last words that make a capitalized name an event or a document
+/// ("the Yom Kippur War", "the Oslo Accords"), never a person.
+const EVENT_HEADS: &[&str] = &[
+    "war",
+    "revolution",
+    "accords",
+    "accord",
+    "treaty",
+    "agreement",
+    "act",
+    "olympics",
+    "games",
+    "summit",
+    "massacre",
+    "uprising",
+    "intifada",
+    "crisis",
+];
+
+/// Whether a name of two or more words ends on an event or document
+/// head (`EVENT_HEADS`).
+pub fn has_event_head(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() >= 2
+        && words
+            .last()
+            .is_some_and(|w| EVENT_HEADS.contains(&w.to_lowercase().as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
