@@ -501,7 +501,101 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
         }
     }
     signatures(doc, &mut f);
+    tweet_signatures(doc, &mut f);
     f
+}
+
+/// The signature line of an embedded tweet: `— Name (@handle) Month D, YYYY`.
+static TWEET_SIGNATURE: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+    regex::Regex::new(
+        r"(?P<dash>[—–]|--)[ \t]*(?P<name>[^\s(—–<>][^(\n—–<>]{0,60}?)[ \t]*\(@\w{1,30}\)[ \t]*(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}",
+    )
+    .expect("tweet signature pattern")
+});
+
+/// "Iron Mike Tyson was not asked to speak … — Donald J. Trump
+/// (@realDonaldTrump) June 29, 2016": an embedded tweet, its text up to
+/// the signature attributed to the author named there (a link at its end
+/// and a leading `<tweet …>` tag are left out). Attributions already
+/// found inside the tweet keep theirs; quotations in it no cue claimed
+/// get the author too.
+fn tweet_signatures(doc: &Document, f: &mut Found) {
+    for p in &doc.segments.paragraphs {
+        let text = &doc.text[p.start..p.end];
+        let mut from = 0;
+        for m in TWEET_SIGNATURE.captures_iter(text) {
+            let dash = m.name("dash").expect("dash");
+            let name = m.name("name").expect("name");
+            let seg = &text[from..dash.start()];
+            from = m.get(0).expect("match").end();
+            // skip a markup tag the text kept ("<tweet id=… author=…>")
+            let body_start = match (seg.rfind('<'), seg.rfind('>')) {
+                (Some(lt), Some(gt)) if lt < gt => gt + 1,
+                _ => 0,
+            };
+            let mut body = &seg[body_start..];
+            loop {
+                let t = body.trim_end();
+                match t.rsplit_once(char::is_whitespace) {
+                    Some((head, last))
+                        if last.starts_with("http") || last.starts_with("pic.twitter.com") =>
+                    {
+                        body = head;
+                    }
+                    _ if !t.contains(char::is_whitespace)
+                        && (t.starts_with("http") || t.starts_with("pic.twitter.com")) =>
+                    {
+                        body = "";
+                        break;
+                    }
+                    _ => {
+                        body = t;
+                        break;
+                    }
+                }
+            }
+            let lead = body.len() - body.trim_start().len();
+            let body = body.trim();
+            if body.split_whitespace().count() < 2 {
+                continue;
+            }
+            let seg_start = p.start + (dash.start() - seg.len());
+            let c0 = seg_start + body_start + lead;
+            let c1 = c0 + body.len();
+            let (n0, n1) = (p.start + name.start(), p.start + name.end());
+            let (d0, d1) = (p.start + dash.start(), p.start + dash.end());
+            for a in f.attributions.iter_mut() {
+                let inside = a
+                    .content
+                    .iter()
+                    .all(|c| c.span.start >= c0 && c.span.end <= c1);
+                if inside && a.cue.is_none() {
+                    a.source = Some(Part::new(doc, n0, n1));
+                    a.cue = Some(Part::new(doc, d0, d1));
+                    a.rule = "tweet_signature";
+                }
+            }
+            if f.attributions.iter().any(|a| {
+                a.content
+                    .iter()
+                    .any(|c| c.span.start == c0 && c.span.end == c1)
+            }) {
+                continue;
+            }
+            f.attributions.push(Attribution {
+                kind: AttributionKind::Direct,
+                source: Some(Part::new(doc, n0, n1)),
+                speaker: None,
+                speaker_mention: None,
+                relayed_by: None,
+                cue: Some(Part::new(doc, d0, d1)),
+                content: vec![Part::new(doc, c0, c1)],
+                work: None,
+                rule: "tweet_signature",
+                confidence: 0.8,
+            });
+        }
+    }
 }
 
 /// "“I went to Wall Street before the crash.” / - Clinton.": a paragraph

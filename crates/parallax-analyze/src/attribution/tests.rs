@@ -1620,3 +1620,38 @@ fn according_to_inside_a_that_clause() {
     let a = one("The man fled, according to the police.");
     assert_eq!(content(&a), ["The man fled"]);
 }
+
+/// An embedded tweet is its author's: the text before the signature
+/// `— Name (@handle) Month D, YYYY`, without the link at its end or a
+/// markup tag before it.
+#[test]
+fn embedded_tweet_is_attributed_to_its_author() {
+    let t = "Trump denied the report.\n\nIron Mike Tyson was not asked to speak at the Convention. The media makes everything up! https://t.co/abc — Donald J. Trump (@realDonaldTrump) June 29, 2016\n\n<tweet id=\"1\" author=\"@Bencjacobs\">His campaign has booked Mike Tyson to appear at RNC https://t.co/daC7Qr7ZhZ — Ben Jacobs (@Bencjacobs) June 28, 2016</tweet>.";
+    let l = run(t);
+    let tweets: Vec<(&str, Vec<&str>)> = l
+        .attributions
+        .iter()
+        .filter(|a| a.rule == "tweet_signature")
+        .map(|a| (src(a), content(a)))
+        .collect();
+    assert_eq!(
+        tweets,
+        [
+            (
+                "Donald J. Trump",
+                vec!["Iron Mike Tyson was not asked to speak at the Convention. The media makes everything up!"]
+            ),
+            (
+                "Ben Jacobs",
+                vec!["His campaign has booked Mike Tyson to appear at RNC"]
+            ),
+        ]
+    );
+    // no handle, no date: no signature
+    assert!(
+        run("The war lasted from 1950 -- 1953 (@ history) and ended.")
+            .attributions
+            .iter()
+            .all(|a| a.rule != "tweet_signature")
+    );
+}
