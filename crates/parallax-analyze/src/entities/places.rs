@@ -324,11 +324,16 @@ const ORG_HEADS: &[&str] = &[
 
 /// Whether a name ends in a word that marks an organization.
 pub fn has_org_head(text: &str) -> bool {
+    ends_on_head(text, ORG_HEADS)
+}
+
+/// Whether a name of two or more words ends on a word of `heads`.
+fn ends_on_head(text: &str, heads: &[&str]) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     words.len() >= 2
         && words
             .last()
-            .is_some_and(|w| ORG_HEADS.contains(&w.to_lowercase().as_str()))
+            .is_some_and(|w| heads.contains(&w.to_lowercase().as_str()))
 }
 
 /// Last words that make a capitalized name an event or a document
@@ -353,11 +358,7 @@ const EVENT_HEADS: &[&str] = &[
 /// Whether a name of two or more words ends on an event or document
 /// head (`EVENT_HEADS`).
 pub fn has_event_head(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words.len() >= 2
-        && words
-            .last()
-            .is_some_and(|w| EVENT_HEADS.contains(&w.to_lowercase().as_str()))
+    ends_on_head(text, EVENT_HEADS)
 }
 
 #[cfg(test)]
