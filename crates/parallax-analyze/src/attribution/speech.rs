@@ -533,26 +533,11 @@ fn tweet_signatures(doc: &Document, f: &mut Found) {
                 (Some(lt), Some(gt)) if lt < gt => gt + 1,
                 _ => 0,
             };
-            let mut body = &seg[body_start..];
-            loop {
-                let t = body.trim_end();
-                match t.rsplit_once(char::is_whitespace) {
-                    Some((head, last))
-                        if last.starts_with("http") || last.starts_with("pic.twitter.com") =>
-                    {
-                        body = head;
-                    }
-                    _ if !t.contains(char::is_whitespace)
-                        && (t.starts_with("http") || t.starts_with("pic.twitter.com")) =>
-                    {
-                        body = "";
-                        break;
-                    }
-                    _ => {
-                        body = t;
-                        break;
-                    }
-                }
+            // links at the end ("https://t.co/…", "pic.twitter.com/…")
+            let is_link = |w: &str| w.starts_with("http") || w.starts_with("pic.twitter.com");
+            let mut body = seg[body_start..].trim_end();
+            while let Some(last) = body.split_whitespace().next_back().filter(|w| is_link(w)) {
+                body = body[..body.len() - last.len()].trim_end();
             }
             let lead = body.len() - body.trim_start().len();
             let body = body.trim();
@@ -564,17 +549,7 @@ fn tweet_signatures(doc: &Document, f: &mut Found) {
             let c1 = c0 + body.len();
             let (n0, n1) = (p.start + name.start(), p.start + name.end());
             let (d0, d1) = (p.start + dash.start(), p.start + dash.end());
-            for a in f.attributions.iter_mut() {
-                let inside = a
-                    .content
-                    .iter()
-                    .all(|c| c.span.start >= c0 && c.span.end <= c1);
-                if inside && a.cue.is_none() {
-                    a.source = Some(Part::new(doc, n0, n1));
-                    a.cue = Some(Part::new(doc, d0, d1));
-                    a.rule = "tweet_signature";
-                }
-            }
+            sign_uncued(doc, f, (c0, c1), (n0, n1), (d0, d1), "tweet_signature");
             if f.attributions.iter().any(|a| {
                 a.content
                     .iter()
@@ -623,16 +598,30 @@ fn signatures(doc: &Document, f: &mut Found) {
         let dash_end = dash + t.len() - rest.len();
         let n0 = dash_end + (rest.len() - rest.trim_start().len());
         let n1 = n0 + name.len();
-        for a in f.attributions.iter_mut() {
-            let inside = a
-                .content
-                .iter()
-                .all(|c| c.span.start >= paras[p - 1].start && c.span.end <= paras[p - 1].end);
-            if inside && a.cue.is_none() {
-                a.source = Some(Part::new(doc, n0, n1));
-                a.cue = Some(Part::new(doc, dash, dash_end));
-                a.rule = "signature";
-            }
+        let prev = (paras[p - 1].start, paras[p - 1].end);
+        sign_uncued(doc, f, prev, (n0, n1), (dash, dash_end), "signature");
+    }
+}
+
+/// Attributions with no cue whose content lies within `within` (bytes):
+/// the signature names their source (`name`), its dash is the cue.
+fn sign_uncued(
+    doc: &Document,
+    f: &mut Found,
+    (lo, hi): (usize, usize),
+    (n0, n1): (usize, usize),
+    (d0, d1): (usize, usize),
+    rule: &'static str,
+) {
+    for a in f.attributions.iter_mut() {
+        let inside = a
+            .content
+            .iter()
+            .all(|c| c.span.start >= lo && c.span.end <= hi);
+        if inside && a.cue.is_none() {
+            a.source = Some(Part::new(doc, n0, n1));
+            a.cue = Some(Part::new(doc, d0, d1));
+            a.rule = rule;
         }
     }
 }
@@ -2138,25 +2127,14 @@ fn choose_cue(
                     // "..., said Caddell" (never "..., told Breitbart": the addressee).
                     if before_punct && !addressee && !participle {
                         let fwd = source_fwd(ctx, u, c.t1);
-                        // "They have bombed … and, since then, admitted
-                        // …": a verb joined by `and` across an aside
-                        // shares the clause's subject.
-                        let before = c.t0.saturating_sub(1);
-                        let and_aside =
-                            (c.t0.saturating_sub(12).max(u.t0 + 1)..before).find(|&j| {
-                                ctx.lw(j) == "and"
-                                    && ctx.lw(j + 1) == ","
-                                    && ctx.tq[j].is_none()
-                                    && (j + 2..before).all(|k| ctx.tq[k].is_none())
-                            });
                         match fwd {
                             Some(f) if fwd_source_ends(ctx, u, c, f) => fwd,
-                            _ if and_aside.is_some() => {
-                                and_aside.and_then(|j| clause_subject(ctx, u, j))
-                            }
-                            _ => long_subject(ctx, u, c)
-                                .or_else(|| clause_before_comma(ctx, u, c))
-                                .or(fwd),
+                            _ => match and_aside(ctx, u, c) {
+                                Some(j) => clause_subject(ctx, u, j),
+                                None => long_subject(ctx, u, c)
+                                    .or_else(|| clause_before_comma(ctx, u, c))
+                                    .or(fwd),
+                            },
                         }
                     } else if before_punct && addressee && !participle {
                         // "An intelligence source, who was not authorized
@@ -2239,9 +2217,8 @@ fn choose_cue(
         // in a relative clause set off by commas is the aside, not the
         // sentence's frame, when another cue follows the clause.
         let aside = s.1 >= u.t0 + 2
-            && s.1 == c.t0.min(s.1)
-            && lexicon::RELATIVE.contains(&ctx.lw(s.1 - 1))
-            && ctx.lw(s.1 - 2) == ","
+            && s.1 <= c.t0
+            && opens_relative(ctx, s.1 - 2)
             && cues
                 .iter()
                 .any(|o| o.t0 > c.t1 + 1 && !o.according && ctx.lw(o.t0 - 1) == ",");
@@ -2258,16 +2235,30 @@ fn choose_cue(
     best.map(|(_, c, s)| (c, s))
 }
 
+/// "They have bombed … and, since then, admitted …": the `and` (token
+/// index) before an aside that ends right before the cue; the verb it
+/// joins shares the clause's subject.
+fn and_aside(ctx: &Ctx, u: &Unit, c: &Cue) -> Option<usize> {
+    let before = c.t0.saturating_sub(1);
+    (c.t0.saturating_sub(12).max(u.t0 + 1)..before).find(|&j| {
+        ctx.lw(j) == "and"
+            && ctx.lw(j + 1) == ","
+            && ctx.tq[j].is_none()
+            && (j + 2..before).all(|k| ctx.tq[k].is_none())
+    })
+}
+
+/// Token `j` is a comma that opens a relative clause (", who", ", which").
+fn opens_relative(ctx: &Ctx, j: usize) -> bool {
+    ctx.lw(j) == "," && ctx.tq[j].is_none() && lexicon::RELATIVE.contains(&ctx.lw(j + 1))
+}
+
 /// "Trump, who has called the inquiry a witch hunt, said": a source that
 /// runs over a relative clause set off by a comma and holding a cue ends
 /// before the clause (the clause is an attribution of its own).
 fn trim_relative_aside(ctx: &Ctx, (s0, s1): (usize, usize), cues: &[Cue]) -> (usize, usize) {
-    let cut = (s0 + 1..s1.saturating_sub(1)).find(|&j| {
-        ctx.lw(j) == ","
-            && ctx.tq[j].is_none()
-            && lexicon::RELATIVE.contains(&ctx.lw(j + 1))
-            && cues.iter().any(|c| c.t0 > j + 1 && c.t1 <= s1)
-    });
+    let cut = (s0 + 1..s1.saturating_sub(1))
+        .find(|&j| opens_relative(ctx, j) && cues.iter().any(|c| c.t0 > j + 1 && c.t1 <= s1));
     match cut {
         Some(j) => (s0, j),
         None => (s0, s1),
@@ -2282,8 +2273,7 @@ fn in_relative_aside(ctx: &Ctx, c: &Cue, main: &Cue, (ms0, ms1): (usize, usize))
     c.t0 >= ms1 + 2
         && c.t1 < main.t0
         && ms1 > ms0
-        && ctx.lw(ms1) == ","
-        && lexicon::RELATIVE.contains(&ctx.lw(ms1 + 1))
+        && opens_relative(ctx, ms1)
         && ctx.lw(main.t0 - 1) == ","
 }
 
