@@ -154,13 +154,17 @@ const ANTONYMS: &[(&str, &str)] = &[
     ("strengthened", "weakened"),
 ];
 
+/// The words of a text as written: runs of letters, digits and
+/// apostrophes.
+pub fn word_pieces(t: &str) -> impl Iterator<Item = &str> {
+    t.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+}
+
 /// Lowercased word tokens of a text (apostrophe contractions split as `n't`).
 pub fn words(t: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for w in t.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
-        if w.is_empty() {
-            continue;
-        }
+    for w in word_pieces(t) {
         let w = w.to_lowercase().replace('’', "'");
         if let Some(stem) = w.strip_suffix("n't") {
             if !stem.is_empty() {

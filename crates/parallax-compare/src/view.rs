@@ -127,7 +127,10 @@ impl ArticleView {
             },
             doc,
         };
-        v.sentences_from_rules(enc);
+        // The light number regex serves the light claim rule and the
+        // values; with both layers present neither is read.
+        let rule_values = a.layers.quantities.is_none() || a.layers.claims.is_none();
+        v.sentences_from_rules(enc, rule_values);
         let used = crate::adapt::adapt_layers(&mut v, a);
         // rule quotes fill in what the attributions layer missed (e.g. block
         // quotations without marks)
@@ -163,7 +166,7 @@ impl ArticleView {
         v
     }
 
-    fn sentences_from_rules(&mut self, enc: &dyn SentenceEncoder) {
+    fn sentences_from_rules(&mut self, enc: &dyn SentenceEncoder, rule_values: bool) {
         let doc = &self.doc;
         // units: every sentence, plus the two halves of a long sentence
         // (split at the comma nearest its middle), so that one clause of a
@@ -193,12 +196,15 @@ impl ArticleView {
         for (bs, be, part_of) in units {
             let text = doc.text[bs..be].to_string();
             let words = evidence::words(&text);
-            let values = evidence::values(&doc.text, bs, be);
+            let values = if rule_values {
+                evidence::values(&doc.text, bs, be)
+            } else {
+                Vec::new()
+            };
             let names = evidence::names(&text);
             let attribution = evidence::attribution_cue(&text).map(|(a, b)| (bs + a, bs + b));
             let heading = part_of.is_none() && is_heading(&doc.text, bs, be);
-            let plain_words = text
-                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            let plain_words = evidence::word_pieces(&text)
                 .filter(|w| w.starts_with(char::is_lowercase) && crate::is_content(w))
                 .count();
             let claim = part_of.is_none()
@@ -443,8 +449,8 @@ fn alias_words(ws: &[String]) -> Vec<String> {
 /// A heading: a line of its own (text before and after it on its line is
 /// only whitespace), under ten words, that does not end like a sentence.
 fn is_heading(text: &str, s: usize, e: usize) -> bool {
-    let line_start = text[..s].trim_end_matches([' ', '\t']).is_empty()
-        || text[..s].trim_end_matches([' ', '\t']).ends_with('\n');
+    let before = text[..s].trim_end_matches([' ', '\t']);
+    let line_start = before.is_empty() || before.ends_with('\n');
     let rest = text[e..].trim_start_matches([' ', '\t']);
     let line_end = rest.is_empty() || rest.starts_with(['\n', '\r']);
     let t = text[s..e].trim_end();
