@@ -113,13 +113,22 @@ fn compare_samples_shows_kim_quotes_shared_claim_and_naming() {
     }
 }
 
-#[test]
-fn compare_html_is_self_contained() {
+/// Two articles written to `a.txt` and `b.txt` in a fresh folder.
+fn two_articles(ta: &str, tb: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.txt");
     let b = dir.path().join("b.txt");
-    std::fs::write(&a, "The House voted to give Israel $14.3 billion in military aid on November 2. Kim Il Sung said: “Israel is an outpost of aggression in the Middle East.”").unwrap();
-    std::fs::write(&b, "The House voted to give Israel $12 billion in military aid on November 2. The weather was mild.").unwrap();
+    std::fs::write(&a, ta).unwrap();
+    std::fs::write(&b, tb).unwrap();
+    (dir, a, b)
+}
+
+#[test]
+fn compare_html_is_self_contained() {
+    let (dir, a, b) = two_articles(
+        "The House voted to give Israel $14.3 billion in military aid on November 2. Kim Il Sung said: “Israel is an outpost of aggression in the Middle East.”",
+        "The House voted to give Israel $12 billion in military aid on November 2. The weather was mild.",
+    );
     let html = dir.path().join("r.html");
     Command::cargo_bin("parallax")
         .unwrap()
@@ -224,11 +233,10 @@ fn full_model_dir_without_files_is_a_clear_error() {
 
 #[test]
 fn text_summary_counts_what_each_article_alone_has() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.txt");
-    let b = dir.path().join("b.txt");
-    std::fs::write(&a, "The House voted to give Israel $14.3 billion in military aid on November 2, 2023. Senator Jane Roe of Ohio said the vote was a mistake.").unwrap();
-    std::fs::write(&b, "The House voted to give Israel $14.3 billion in military aid on November 2, 2023. The weather was mild.").unwrap();
+    let (_dir, a, b) = two_articles(
+        "The House voted to give Israel $14.3 billion in military aid on November 2, 2023. Senator Jane Roe of Ohio said the vote was a mistake.",
+        "The House voted to give Israel $14.3 billion in military aid on November 2, 2023. The weather was mild.",
+    );
     let out = Command::cargo_bin("parallax")
         .unwrap()
         .args(["compare", "--format", "text"])
