@@ -36,6 +36,7 @@ fn label_class(l: AlignLabel) -> &'static str {
         AlignLabel::SameClaim => "same",
         AlignLabel::DifferentValues => "values",
         AlignLabel::OppositePolarity => "polarity",
+        AlignLabel::Related => "related",
     }
 }
 
@@ -44,6 +45,7 @@ fn label_text(l: AlignLabel) -> &'static str {
         AlignLabel::SameClaim => "same claim",
         AlignLabel::DifferentValues => "different numbers/dates",
         AlignLabel::OppositePolarity => "opposite polarity",
+        AlignLabel::Related => "related (same topic)",
     }
 }
 
@@ -168,12 +170,13 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
     for a in &c.aligned {
         let _ = write!(
             f,
-            "<li class=\"finding {cls}\" data-target=\"{id}\" tabindex=\"0\"><span class=\"badge {cls}\">{lab}</span>{attr} <span class=\"sim\">sim {sim:.2}</span>",
+            "<li class=\"finding {cls}\" data-target=\"{id}\" tabindex=\"0\"><span class=\"badge {cls}\">{lab}</span>{attr} <span class=\"sim\" title=\"pair score, and the probability that the two state one fact (calibrated on hand-labelled pairs)\">sim {sim:.2} · same fact {p:.0}%</span>",
             cls = label_class(a.label),
             id = a.id,
             lab = label_text(a.label),
             attr = if a.attribution_differs { " <span class=\"badge attr\">attribution differs</span>" } else { "" },
-            sim = a.similarity
+            sim = a.similarity,
+            p = 100.0 * a.confidence
         );
         for sd in &a.sides {
             let _ = write!(
@@ -344,7 +347,7 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
 <body>
 <header><h1>Parallax comparison</h1><p class="legend">
 <span class="hl same">same claim</span> <span class="hl values">different numbers/dates</span>
-<span class="hl polarity">opposite polarity</span> <span class="hl quote">quote</span>
+<span class="hl polarity">opposite polarity</span> <span class="hl related">related (same topic)</span> <span class="hl quote">quote</span>
 <span class="hl only">only in one article</span> <span class="hl name">entity name</span>
  — labels describe the text; they do not say who is right. Click a finding: each article scrolls to it.</p></header>
 <main style="--cols:{n}"><aside id="findings">{f}</aside><div id="articles">{cols}</div></main>
@@ -370,7 +373,7 @@ aside h2{font-size:15px;margin:12px 0 4px}ol.findings{padding-left:18px;margin:0
 #articles{display:grid;grid-template-columns:repeat(var(--cols),1fr);gap:0;overflow:hidden}
 .col{overflow:auto;padding:8px 14px;border-right:1px solid #ddd;height:100%}.col h3{font-size:14px;margin:4px 0 8px}
 .text{white-space:pre-wrap}
-.hl.same,.badge.same{background:#d5f5d5}.hl.values,.badge.values{background:#ffe2b8}.hl.polarity,.badge.polarity{background:#ffc9c9}
+.hl.same,.badge.same{background:#d5f5d5}.hl.values,.badge.values{background:#ffe2b8}.hl.polarity,.badge.polarity{background:#ffc9c9}.hl.related,.badge.related{background:#e4ecf7}
 .hl.quote{background:#e3e7ff}.hl.speaker{font-weight:600}.hl.only,.badge.only{background:#eee;box-shadow:inset 0 -2px #aaa}
 .hl.name{box-shadow:inset 0 -2px #7a5af8}.badge.attr{background:#e7d7ff}
 .hl.flash{box-shadow:inset 0 -3px #000!important;background:#fff27a!important}

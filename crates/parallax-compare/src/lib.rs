@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, HashMap};
 use view::ArticleView;
 
 /// Version of the comparison JSON schema (docs/schema.md, "Compare").
-pub const COMPARE_SCHEMA: &str = "compare/1.0";
+pub const COMPARE_SCHEMA: &str = "compare/1.1";
 
 /// Thresholds of the comparison (cosine of the static embeddings, mixed
 /// with content-word overlap; see [`pair_score`]).
@@ -115,6 +115,24 @@ pub enum AlignLabel {
     DifferentValues,
     /// Same fact or event, one negates it or uses an antonym.
     OppositePolarity,
+    /// Close in topic, but scored below the point where most hand-labelled
+    /// pairs state the same fact ([`same_fact_probability`] under 0.5): a
+    /// passage to read side by side, not a shared claim.
+    Related,
+}
+
+/// Logistic calibration of the pair score into the probability that two
+/// aligned units state the same fact, event or claim: `1 / (1 + e^-(a *
+/// score + b))`, fitted on the `tune` split of the hand-labelled pairs
+/// (`parallax eval align --split tune` prints the fit; `--split test` how
+/// well it holds on the other article pairs). See docs/compare.md.
+pub const SAME_FACT_CALIBRATION: (f32, f32) = (14.56, -9.37);
+
+/// Probability that an aligned pair with this pair score states one fact
+/// (not merely the same topic), from [`SAME_FACT_CALIBRATION`].
+pub fn same_fact_probability(score: f32) -> f32 {
+    let (a, b) = SAME_FACT_CALIBRATION;
+    1.0 / (1.0 + (-(a * score + b)).exp())
 }
 
 /// Two sentences, in two articles, about the same fact or event.
@@ -604,13 +622,18 @@ impl Comparer<'_> {
                 span: d.span(x, y),
             }),
         };
-        let t = self.options.align_threshold;
+        // At pair scores where most labelled pairs are two facts on one
+        // topic, say so (the evidence above stays listed).
+        let p = same_fact_probability(score);
+        if p < 0.5 {
+            label = AlignLabel::Related;
+        }
         Aligned {
             id: String::new(),
             label,
             attribution_differs,
             similarity: round3(score),
-            confidence: round3((0.5 + 0.5 * (score - t) / (1.0 - t)).clamp(0.0, 1.0)),
+            confidence: round3(p),
             evidence,
             differing_values,
             judge,
@@ -1062,7 +1085,7 @@ pub fn summary(c: &Comparison) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "  {} {}{} sim {:.2}\n    [{}] {}\n    [{}] {}",
+            "  {} {}{} sim {:.2}, same fact {:.0}%\n    [{}] {}\n    [{}] {}",
             a.id,
             lab,
             if a.attribution_differs {
@@ -1071,6 +1094,7 @@ pub fn summary(c: &Comparison) -> String {
                 ""
             },
             a.similarity,
+            100.0 * a.confidence,
             a.sides[0].article + 1,
             a.sides[0].text,
             a.sides[1].article + 1,

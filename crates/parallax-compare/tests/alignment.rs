@@ -172,3 +172,33 @@ fn a_unit_of_names_and_title_words_has_few_plain_words() {
     );
     assert!(s[0].part_of.is_none() && s[0].plain_words >= 5);
 }
+
+/// The pair score is turned into the probability that two units state one
+/// fact (calibrated on hand-labelled pairs, bench/align/pairs.tsv): a close
+/// retelling keeps a same-fact label, two different facts on one topic
+/// align as `related`, and the probability rises with the score.
+#[test]
+fn same_topic_pairs_are_related_and_retellings_keep_their_label() {
+    use parallax_compare::{same_fact_probability, AlignLabel};
+    let c = compare(
+        "The Senate passed the highway bill on Tuesday by a vote of 83 to 16.",
+        "On Tuesday the Senate passed the highway bill, 83 to 16.",
+    );
+    assert_eq!(c.aligned.len(), 1, "{:?}", c.aligned);
+    assert_eq!(c.aligned[0].label, AlignLabel::SameClaim, "{:?}", c.aligned);
+    assert!(c.aligned[0].confidence >= 0.5);
+    let c = compare(
+        "Clinton won the Delaware primary with strong support from black voters.",
+        "Sanders won the Rhode Island primary with strong support from young voters.",
+    );
+    assert_eq!(c.aligned.len(), 1, "{:?}", c.aligned);
+    assert_eq!(c.aligned[0].label, AlignLabel::Related, "{:?}", c.aligned);
+    assert!(c.aligned[0].confidence < 0.5);
+    let mut last = 0.0;
+    for k in 0..=20 {
+        let p = same_fact_probability(k as f32 / 20.0);
+        assert!(p > last && p < 1.0);
+        last = p;
+    }
+    assert!((same_fact_probability(0.643) - 0.5).abs() < 0.01);
+}

@@ -63,6 +63,19 @@ pub enum EvalCommand {
         #[arg(long)]
         errors: Option<PathBuf>,
     },
+    /// Aligned claims of `compare`: precision and recall against
+    /// hand-labelled sentence pairs (bench/align/pairs.tsv), per threshold.
+    Align {
+        /// Labelled pairs (split, article, start, end, article, start, end, S/R/U).
+        #[arg(long, default_value = "bench/align/pairs.tsv")]
+        pairs: PathBuf,
+        /// Folders holding the articles as ID.txt (repeat the flag).
+        #[arg(long, required = true)]
+        texts: Vec<PathBuf>,
+        /// Score only this split: tune, test or all.
+        #[arg(long, default_value = "all")]
+        split: String,
+    },
     /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
     Techniques(super::techniques::EvalArgs),
     /// Check-worthiness F1 (positive class), precision and recall on a CheckThat! TSV.
@@ -159,6 +172,11 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             limit,
             errors,
         } => super::eval_attribution::run(&polnear, limit, errors.as_deref()),
+        EvalCommand::Align {
+            pairs,
+            texts,
+            split,
+        } => super::eval_align::run(&pairs, &texts, Some(&split)),
         EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Checkworthy(a) => checkworthy(a),
         EvalCommand::Sentences { ptc } => {

@@ -3,6 +3,7 @@ pub mod checkworthy;
 pub mod cluster;
 pub mod compare;
 pub mod eval;
+pub mod eval_align;
 pub mod eval_attribution;
 pub mod eval_embeddings;
 pub mod extract;

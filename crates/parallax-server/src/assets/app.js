@@ -423,8 +423,8 @@ function renderComparison(host, c, arts) {
     el('tbody', {}, rows.map((r) => el('tr', {}, r.map((x) => el('td', { text: fmtValue(x) }))))));
   if (c.aligned && c.aligned.length) {
     host.append(el('details', { class: 'cmp-block', open: true }, el('summary', { text: `Aligned sentences (${c.aligned.length})` }),
-      table(['label', 'similarity', ...[0, 1].map((k) => 'side ' + (k + 1)), 'evidence'],
-        c.aligned.map((a) => [a.label, a.similarity, ...a.sides.map((s) => `${name(s.article)}: ${s.text}`), a.evidence]))));
+      table(['label', 'similarity', 'same fact', ...[0, 1].map((k) => 'side ' + (k + 1)), 'evidence'],
+        c.aligned.map((a) => [a.label, a.similarity, `${Math.round(100 * a.confidence)}%`, ...a.sides.map((s) => `${name(s.article)}: ${s.text}`), a.evidence]))));
   }
   if (c.naming && c.naming.length) {
     host.append(el('details', { class: 'cmp-block' }, el('summary', { text: `Naming (${c.naming.length} entities)` }),
