@@ -283,8 +283,12 @@ fn eval_align_counts_labelled_pairs() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("2 labelled pairs (1 S, 0 R, 1 U) of 1 article pairs"))
-        .stdout(predicate::str::contains("AUC (S against R+U) 1.0000 on 2 pairs (0 units not found)"))
+        .stdout(predicate::str::contains(
+            "2 labelled pairs (1 S, 0 R, 1 U) of 1 article pairs",
+        ))
+        .stdout(predicate::str::contains(
+            "AUC (S against R+U) 1.0000 on 2 pairs (0 units not found)",
+        ))
         .stdout(predicate::str::contains(
             "default   0.47: aligned S 1 R 0 U 0 unlabelled 0  precision 1.0000  recall 1.0000",
         ));

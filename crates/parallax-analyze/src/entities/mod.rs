@@ -75,6 +75,58 @@ fn is_possessive(w: &str) -> bool {
     matches!(w, "'s" | "’s" | "'S" | "’S" | "'" | "’")
 }
 
+fn is_bracket(w: &str) -> bool {
+    matches!(w, "[" | "]")
+}
+
+/// A chunk the tagger read across brackets stays whole only when the
+/// brackets open it, as an editor's insertion of a first word (`[Mike]
+/// Pompeo`, `[North] Korean`); otherwise (`DNC [Democratic National
+/// Committee]`, `Bureau of Labor Statistics [BLS]`) it is cut at each
+/// bracket.
+fn bracket_pieces(words: &[&str], (start, end): (usize, usize)) -> Vec<(usize, usize)> {
+    let inside: Vec<usize> = (start..end).filter(|&i| is_bracket(words[i])).collect();
+    let opens = start > 0 && words[start - 1] == "[";
+    if inside.is_empty() || (opens && inside.len() == 1 && words[inside[0]] == "]") {
+        return vec![(start, end)];
+    }
+    let mut cuts = Vec::new();
+    let mut from = start;
+    for i in inside {
+        cuts.push((from, i));
+        from = i + 1;
+    }
+    cuts.push((from, end));
+    // a piece opens on a name word: `of Christ` of `Imitation [of
+    // Christ]` and the footnote `3` of `II[3]` are no mentions
+    let capital = |i: usize| words[i].chars().next().is_some_and(char::is_uppercase);
+    cuts.into_iter()
+        .filter_map(|(mut a, b)| {
+            while a < b && !capital(a) {
+                a += 1;
+            }
+            (a < b).then_some((a, b))
+        })
+        .collect()
+}
+
+/// A mention holding a bracket whose partner lies just outside it
+/// (`North] Korean` of "[North] Korean") takes the partner in, so that
+/// its text reads as written: `[North] Korean`.
+fn balance_brackets(words: &[&str], (mut start, mut end): (usize, usize)) -> (usize, usize) {
+    let depth = words[start..end].iter().fold(0i32, |d, w| match *w {
+        "[" => d + 1,
+        "]" => d - 1,
+        _ => d,
+    });
+    if depth < 0 && start > 0 && words[start - 1] == "[" {
+        start -= 1;
+    } else if depth > 0 && end < words.len() && words[end] == "]" {
+        end += 1;
+    }
+    (start, end)
+}
+
 /// A word all in lower case ("the", "of", or a verb the tagger ran into):
 /// a mention never ends on one ("Standard of the", "Yom Kippur War
 /// began").
@@ -156,24 +208,42 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
         }
         let base = doc.segments.sentences[si].tokens.start;
         let words: Vec<&str> = toks.iter().map(|t| &doc.text[t.span.range()]).collect();
-        let infos = m.infos(&words);
-        let (tags, confs) = m.tag_sentence(&infos, &mut hist);
+        // Editorial brackets ("the [North] Korean people", "the [Yom
+        // Kippur] war") are not words of the sentence: the tagger reads it
+        // without them, and chunks map back to the tokens as written.
+        let kept: Vec<usize> = (0..words.len())
+            .filter(|&i| !is_bracket(words[i]))
+            .collect();
+        let kept_words: Vec<&str> = kept.iter().map(|&i| words[i]).collect();
+        let infos = m.infos(&kept_words);
+        let (tags, kept_confs) = m.tag_sentence(&infos, &mut hist);
+        let mut confs = vec![0.0f32; words.len()];
+        for (k, &i) in kept.iter().enumerate() {
+            confs[i] = kept_confs[k];
+        }
         let names: Vec<&str> = tags.iter().map(|&t| model::TAGS[t as usize]).collect();
         for c in conll::chunks(&names) {
             // A comma inside a chunk separates names the tagger joined
             // ("Hyun-sook Cho, Cathi Choi"): each piece is a mention.
             let mut pieces = Vec::new();
             let mut from = c.start;
-            for (i, w) in words.iter().enumerate().take(c.end).skip(c.start) {
+            for (k, w) in kept_words.iter().enumerate().take(c.end).skip(c.start) {
                 if matches!(*w, "," | ";") {
-                    pieces.push((from, i));
-                    from = i + 1;
+                    pieces.push((from, k));
+                    from = k + 1;
                 }
             }
             pieces.push((from, c.end));
             for (start, end) in pieces {
-                if let Some(m) = mention(doc, toks, &words, &confs, (start, end), &c.label) {
-                    raw.push((base + m.0, base + m.1, m.2, m.3));
+                if start >= end {
+                    continue;
+                }
+                let (start, end) = (kept[start], kept[end - 1] + 1);
+                for (start, end) in bracket_pieces(&words, (start, end)) {
+                    if let Some(m) = mention(doc, toks, &words, &confs, (start, end), &c.label) {
+                        let (s, e) = balance_brackets(&words, (m.0, m.1));
+                        raw.push((base + s, base + e, m.2, m.3));
+                    }
                 }
             }
         }
@@ -184,7 +254,9 @@ pub fn analyze_with(m: &Model, doc: &Document) -> EntitiesLayer {
         .map(|&(s, e, label, _)| {
             let mut cased: Vec<String> = all[s..e]
                 .iter()
-                .map(|t| features::normalize_token(&doc.text[t.span.range()]))
+                .map(|t| &doc.text[t.span.range()])
+                .filter(|w| !is_bracket(w))
+                .map(features::normalize_token)
                 .collect();
             if cased.len() > 1 && cased[0].eq_ignore_ascii_case("the") {
                 cased.remove(0);
@@ -265,6 +337,38 @@ mod tests {
         assert_eq!((m.text.as_str(), m.label), ("Yom Kippur War", "MISC"));
         assert!(super::places::has_event_head("the Oslo Accords"));
         assert!(!super::places::has_event_head("War"));
+    }
+
+    #[test]
+    fn editorial_brackets_are_read_through_but_not_joined_across() {
+        let d = Document::from_text(
+            "t",
+            "Secretary of State [Mike] Pompeo spoke on Monday. North Korean troops marched. \
+             The [North] Korean people stood firm. The DNC [Democratic National Committee] \
+             met in Philadelphia.",
+        );
+        let l = analyze(&d);
+        let texts: Vec<&str> = l.mentions.iter().map(|m| m.text.as_str()).collect();
+        let m = l.mentions.iter().find(|m| m.text == "[Mike] Pompeo");
+        assert_eq!(m.map(|m| m.label), Some("PER"), "{texts:?}");
+        let nk = l
+            .mentions
+            .iter()
+            .find(|m| m.text == "North Korean")
+            .unwrap();
+        let br = l.mentions.iter().find(|m| m.text == "[North] Korean");
+        assert_eq!(br.map(|m| m.entity), Some(nk.entity), "{texts:?}");
+        assert!(texts.iter().all(|t| !t.contains("DNC [")), "{texts:?}");
+        assert!(texts.contains(&"DNC"), "{texts:?}");
+        for m in &l.mentions {
+            assert_eq!(&d.text[m.span.range()], m.text);
+        }
+        assert_eq!(bracket_pieces(&["[", "A", "]", "B"], (1, 4)), vec![(1, 4)]);
+        assert_eq!(
+            bracket_pieces(&["A", "[", "of", "C", "]"], (0, 5)),
+            vec![(0, 1), (3, 4)]
+        );
+        assert_eq!(balance_brackets(&["[", "A", "]", "B"], (1, 4)), (0, 4));
     }
 
     #[test]
