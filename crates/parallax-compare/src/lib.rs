@@ -44,6 +44,10 @@ pub struct Options {
     /// A claim is "only in one" when it scores below this against every
     /// sentence of every other article.
     pub only_threshold: f32,
+    /// Calibration of the pair score into a same-fact probability (a, b):
+    /// [`SAME_FACT_CALIBRATION`] for the embedded table,
+    /// [`SAME_FACT_CALIBRATION_FULL`] for the full transformer.
+    pub same_fact: (f32, f32),
 }
 
 impl Default for Options {
@@ -51,6 +55,7 @@ impl Default for Options {
         Options {
             align_threshold: 0.47,
             only_threshold: 0.40,
+            same_fact: SAME_FACT_CALIBRATION,
         }
     }
 }
@@ -128,10 +133,19 @@ pub enum AlignLabel {
 /// well it holds on the other article pairs). See docs/compare.md.
 pub const SAME_FACT_CALIBRATION: (f32, f32) = (14.56, -9.37);
 
-/// Probability that an aligned pair with this pair score states one fact
-/// (not merely the same topic), from [`SAME_FACT_CALIBRATION`].
+/// The same, fitted on pair scores computed with the full transformer
+/// (`eval align --split tune --model-dir DIR`); used by `--model-dir`.
+pub const SAME_FACT_CALIBRATION_FULL: (f32, f32) = (12.07, -7.32);
+
+/// Probability that an aligned pair with this pair score (embedded table)
+/// states one fact (not merely the same topic), from
+/// [`SAME_FACT_CALIBRATION`].
 pub fn same_fact_probability(score: f32) -> f32 {
-    let (a, b) = SAME_FACT_CALIBRATION;
+    calibrated(SAME_FACT_CALIBRATION, score)
+}
+
+/// `1 / (1 + e^-(a * score + b))`.
+pub fn calibrated((a, b): (f32, f32), score: f32) -> f32 {
     1.0 / (1.0 + (-(a * score + b)).exp())
 }
 
@@ -624,7 +638,7 @@ impl Comparer<'_> {
         };
         // At pair scores where most labelled pairs are two facts on one
         // topic, say so (the evidence above stays listed).
-        let p = same_fact_probability(score);
+        let p = calibrated(self.options.same_fact, score);
         if p < 0.5 {
             label = AlignLabel::Related;
         }

@@ -71,6 +71,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut comparer = Comparer {
         options: Options {
             align_threshold: args.align_threshold,
+            same_fact: if full.is_some() {
+                parallax_compare::SAME_FACT_CALIBRATION_FULL
+            } else {
+                parallax_compare::SAME_FACT_CALIBRATION
+            },
             ..Options::default()
         },
         ..Comparer::default()

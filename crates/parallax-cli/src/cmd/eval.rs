@@ -75,6 +75,10 @@ pub enum EvalCommand {
         /// Score only this split: tune, test or all.
         #[arg(long, default_value = "all")]
         split: String,
+        /// Embed with the full transformer from this folder instead of the
+        /// embedded table (the calibration was fitted on the table).
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
     },
     /// Persuasion techniques: PTC span identification (si) or technique classification (tc).
     Techniques(super::techniques::EvalArgs),
@@ -176,7 +180,8 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             pairs,
             texts,
             split,
-        } => super::eval_align::run(&pairs, &texts, Some(&split)),
+            model_dir,
+        } => super::eval_align::run(&pairs, &texts, Some(&split), model_dir.as_deref()),
         EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Checkworthy(a) => checkworthy(a),
         EvalCommand::Sentences { ptc } => {

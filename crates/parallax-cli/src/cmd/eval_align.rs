@@ -151,7 +151,19 @@ fn find_text(id: &str, dirs: &[PathBuf]) -> anyhow::Result<PathBuf> {
         .ok_or_else(|| anyhow::anyhow!("article {id}: no {id}.txt in any --texts folder"))
 }
 
-pub fn run(pairs_file: &Path, texts: &[PathBuf], split: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    pairs_file: &Path,
+    texts: &[PathBuf],
+    split: Option<&str>,
+    model_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let full = match model_dir {
+        Some(d) => Some(
+            parallax_compare::full::FullModel::load(d)
+                .map_err(|e| anyhow::anyhow!("--model-dir: {e}"))?,
+        ),
+        None => None,
+    };
     let text = std::fs::read_to_string(pairs_file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", pairs_file.display()))?;
     let all = parse_pairs(&text).map_err(|e| anyhow::anyhow!("{}: {e}", pairs_file.display()))?;
@@ -203,16 +215,20 @@ pub fn run(pairs_file: &Path, texts: &[PathBuf], split: Option<&str>) -> anyhow:
     let mut same_label = Counts::default();
     let mut scored = Vec::new();
     let mut missing = 0;
-    let comparer = Comparer::default();
+    let mut comparer = Comparer::default();
+    if let Some(m) = &full {
+        comparer.encoder = m;
+        comparer.options.same_fact = parallax_compare::SAME_FACT_CALIBRATION_FULL;
+    }
     for ((a, b), ps) in &by_articles {
         let views = comparer.views(&[analyses[*a].clone(), analyses[*b].clone()]);
         for (k, t) in thresholds.iter().chain([&default_t]).enumerate() {
             let c = Comparer {
                 options: Options {
                     align_threshold: *t,
-                    ..Options::default()
+                    ..comparer.options.clone()
                 },
-                ..Comparer::default()
+                ..comparer
             };
             let cmp = c.compare_views(&views);
             let aligned: Vec<(Cp, Cp)> = cmp
@@ -250,6 +266,7 @@ pub fn run(pairs_file: &Path, texts: &[PathBuf], split: Option<&str>) -> anyhow:
         }
     }
     let n = |l: char| pairs.iter().filter(|p| p.label == l).count();
+    println!("encoder: {}", comparer.encoder.name());
     println!(
         "aligned claims against {} labelled pairs ({} S, {} R, {} U) of {} article pairs, split {}, from {}",
         pairs.len(),
@@ -266,7 +283,7 @@ pub fn run(pairs_file: &Path, texts: &[PathBuf], split: Option<&str>) -> anyhow:
         scored.len(),
         missing
     );
-    let (sa, sb) = parallax_compare::SAME_FACT_CALIBRATION;
+    let (sa, sb) = comparer.options.same_fact;
     let brier = |f: &dyn Fn(f32) -> f64| {
         scored
             .iter()
@@ -275,7 +292,7 @@ pub fn run(pairs_file: &Path, texts: &[PathBuf], split: Option<&str>) -> anyhow:
             / scored.len().max(1) as f64
     };
     let rate = scored.iter().filter(|x| x.1).count() as f64 / scored.len().max(1) as f64;
-    let shipped = |x: f32| parallax_compare::same_fact_probability(x) as f64;
+    let shipped = |x: f32| parallax_compare::calibrated((sa, sb), x) as f64;
     if scored.iter().any(|x| x.1) && scored.iter().any(|x| !x.1) {
         let (a, b) = fit_logistic(&scored);
         println!(
