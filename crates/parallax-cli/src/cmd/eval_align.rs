@@ -92,6 +92,19 @@ impl Counts {
     pub fn f1(&self) -> f64 {
         parallax_core::metrics::f1(self.precision(), self.recall())
     }
+    /// `aligned S 1 R 0 U 0 unlabelled 0  precision … recall … F1 …`.
+    pub fn line(&self) -> String {
+        format!(
+            "aligned S {} R {} U {} unlabelled {}  precision {:.4}  recall {:.4}  F1 {:.4}",
+            self.s,
+            self.r,
+            self.u,
+            self.unlabelled,
+            self.precision(),
+            self.recall(),
+            self.f1()
+        )
+    }
 }
 
 /// The labelled pairs that `aligned` (code-point spans of side 0, side 1,
@@ -307,29 +320,16 @@ pub fn run(
         scored.iter().map(|x| shipped(x.0)).sum::<f64>() / scored.len().max(1) as f64
     );
     for (k, t) in thresholds.iter().chain([&default_t]).enumerate() {
-        let c = &totals[k];
-        println!(
-            "{} {t:.2}: aligned S {} R {} U {} unlabelled {}  precision {:.4}  recall {:.4}  F1 {:.4}",
-            if k == thresholds.len() { "default  " } else { "threshold" },
-            c.s,
-            c.r,
-            c.u,
-            c.unlabelled,
-            c.precision(),
-            c.recall(),
-            c.f1()
-        );
+        let head = if k == thresholds.len() {
+            "default  "
+        } else {
+            "threshold"
+        };
+        println!("{head} {t:.2}: {}", totals[k].line());
     }
-    let c = &same_label;
     println!(
-        "same-fact labels at the default threshold (label not `related`): aligned S {} R {} U {} unlabelled {}  precision {:.4}  recall {:.4}  F1 {:.4}",
-        c.s,
-        c.r,
-        c.u,
-        c.unlabelled,
-        c.precision(),
-        c.recall(),
-        c.f1()
+        "same-fact labels at the default threshold (label not `related`): {}",
+        same_label.line()
     );
     Ok(ExitCode::SUCCESS)
 }
