@@ -202,3 +202,18 @@ fn same_topic_pairs_are_related_and_retellings_keep_their_label() {
     }
     assert!((same_fact_probability(0.643) - 0.5).abs() < 0.01);
 }
+
+/// A sentence aligns at most once with the other article: when two of its
+/// sentences retell it equally well, one pair is shown (the first), and
+/// swapping the articles shows the mirrored pair.
+#[test]
+fn a_sentence_aligns_once_with_the_other_article() {
+    let a = "The Senate passed the highway bill on Tuesday by a vote of 83 to 16.";
+    let b = "On Tuesday the Senate passed the highway bill, 83 to 16. The Senate on Tuesday passed the highway bill 83 to 16.";
+    let c = compare(a, b);
+    assert_eq!(c.aligned.len(), 1, "{:?}", c.aligned);
+    assert!(c.aligned[0].sides[1].text.starts_with("On Tuesday"));
+    let d = compare(b, a);
+    assert_eq!(d.aligned.len(), 1, "{:?}", d.aligned);
+    assert_eq!(d.aligned[0].sides[0].text, c.aligned[0].sides[1].text);
+}
