@@ -157,6 +157,13 @@ pub fn auc(scored: &[(f32, bool)]) -> f64 {
     wins / (pos.len() * neg.len()) as f64
 }
 
+/// The unit (sentence or half) of an article view with these code points.
+fn unit(v: &view::ArticleView, s: Cp) -> Option<&view::SentenceView> {
+    v.sentences
+        .iter()
+        .find(|u| (u.span.cp_start, u.span.cp_end) == s)
+}
+
 fn find_text(id: &str, dirs: &[PathBuf]) -> anyhow::Result<PathBuf> {
     dirs.iter()
         .map(|d| d.join(format!("{id}.txt")))
@@ -227,6 +234,7 @@ pub fn run(
     // the default threshold's pairs that keep a same-fact label
     let mut same_label = Counts::default();
     let mut scored = Vec::new();
+    let mut aligned_scored = Vec::new();
     let mut missing = 0;
     let mut comparer = Comparer::default();
     if let Some(m) = &full {
@@ -253,6 +261,18 @@ pub fn run(
                 })
                 .collect();
             add(&mut totals[k], count(&aligned, ps));
+            if k == 0 {
+                // the population the calibration describes: pairs the
+                // comparer aligns (at the lowest threshold) that were labelled
+                for (x, y) in &aligned {
+                    let p = ps.iter().find(|p| p.sa == *x && p.sb == *y);
+                    if let (Some(p), Some(u), Some(v)) =
+                        (p, unit(&views[0], *x), unit(&views[1], *y))
+                    {
+                        aligned_scored.push((parallax_compare::pair_score(u, v), p.label == 'S'));
+                    }
+                }
+            }
             if k == thresholds.len() {
                 let same: Vec<(Cp, Cp)> = cmp
                     .aligned
@@ -263,11 +283,6 @@ pub fn run(
                     .collect();
                 add(&mut same_label, count(&same, ps));
             }
-        }
-        fn unit(v: &view::ArticleView, s: Cp) -> Option<&view::SentenceView> {
-            v.sentences
-                .iter()
-                .find(|u| (u.span.cp_start, u.span.cp_end) == s)
         }
         for p in ps {
             match (unit(&views[0], p.sa), unit(&views[1], p.sb)) {
@@ -296,28 +311,35 @@ pub fn run(
         scored.len(),
         missing
     );
+    // The calibration describes what a user sees: the labelled pairs that
+    // the comparer aligns at the lowest threshold of the table below.
+    let cal = &aligned_scored;
     let (sa, sb) = comparer.options.same_fact;
     let brier = |f: &dyn Fn(f32) -> f64| {
-        scored
-            .iter()
+        cal.iter()
             .map(|&(x, y)| (f(x) - if y { 1.0 } else { 0.0 }).powi(2))
             .sum::<f64>()
-            / scored.len().max(1) as f64
+            / cal.len().max(1) as f64
     };
-    let rate = scored.iter().filter(|x| x.1).count() as f64 / scored.len().max(1) as f64;
+    let rate = cal.iter().filter(|x| x.1).count() as f64 / cal.len().max(1) as f64;
     let shipped = |x: f32| parallax_compare::calibrated((sa, sb), x) as f64;
-    if scored.iter().any(|x| x.1) && scored.iter().any(|x| !x.1) {
-        let (a, b) = fit_logistic(&scored);
+    println!(
+        "same-fact calibration, on the {} labelled pairs aligned at threshold {:.2}:",
+        cal.len(),
+        thresholds[0]
+    );
+    if cal.iter().any(|x| x.1) && cal.iter().any(|x| !x.1) {
+        let (a, b) = fit_logistic(cal);
         println!(
-            "same-fact calibration fitted on these pairs: a {a:.2} b {b:.2} (P = 0.5 at score {:.3}); shipped: a {sa:.2} b {sb:.2}",
+            "  fitted on these pairs: a {a:.2} b {b:.2} (P = 0.5 at score {:.3}); shipped: a {sa:.2} b {sb:.2}",
             -b / a
         );
     }
     println!(
-        "shipped calibration on these pairs: Brier {:.4} (constant base rate {rate:.3}: {:.4}); mean P {:.3} against {rate:.3} observed",
+        "  shipped calibration: Brier {:.4} (constant base rate {rate:.3}: {:.4}); mean P {:.3} against {rate:.3} observed",
         brier(&shipped),
         brier(&|_| rate),
-        scored.iter().map(|x| shipped(x.0)).sum::<f64>() / scored.len().max(1) as f64
+        cal.iter().map(|x| shipped(x.0)).sum::<f64>() / cal.len().max(1) as f64
     );
     for (k, t) in thresholds.iter().chain([&default_t]).enumerate() {
         let head = if k == thresholds.len() {
