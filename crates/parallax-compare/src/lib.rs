@@ -133,8 +133,9 @@ pub enum AlignLabel {
 /// well it holds on the other article pairs). See docs/compare.md.
 pub const SAME_FACT_CALIBRATION: (f32, f32) = (13.54, -8.60);
 
-/// The same, fitted on pair scores computed with the full transformer
-/// (`eval align --split tune --model-dir DIR`); used by `--model-dir`.
+/// The same for pair scores computed with the full transformer, used by
+/// `--model-dir`: fitted on all labelled tune pairs (its aligned pairs are
+/// half unlabelled, too few to fit on; docs/compare.md).
 pub const SAME_FACT_CALIBRATION_FULL: (f32, f32) = (12.07, -7.32);
 
 /// Probability that an aligned pair with this pair score (embedded table)
