@@ -577,6 +577,55 @@ fn tweet_signatures(doc: &Document, f: &mut Found) {
 /// of a dash and a short name signs the quoted paragraph before it.
 fn signatures(doc: &Document, f: &mut Found) {
     let paras = &doc.segments.paragraphs;
+    // On the quotation's own line: "“We will win.” — Bernie Sanders".
+    for para in paras.iter() {
+        let text = &doc.text[para.start..para.end];
+        let t = text.trim_end();
+        if !text.trim_start().starts_with(['“', '"']) {
+            continue;
+        }
+        let Some((d, dash)) = t
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| matches!(c, '—' | '–'))
+        else {
+            continue;
+        };
+        let before = t[..d].trim_end();
+        let rest = &t[d + dash.len_utf8()..];
+        // "– William Blackstone, English Common Law": the name is before the comma
+        let name = rest
+            .trim()
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('.');
+        let words = name.split_whitespace().count();
+        let cap = name.chars().next().is_some_and(|c| c.is_uppercase());
+        if !before.ends_with(['”', '"']) || !cap || words == 0 || words > 6 {
+            continue;
+        }
+        // a name: every word capitalized but name particles ("— That is
+        // all." is no signature)
+        let name_like = name.split_whitespace().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || matches!(w, "de" | "van" | "von" | "bin" | "al" | "la" | "del" | "da")
+        });
+        if !name_like || name.contains(['“', '"', ':', '”']) {
+            continue;
+        }
+        let n0 = para.start + d + dash.len_utf8() + (rest.len() - rest.trim_start().len());
+        let dash0 = para.start + d;
+        let within = (para.start, para.start + before.len());
+        sign_uncued(
+            doc,
+            f,
+            within,
+            (n0, n0 + name.len()),
+            (dash0, dash0 + dash.len_utf8()),
+            "signature",
+        );
+    }
     for p in 1..paras.len() {
         let text = &doc.text[paras[p].start..paras[p].end];
         let t = text.trim();

@@ -883,6 +883,33 @@ fn dash_signature_under_quoted_paragraph() {
     assert!(l.attributions.iter().all(|a| a.rule != "signature"));
 }
 
+/// "“…” — Name" on the quotation's own line signs it; the words after a
+/// comma (a work, a title) are not the name; a dash followed by a sentence
+/// signs nothing.
+#[test]
+fn dash_signature_on_the_quotation_line() {
+    let l = run("The rally ended late.\n\n“We will win this nomination.” — Bernie Sanders\n\nThe crowd cheered.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "signature")
+        .expect("signature");
+    assert_eq!(src(a), "Bernie Sanders");
+    let l = run("Law and faith.\n\n“No enactment of man can be considered law unless it conforms to the Law of God.” –William Blackstone, English Common Law");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.rule == "signature")
+        .expect("signature");
+    assert_eq!(src(a), "William Blackstone");
+    let l = run("The rally ended late.\n\n“We will win this nomination.” — That is all she said.");
+    assert!(
+        l.attributions.iter().all(|a| a.rule != "signature"),
+        "{:#?}",
+        l.attributions
+    );
+}
+
 #[test]
 fn naming_called_is_no_cue() {
     let l = run("Carson later shared a syllabus for a class called “Perception” on his page, writing “Allow me to do the research for them.”");
