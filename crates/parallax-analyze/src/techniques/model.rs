@@ -413,6 +413,16 @@ impl LinearModel {
             if ev.len() >= 4 {
                 break;
             }
+            // A function word or a punctuation mark is real weight but no
+            // explanation ("phrase: and", "context: ."): the next feature
+            // says more.
+            if matches!(
+                tpl,
+                "u" | "bg" | "first" | "last" | "prev1" | "prev2" | "next1" | "sw"
+            ) && uninformative(parts)
+            {
+                continue;
+            }
             let weight = (w * 1000.0).round() / 1000.0;
             match tpl {
                 "u" | "bg" | "first" | "last" => {
@@ -519,6 +529,30 @@ impl LinearModel {
         let _ = words;
         ev
     }
+}
+
+/// Function words shown as no evidence (with punctuation and sentence-edge
+/// marks): see [`uninformative`].
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from",
+    "with", "as", "that", "this", "it", "its", "is", "are", "was", "were", "be", "been", "has",
+    "have", "had", "do", "does", "did", "not", "no", "so", "if", "than", "then", "there", "their",
+    "they", "he", "she", "his", "her", "we", "our", "you", "your", "i", "my", "me", "which", "who",
+    "what", "when", "where", "how", "all", "also", "just", "very", "more", "most", "some", "any",
+    "would", "will", "can", "could", "should", "may", "might", "must", "about", "into", "over",
+    "up", "out", "s", "’s", "'s", "well", "far",
+];
+
+/// A feature made only of function words, punctuation or sentence-edge
+/// marks: true weight in the model, but no explanation for a reader.
+fn uninformative(parts: &str) -> bool {
+    parts.split(' ').all(|w| {
+        w.is_empty()
+            || w.chars().all(|c| !c.is_alphanumeric())
+            || w == "<s>"
+            || w == "</s>"
+            || FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+    })
 }
 
 /// Words a decoded span does not start with (see [`LinearModel::decode`]).
@@ -642,6 +676,29 @@ impl Sink for CueSink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_words_and_punctuation_are_no_evidence() {
+        for p in ["and", ".", "the of", "<s> the", "’s", "Far"] {
+            assert!(uninformative(p), "{p}");
+        }
+        for p in ["savage", "the regime", "kim", "brutality ."] {
+            assert!(!uninformative(p), "{p}");
+        }
+        // on a real span the explanation names no function word
+        let doc = parallax_core::Document::from_text(
+            "t",
+            "The savage and brutal regime crushed the brave people once and for all.",
+        );
+        let layer = super::super::analyze(&doc);
+        for s in &layer.spans {
+            for e in &s.evidence {
+                if matches!(e.kind, "phrase" | "context") {
+                    assert!(!uninformative(&e.cue), "{e:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn embedded_model_round_trips_with_its_dense_weights() {
