@@ -193,8 +193,9 @@ pub fn run(
         .collect();
     anyhow::ensure!(
         !pairs.is_empty(),
-        "{}: no pairs in split {split:?}",
-        pairs_file.display()
+        "{}: no pairs in split {}",
+        pairs_file.display(),
+        split.unwrap_or("all")
     );
     let mut by_articles: BTreeMap<(&str, &str), Vec<&Labelled>> = BTreeMap::new();
     for p in &pairs {
