@@ -304,14 +304,31 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                 // "X said Y, according to Z" / "X said Y, the Times
                 // reported": X's content ends before the phrase that passes
                 // it on.
+                // "X said A, adding that B": the same speaker's participle
+                // after a comma starts B; A ends before it.
+                let adds = |e: &Attribution| {
+                    e.rule == "secondary"
+                        && e.source.as_ref().map(|p| &p.text) == a.source.as_ref().map(|p| &p.text)
+                        && e.cue.as_ref().is_some_and(|c| {
+                            let k = ctx.toks.partition_point(|t| t.span.start < c.span.start);
+                            c.text
+                                .split_whitespace()
+                                .next()
+                                .is_some_and(|w| w.ends_with("ing"))
+                                && k > 0
+                                && ctx.word(k - 1) == ","
+                        })
+                };
                 for e in extra
                     .iter()
-                    .filter(|e| matches!(e.rule, "according_to" | "closing_frame"))
+                    .filter(|e| matches!(e.rule, "according_to" | "closing_frame") || adds(e))
                 {
+                    // (the participle's source is the speaker before the
+                    // main cue: only its cue marks the cut)
                     let c0 = e
                         .cue
                         .iter()
-                        .chain(&e.source)
+                        .chain(e.source.iter().filter(|_| !adds(e)))
                         .map(|p| p.span.start)
                         .min()
                         .unwrap_or(0);

@@ -910,6 +910,27 @@ fn dash_signature_on_the_quotation_line() {
     );
 }
 
+/// "X said A, adding that B": A ends before the participle (no PolNeAR
+/// train content runs over ", adding"), and B is the speaker's too.
+#[test]
+fn adding_after_a_comma_ends_the_first_content() {
+    let l =
+        run("The minister said the deal was fair, adding that the unions would sign it next week.");
+    let said = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "said"))
+        .expect("said");
+    assert_eq!(said.content[0].text, "the deal was fair");
+    let adding = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "adding"))
+        .expect("adding");
+    assert_eq!(src(adding), "The minister");
+    assert!(adding.content[0].text.starts_with("that the unions"));
+}
+
 #[test]
 fn naming_called_is_no_cue() {
     let l = run("Carson later shared a syllabus for a class called “Perception” on his page, writing “Allow me to do the research for them.”");
