@@ -166,7 +166,14 @@ pub fn render(c: &Comparison, views: &[ArticleView]) -> String {
 
     let mut f = String::new();
     // aligned
-    let _ = write!(f, "<section id=\"sec-aligned\"><h2>Aligned claims <small>({})</small></h2><ol class=\"findings\">", c.aligned.len());
+    let related = c.related_count();
+    let _ = write!(
+        f,
+        "<section id=\"sec-aligned\"><h2>Aligned claims <small>({}: {} likely the same fact, {} related)</small></h2><ol class=\"findings\">",
+        c.aligned.len(),
+        c.aligned.len() - related,
+        related
+    );
     for a in &c.aligned {
         let _ = write!(
             f,

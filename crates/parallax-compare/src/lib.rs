@@ -138,6 +138,16 @@ pub const SAME_FACT_CALIBRATION: (f32, f32) = (13.54, -8.60);
 /// half unlabelled, too few to fit on; docs/compare.md).
 pub const SAME_FACT_CALIBRATION_FULL: (f32, f32) = (12.07, -7.32);
 
+impl Comparison {
+    /// Aligned pairs labelled `related` (the rest keep a same-fact label).
+    pub fn related_count(&self) -> usize {
+        self.aligned
+            .iter()
+            .filter(|a| a.label == AlignLabel::Related)
+            .count()
+    }
+}
+
 /// Probability that an aligned pair with this pair score (embedded table)
 /// states one fact (not merely the same topic), from
 /// [`SAME_FACT_CALIBRATION`].
@@ -1107,7 +1117,14 @@ pub fn summary(c: &Comparison) -> String {
             a.sentences
         );
     }
-    let _ = writeln!(s, "\naligned claims: {}", c.aligned.len());
+    let related = c.related_count();
+    let _ = writeln!(
+        s,
+        "\naligned claims: {} ({} likely the same fact, {} related passages)",
+        c.aligned.len(),
+        c.aligned.len() - related,
+        related
+    );
     for a in &c.aligned {
         let lab = serde_json::to_value(a.label)
             .ok()

@@ -194,6 +194,9 @@ fn same_topic_pairs_are_related_and_retellings_keep_their_label() {
     assert_eq!(c.aligned.len(), 1, "{:?}", c.aligned);
     assert_eq!(c.aligned[0].label, AlignLabel::Related, "{:?}", c.aligned);
     assert!(c.aligned[0].confidence < 0.5);
+    assert_eq!(c.related_count(), 1);
+    assert!(parallax_compare::summary(&c)
+        .contains("aligned claims: 1 (0 likely the same fact, 1 related passages)"));
     let mut last = 0.0;
     for k in 0..=20 {
         let p = same_fact_probability(k as f32 / 20.0);
