@@ -319,16 +319,17 @@ pub fn extract(doc: &Document, raw: &[RawQuote]) -> Found {
                                 && ctx.word(k - 1) == ","
                         })
                 };
-                for e in extra
-                    .iter()
-                    .filter(|e| matches!(e.rule, "according_to" | "closing_frame") || adds(e))
-                {
+                for e in &extra {
+                    let adding = adds(e);
+                    if !(adding || matches!(e.rule, "according_to" | "closing_frame")) {
+                        continue;
+                    }
                     // (the participle's source is the speaker before the
                     // main cue: only its cue marks the cut)
                     let c0 = e
                         .cue
                         .iter()
-                        .chain(e.source.iter().filter(|_| !adds(e)))
+                        .chain(e.source.iter().filter(|_| !adding))
                         .map(|p| p.span.start)
                         .min()
                         .unwrap_or(0);
@@ -617,9 +618,7 @@ fn signatures(doc: &Document, f: &mut Found) {
             .next()
             .unwrap_or("")
             .trim_end_matches('.');
-        let words = name.split_whitespace().count();
-        let cap = name.chars().next().is_some_and(|c| c.is_uppercase());
-        if !before.ends_with(['”', '"']) || !cap || words == 0 || words > 6 {
+        if !before.ends_with(['”', '"']) || !signature_name(name) {
             continue;
         }
         // a name: every word capitalized but name particles ("— That is
@@ -628,7 +627,7 @@ fn signatures(doc: &Document, f: &mut Found) {
             w.chars().next().is_some_and(char::is_uppercase)
                 || matches!(w, "de" | "van" | "von" | "bin" | "al" | "la" | "del" | "da")
         });
-        if !name_like || name.contains(['“', '"', ':', '”']) {
+        if !name_like || name.contains('”') {
             continue;
         }
         let n0 = para.start + d + dash.len_utf8() + (rest.len() - rest.trim_start().len());
@@ -650,9 +649,7 @@ fn signatures(doc: &Document, f: &mut Found) {
             continue;
         };
         let name = rest.trim().trim_end_matches('.');
-        let words = name.split_whitespace().count();
-        let cap = name.chars().next().is_some_and(|c| c.is_uppercase());
-        if !cap || words == 0 || words > 6 || name.contains(['“', '"', ':']) {
+        if !signature_name(name) {
             continue;
         }
         let prev = &doc.text[paras[p - 1].start..paras[p - 1].end];
@@ -667,6 +664,14 @@ fn signatures(doc: &Document, f: &mut Found) {
         let prev = (paras[p - 1].start, paras[p - 1].end);
         sign_uncued(doc, f, prev, (n0, n1), (dash, dash_end), "signature");
     }
+}
+
+/// What may follow a signature's dash: one to six words, the first
+/// capitalized, no quotation mark or colon.
+fn signature_name(name: &str) -> bool {
+    let words = name.split_whitespace().count();
+    let cap = name.chars().next().is_some_and(|c| c.is_uppercase());
+    cap && (1..=6).contains(&words) && !name.contains(['“', '"', ':'])
 }
 
 /// Attributions with no cue whose content lies within `within` (bytes):
