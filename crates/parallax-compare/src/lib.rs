@@ -121,7 +121,7 @@ pub enum AlignLabel {
     /// Same fact or event, one negates it or uses an antonym.
     OppositePolarity,
     /// Close in topic, but scored below the point where most hand-labelled
-    /// pairs state the same fact ([`same_fact_probability`] under 0.5): a
+    /// pairs state the same fact ([`calibrated`] under 0.5): a
     /// passage to read side by side, not a shared claim.
     Related,
 }
@@ -148,13 +148,8 @@ impl Comparison {
     }
 }
 
-/// Probability that an aligned pair with this pair score (embedded table)
-/// states one fact (not merely the same topic), from
-/// [`SAME_FACT_CALIBRATION`].
-pub fn same_fact_probability(score: f32) -> f32 {
-    calibrated(SAME_FACT_CALIBRATION, score)
-}
-
+/// Probability that an aligned pair with this pair score states one fact
+/// (not merely the same topic) under calibration `(a, b)`:
 /// `1 / (1 + e^-(a * score + b))`.
 pub fn calibrated((a, b): (f32, f32), score: f32) -> f32 {
     1.0 / (1.0 + (-(a * score + b)).exp())

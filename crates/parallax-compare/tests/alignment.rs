@@ -179,7 +179,8 @@ fn a_unit_of_names_and_title_words_has_few_plain_words() {
 /// align as `related`, and the probability rises with the score.
 #[test]
 fn same_topic_pairs_are_related_and_retellings_keep_their_label() {
-    use parallax_compare::{same_fact_probability, AlignLabel};
+    use parallax_compare::{calibrated, AlignLabel, SAME_FACT_CALIBRATION};
+    let same_fact_probability = |x| calibrated(SAME_FACT_CALIBRATION, x);
     let c = compare(
         "The Senate passed the highway bill on Tuesday by a vote of 83 to 16.",
         "On Tuesday the Senate passed the highway bill, 83 to 16.",

@@ -229,9 +229,17 @@ pub fn run(
         "{} article(s) could not be read",
         outcome.failed
     );
-    let thresholds = [0.40f32, 0.43, 0.45, 0.47, 0.50, 0.53, 0.55, 0.60];
+    let mut thresholds = vec![0.40f32, 0.43, 0.45, 0.47, 0.50, 0.53, 0.55, 0.60];
     let default_t = Options::default().align_threshold;
-    let mut totals = vec![Counts::default(); thresholds.len() + 1];
+    // the default is one of the rows (added when it is not in the list)
+    let default_k = match thresholds.iter().position(|&t| t == default_t) {
+        Some(k) => k,
+        None => {
+            thresholds.push(default_t);
+            thresholds.len() - 1
+        }
+    };
+    let mut totals = vec![Counts::default(); thresholds.len()];
     // the default threshold's pairs that keep a same-fact label
     let mut same_label = Counts::default();
     let mut scored = Vec::new();
@@ -244,7 +252,9 @@ pub fn run(
     }
     for ((a, b), ps) in &by_articles {
         let views = comparer.views(&[analyses[*a].clone(), analyses[*b].clone()]);
-        for (k, t) in thresholds.iter().chain([&default_t]).enumerate() {
+        // labelled pairs the comparer aligns at the lowest threshold
+        let mut aligned_low: Vec<(Cp, Cp)> = Vec::new();
+        for (k, t) in thresholds.iter().enumerate() {
             let c = Comparer {
                 options: Options {
                     align_threshold: *t,
@@ -263,18 +273,9 @@ pub fn run(
                 .collect();
             add(&mut totals[k], count(&aligned, ps));
             if k == 0 {
-                // the population the calibration describes: pairs the
-                // comparer aligns (at the lowest threshold) that were labelled
-                for (x, y) in &aligned {
-                    let p = ps.iter().find(|p| p.sa == *x && p.sb == *y);
-                    if let (Some(p), Some(u), Some(v)) =
-                        (p, unit(&views[0], *x), unit(&views[1], *y))
-                    {
-                        aligned_scored.push((parallax_compare::pair_score(u, v), p.label == 'S'));
-                    }
-                }
+                aligned_low.clone_from(&aligned);
             }
-            if k == thresholds.len() {
+            if k == default_k {
                 let same: Vec<(Cp, Cp)> = cmp
                     .aligned
                     .iter()
@@ -288,7 +289,12 @@ pub fn run(
         for p in ps {
             match (unit(&views[0], p.sa), unit(&views[1], p.sb)) {
                 (Some(x), Some(y)) => {
-                    scored.push((parallax_compare::pair_score(x, y), p.label == 'S'))
+                    let sc = (parallax_compare::pair_score(x, y), p.label == 'S');
+                    scored.push(sc);
+                    // the population the calibration describes
+                    if aligned_low.contains(&(p.sa, p.sb)) {
+                        aligned_scored.push(sc);
+                    }
                 }
                 _ => missing += 1,
             }
@@ -342,14 +348,10 @@ pub fn run(
         brier(&|_| rate),
         cal.iter().map(|x| shipped(x.0)).sum::<f64>() / cal.len().max(1) as f64
     );
-    for (k, t) in thresholds.iter().chain([&default_t]).enumerate() {
-        let head = if k == thresholds.len() {
-            "default  "
-        } else {
-            "threshold"
-        };
-        println!("{head} {t:.2}: {}", totals[k].line());
+    for (t, c) in thresholds.iter().zip(&totals) {
+        println!("threshold {t:.2}: {}", c.line());
     }
+    println!("default   {default_t:.2}: {}", totals[default_k].line());
     println!(
         "same-fact labels at the default threshold (label not `related`): {}",
         same_label.line()
