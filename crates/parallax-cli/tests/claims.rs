@@ -345,3 +345,71 @@ fn text_summary_lists_quantities_and_claims() {
     assert!(out.contains("\"$14.3 billion\" = 14300000000 USD"), "{out}");
     assert!(out.contains("check-worthy sentences:"), "{out}");
 }
+
+/// `eval claims` runs `analyze` on each labelled article and scores its
+/// claims layer against the labelled sentences; a span the layer does not
+/// cut is counted apart, and a malformed labels file is named with its line.
+#[test]
+fn eval_claims_scores_the_layer_on_labelled_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "The Senate passed the highway bill on Tuesday by a vote of 83 to 16. \
+                Thank you all so much for coming tonight.";
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    let cut = text.find(" Thank").unwrap();
+    let labels = dir.path().join("labels.tsv");
+    std::fs::write(
+        &labels,
+        format!(
+            "split\tarticle\tstart\tend\tlabel\ntest\ta\t0\t{cut}\tY\ntest\ta\t{}\t{}\tN\ntune\ta\t0\t5\tY\n",
+            cut + 1,
+            text.chars().count()
+        ),
+    )
+    .unwrap();
+    let out = parallax()
+        .args(["eval", "claims", "--split", "test", "--labels"])
+        .arg(&labels)
+        .arg("--texts")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("2 labelled news sentences (1 Y, 1 N) of 1 articles, split test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("AUC (Y against N) 1.0000 on 2 sentences (0 spans not found)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("layer     0.50: labelled check-worthy    1 of 2 (gold 1)  F1 1.0000"),
+        "{out}"
+    );
+    // the tune line's span is no sentence of the layer
+    let out = parallax()
+        .args(["eval", "claims", "--split", "all", "--labels"])
+        .arg(&labels)
+        .arg("--texts")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out)
+        .unwrap()
+        .contains("(1 spans not found)"));
+    std::fs::write(&labels, "test\ta\t0\t10\tmaybe\n").unwrap();
+    parallax()
+        .args(["eval", "claims", "--labels"])
+        .arg(&labels)
+        .arg("--texts")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("labels.tsv: line 1"));
+}

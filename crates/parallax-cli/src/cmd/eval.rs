@@ -84,6 +84,19 @@ pub enum EvalCommand {
     Techniques(super::techniques::EvalArgs),
     /// Check-worthiness F1 (positive class), precision and recall on a CheckThat! TSV.
     Checkworthy(crate::cmd::checkworthy::Args),
+    /// The claims layer of `analyze` on news articles: F1 against
+    /// hand-labelled sentences (bench/claims_news/labels.tsv), per threshold.
+    Claims {
+        /// Labelled sentences (split, article, start, end, Y/N).
+        #[arg(long, default_value = "bench/claims_news/labels.tsv")]
+        labels: PathBuf,
+        /// Folders holding the articles as ID.txt (repeat the flag).
+        #[arg(long, required = true)]
+        texts: Vec<PathBuf>,
+        /// Score only this split: tune, test or all.
+        #[arg(long, default_value = "all")]
+        split: String,
+    },
 }
 
 /// Every knob of the clustering (defaults: the shipped ones), so that each
@@ -184,6 +197,11 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
         } => super::eval_align::run(&pairs, &texts, Some(&split), model_dir.as_deref()),
         EvalCommand::Techniques(a) => super::techniques::eval(a),
         EvalCommand::Checkworthy(a) => checkworthy(a),
+        EvalCommand::Claims {
+            labels,
+            texts,
+            split,
+        } => super::eval_claims::run(&labels, &texts, &split),
         EvalCommand::Sentences { ptc } => {
             let files = txt_articles(&ptc)?;
             let mut total = parallax_core::segment::BoundaryScore::default();

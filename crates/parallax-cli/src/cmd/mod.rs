@@ -5,6 +5,7 @@ pub mod compare;
 pub mod eval;
 pub mod eval_align;
 pub mod eval_attribution;
+pub mod eval_claims;
 pub mod eval_embeddings;
 pub mod extract;
 pub mod ingest;
