@@ -2221,6 +2221,7 @@ fn choose_cue(
         // A lone lower-case word that is no pronoun is no source ("the", "held").
         let src = src
             .map(|s| trim_relative_aside(ctx, s, cues))
+            .map(|s| subject_pronoun_last(ctx, s))
             .filter(|&s| source_shape_ok(ctx, s));
         let Some(s) = src else { continue };
         if c.class == CueClass::Evidence
@@ -2304,6 +2305,24 @@ fn choose_cue(
         }
     }
     best.map(|(_, c, s)| (c, s))
+}
+
+/// "Tuesday night he claimed …", "Later that day she said …": a source
+/// found going back that ends in a subject pronoun after words that are
+/// not joined to it (`and`, `or`, a comma: "Trump and I") is the pronoun;
+/// the words before it are a time phrase.
+fn subject_pronoun_last(ctx: &Ctx, (s0, s1): (usize, usize)) -> (usize, usize) {
+    let last = s1 - 1;
+    if s1 - s0 >= 2
+        && matches!(ctx.lw(last), "he" | "she" | "they" | "we" | "i")
+        && ctx.tq[last].is_none()
+        && !matches!(ctx.lw(last - 1), "and" | "or" | "," | "nor")
+        && ctx.tq[last - 1].is_none()
+    {
+        (last, s1)
+    } else {
+        (s0, s1)
+    }
 }
 
 /// "They have bombed … and, since then, admitted …": the `and` (token

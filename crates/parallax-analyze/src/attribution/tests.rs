@@ -1703,3 +1703,27 @@ fn embedded_tweet_is_attributed_to_its_author() {
             .all(|a| a.rule != "tweet_signature")
     );
 }
+
+#[test]
+fn time_phrase_before_a_subject_pronoun_is_not_the_source() {
+    for t in [
+        "Tuesday night he claimed that he had decimated core Al Qaeda.",
+        "Pretty soon she said that the deal was off.",
+        "Trump named a list of countries he said had sent terrorists.",
+    ] {
+        let l = run(t);
+        let a = l
+            .attributions
+            .iter()
+            .find(|a| {
+                a.cue
+                    .as_ref()
+                    .is_some_and(|c| c.text.ends_with("claimed") || c.text == "said")
+            })
+            .unwrap_or_else(|| panic!("{t}: {:?}", l.attributions));
+        assert!(matches!(src(a), "he" | "she"), "{t}: {}", src(a));
+    }
+    // joined pronouns stay whole
+    let a = one("Mr. Trump and I said the talks were over.");
+    assert_eq!(src(&a), "Mr. Trump and I");
+}
