@@ -57,8 +57,27 @@ enum Command {
     Checkworthy(cmd::checkworthy::Args),
 }
 
+/// Rust ignores SIGPIPE, so writing to a closed pipe (`parallax eval … |
+/// head`) is an error, or a panic inside `println!`. A command-line tool
+/// should end quietly there, as `cat` does: the default action is put
+/// back, except for `serve`, whose writes go to sockets and must never
+/// end the server.
+fn default_sigpipe(cmd: &Command) {
+    #[cfg(unix)]
+    if !matches!(cmd, Command::Serve(_)) {
+        // SAFETY: called once at startup, before any thread is spawned;
+        // `signal` with `SIG_DFL` has no other effect.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = cmd;
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    default_sigpipe(&cli.command);
     let result = match cli.command {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Extract(a) => cmd::extract::run(a),

@@ -270,3 +270,38 @@ fn jsonl_size_limit_applies_per_line_not_per_file() {
     );
     assert!(err.contains("30 ok, 1 failed"), "{err}");
 }
+
+/// `parallax … | head`: when the reader closes the pipe early, the command
+/// ends quietly (killed by SIGPIPE, as `cat` is), with no panic and no
+/// error message.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("many.tsv");
+    // far more output than a pipe holds
+    let rows: String = (0..30_000)
+        .map(|i| format!("{i}\tThe budget rose by {i} percent last year.\n"))
+        .collect();
+    std::fs::write(&tsv, rows).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("parallax"))
+        .args(["checkworthy", "--tsv"])
+        .arg(&tsv)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("Sentence_id"), "{first}");
+    // the reader is gone now
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("error"), "{err}");
+    // 13: SIGPIPE on Linux and the BSDs
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}
