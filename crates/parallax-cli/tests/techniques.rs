@@ -68,6 +68,16 @@ fn train_then_eval_on_a_small_subset() {
         );
         let s = stdout(&out);
         assert!(s.contains("on 1 articles") && s.contains("F1 "), "{s}");
+        // one article: every resample is that article, so the interval is a point
+        let f1: &str = s
+            .lines()
+            .find(|l| l.starts_with("precision "))
+            .and_then(|l| l.split_whitespace().nth(5))
+            .unwrap_or_else(|| panic!("{s}"));
+        assert!(
+            s.contains(&format!("F1 95% interval over articles {f1}-{f1} (1,000 bootstrap resamples of the 1 articles")),
+            "{s}"
+        );
         if task == "si" {
             // one recall row per technique after the header
             let rows = s

@@ -708,14 +708,30 @@ pub fn si_recall_per_technique(model: &dyn TechniqueModel, exs: &[&Example]) -> 
 /// gold spans (the shared task's setting); SI on the model's own spans.
 pub fn evaluate(model: &dyn TechniqueModel, exs: &[&Example], task: Task) -> Score {
     let mut sc = Score::default();
-    for ex in exs {
-        let pred = match task {
-            Task::Si | Task::Full => predict_fragments(model, &ex.doc),
-            Task::Tc => classify_fragments(model, &ex.doc, &ex.gold),
-        };
-        sc.add_article(&pred, &ex.gold, task);
+    for a in evaluate_per_article(model, exs, task) {
+        sc.absorb(&a);
     }
     sc
+}
+
+/// The metric's sums of each article alone (in `exs` order), for
+/// intervals over articles.
+pub fn evaluate_per_article(
+    model: &dyn TechniqueModel,
+    exs: &[&Example],
+    task: Task,
+) -> Vec<Score> {
+    exs.iter()
+        .map(|ex| {
+            let pred = match task {
+                Task::Si | Task::Full => predict_fragments(model, &ex.doc),
+                Task::Tc => classify_fragments(model, &ex.doc, &ex.gold),
+            };
+            let mut sc = Score::default();
+            sc.add_article(&pred, &ex.gold, task);
+            sc
+        })
+        .collect()
 }
 
 /// Share of tokens inside gold spans (for the log).

@@ -111,7 +111,9 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         TaskArg::Full => Task::Full,
     };
     let m: &dyn TechniqueModel = model;
-    let s: Score = tt::evaluate(m, &refs, task);
+    let per = tt::evaluate_per_article(m, &refs, task);
+    let mut s = Score::default();
+    per.iter().for_each(|a| s.absorb(a));
     println!(
         "techniques {} on {} articles ({} predicted, {} gold fragments)",
         match task {
@@ -124,6 +126,11 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         s.gold
     );
     println!("{}", s.summary());
+    let (lo, hi) = techniques::metric::bootstrap_f1(&per, 1000, 7);
+    println!(
+        "F1 95% interval over articles {lo:.4}-{hi:.4} (1,000 bootstrap resamples of the {} articles, seed 7)",
+        per.len()
+    );
     if task == Task::Si {
         println!("recall per technique (share of each gold span that the model's spans cover):");
         println!("{:<34} {:>6} {:>7}", "technique", "gold", "R");
