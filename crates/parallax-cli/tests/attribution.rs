@@ -232,6 +232,32 @@ fn eval_attribution_prints_scores() {
         "{o}"
     );
     assert!(o.contains("source accuracy"), "{o}");
+    // an interval over the 3 articles brackets each figure
+    let fig = |line: &str, key: &str| -> f64 {
+        let rest = &line[line.find(key).unwrap() + key.len()..];
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let all = o
+        .lines()
+        .find(|l| l.starts_with("all attributions   content"))
+        .unwrap();
+    let iv = o
+        .lines()
+        .find(|l| l.starts_with("all attributions   95% interval over articles"))
+        .unwrap_or_else(|| panic!("{o}"));
+    let range = |key: &str| -> (f64, f64) {
+        let r = &iv[iv.find(key).unwrap() + key.len()..];
+        let r = r.split_whitespace().next().unwrap();
+        let (a, b) = r.split_once('-').unwrap();
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    let (lo, hi) = range("content F1 ");
+    assert!(lo <= fig(all, "F1 ") && fig(all, "F1 ") <= hi, "{o}");
+    let (lo, hi) = range("source accuracy ");
+    assert!(
+        lo <= fig(all, "source accuracy ") && fig(all, "source accuracy ") <= hi,
+        "{o}"
+    );
 }
 
 #[test]

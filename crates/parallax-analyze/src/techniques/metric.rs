@@ -134,29 +134,15 @@ impl Score {
     }
 }
 
-/// A percentile interval of the micro F1 over articles: `samples`
-/// resamplings of the articles with replacement (seeded), each scored by
-/// summing its articles' sums; returns the (2.5%, 97.5%) F1 percentiles.
-/// How much the figure would move with another set of articles of the
-/// same kind.
+/// The 95% percentile interval of the micro F1 over articles
+/// (`samples` seeded resamplings of the articles, each scored by summing
+/// its articles' sums; [`parallax_core::metrics::bootstrap_interval`]).
 pub fn bootstrap_f1(per_article: &[Score], samples: usize, seed: u64) -> (f64, f64) {
-    if per_article.is_empty() || samples == 0 {
-        return (0.0, 0.0);
-    }
-    let mut rng = crate::claims::model::SplitMix::new(seed);
-    let n = per_article.len();
-    let mut f1s: Vec<f64> = (0..samples)
-        .map(|_| {
-            let mut s = Score::default();
-            for _ in 0..n {
-                s.absorb(&per_article[(rng.next_u64() % n as u64) as usize]);
-            }
-            s.f1()
-        })
-        .collect();
-    f1s.sort_by(|a, b| a.total_cmp(b));
-    let at = |q: f64| f1s[((samples - 1) as f64 * q).round() as usize];
-    (at(0.025), at(0.975))
+    parallax_core::metrics::bootstrap_interval(per_article.len(), samples, seed, |idx| {
+        let mut s = Score::default();
+        idx.iter().for_each(|&i| s.absorb(&per_article[i]));
+        s.f1()
+    })
 }
 
 #[cfg(test)]

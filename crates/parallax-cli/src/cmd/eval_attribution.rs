@@ -97,11 +97,14 @@ pub fn run(dir: &Path, limit: Option<usize>, errors: Option<&Path>) -> anyhow::R
     let mut direct = eval::Score::default();
     let mut error_text = String::new();
     let mut failed = 0;
+    // each article's sums, for the intervals over articles
+    let mut per: Vec<(eval::Score, eval::Score)> = Vec::new();
     for r in results {
         match r {
             Ok((a, d, errs)) => {
                 merge(&mut all, &a);
                 merge(&mut direct, &d);
+                per.push((a, d));
                 for l in errs {
                     error_text.push_str(&l);
                     error_text.push('\n');
@@ -134,6 +137,25 @@ pub fn run(dir: &Path, limit: Option<usize>, errors: Option<&Path>) -> anyhow::R
             s.source_accuracy(),
             s.source_correct,
             s.source_matched
+        );
+    }
+    // 95% intervals over articles: how much another set of articles of
+    // the same kind could move each figure
+    for (name, direct_only) in [("all attributions", false), ("direct quotations", true)] {
+        let pooled = |idx: &[usize]| {
+            let mut t = eval::Score::default();
+            for &i in idx {
+                merge(&mut t, if direct_only { &per[i].1 } else { &per[i].0 });
+            }
+            t
+        };
+        let interval = |f: fn(&eval::Score) -> f64| {
+            parallax_core::metrics::bootstrap_interval(per.len(), 1000, 7, |idx| f(&pooled(idx)))
+        };
+        let (f_lo, f_hi) = interval(eval::Score::f1);
+        let (a_lo, a_hi) = interval(eval::Score::source_accuracy);
+        println!(
+            "{name:18} 95% interval over articles: content F1 {f_lo:.4}-{f_hi:.4}  source accuracy {a_lo:.4}-{a_hi:.4} (1,000 bootstrap resamples, seed 7)"
         );
     }
     Ok(if failed > 0 {
