@@ -389,6 +389,10 @@ fn eval_claims_scores_the_layer_on_labelled_sentences() {
         out.contains("layer     0.50: labelled check-worthy    1 of 2 (gold 1)  F1 1.0000"),
         "{out}"
     );
+    assert!(
+        out.contains("layer F1 95% interval over articles 1.0000-1.0000 (1,000 bootstrap resamples of the 1 articles"),
+        "{out}"
+    );
     // the tune line's span is no sentence of the layer
     let out = parallax()
         .args(["eval", "claims", "--split", "all", "--labels"])

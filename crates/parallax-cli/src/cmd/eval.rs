@@ -308,6 +308,8 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
     let mut prf = parallax_analyze::claims::model::Prf::default();
     let mut unlabeled = 0;
     let mut in_train = 0;
+    // (gold, predicted) per labelled sentence, for the interval
+    let mut calls: Vec<(bool, bool)> = Vec::new();
     for (r, c) in &rows {
         let Some(y) = r.label else {
             unlabeled += 1;
@@ -316,7 +318,9 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
         if part_of(&r.id, model.seed) != Part::Heldout {
             in_train += 1;
         }
-        prf.add(y, model.score_ctx(c) >= 0.5);
+        let p = model.score_ctx(c) >= 0.5;
+        prf.add(y, p);
+        calls.push((y, p));
     }
     anyhow::ensure!(
         unlabeled < rows.len(),
@@ -339,5 +343,11 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
         );
     }
     println!("{}", prf.report());
+    let (lo, hi) = parallax_core::metrics::bootstrap_interval(calls.len(), 1000, 7, |idx| {
+        let mut p = parallax_analyze::claims::model::Prf::default();
+        idx.iter().for_each(|&i| p.add(calls[i].0, calls[i].1));
+        p.f1()
+    });
+    println!("F1 95% interval over sentences {lo:.4}-{hi:.4} (1,000 bootstrap resamples, seed 7)");
     Ok(ExitCode::SUCCESS)
 }

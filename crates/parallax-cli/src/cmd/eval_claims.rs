@@ -112,9 +112,12 @@ pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result
     );
     // (score, gold) per labelled sentence found in the claims layer
     let mut scored: Vec<(f32, bool)> = Vec::new();
+    // the range of `scored` that each article holds, for the interval
+    let mut article_rows: Vec<(usize, usize)> = Vec::new();
     let mut missing = 0;
     let mut layer_threshold = None;
     for (id, ls) in &by_article {
+        let first = scored.len();
         let claims = analyses[*id]
             .layers
             .claims
@@ -131,6 +134,7 @@ pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result
                 None => missing += 1,
             }
         }
+        article_rows.push((first, scored.len()));
     }
     let layer_threshold = layer_threshold.unwrap_or(0.5);
     let yes = labels.iter().filter(|l| l.worthy).count();
@@ -171,6 +175,20 @@ pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result
         scored.len(),
         scored.iter().filter(|x| x.1).count(),
         p.report()
+    );
+    let (lo, hi) = parallax_core::metrics::bootstrap_interval(article_rows.len(), 1000, 7, |idx| {
+        let mut p = Prf::default();
+        for &i in idx {
+            let (a, b) = article_rows[i];
+            for &(s, y) in &scored[a..b] {
+                p.add(y, s >= layer_threshold);
+            }
+        }
+        p.f1()
+    });
+    println!(
+        "layer F1 95% interval over articles {lo:.4}-{hi:.4} (1,000 bootstrap resamples of the {} articles, seed 7)",
+        article_rows.len()
     );
     Ok(ExitCode::SUCCESS)
 }
