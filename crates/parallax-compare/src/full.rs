@@ -255,6 +255,35 @@ impl FullModel {
     pub fn pooled(&self, ids: &[u32]) -> Vec<f32> {
         let h = self.config.hidden;
         let n = ids.len();
+        let x = self.hidden(ids);
+        let mut out = vec![0f32; h];
+        for t in 0..n {
+            for (o, xv) in out.iter_mut().zip(&x[t * h..(t + 1) * h]) {
+                *o += xv;
+            }
+        }
+        out.iter_mut().for_each(|o| *o /= n as f32);
+        out
+    }
+
+    /// Word-piece ids of `text` without [CLS]/[SEP] (for callers that
+    /// assemble the input themselves and need to know which positions
+    /// belong to which word).
+    pub fn piece_ids(&self, text: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        self.tok.for_each_id(text, |id| ids.push(id));
+        ids
+    }
+
+    /// [CLS] and [SEP] ids and the longest input the model takes.
+    pub fn specials(&self) -> (u32, u32, usize) {
+        (self.cls, self.sep, self.max_len)
+    }
+
+    /// Last hidden states, one row of `hidden` floats per input id.
+    pub fn hidden(&self, ids: &[u32]) -> Vec<f32> {
+        let h = self.config.hidden;
+        let n = ids.len();
         let mut x = vec![0f32; n * h];
         for (t, &id) in ids.iter().enumerate() {
             let row = &mut x[t * h..(t + 1) * h];
@@ -323,14 +352,7 @@ impl FullModel {
             layer_norm(&mut tmp, h, &l.ln2, self.config.eps);
             std::mem::swap(&mut x, &mut tmp);
         }
-        let mut out = vec![0f32; h];
-        for t in 0..n {
-            for (o, xv) in out.iter_mut().zip(&x[t * h..(t + 1) * h]) {
-                *o += xv;
-            }
-        }
-        out.iter_mut().for_each(|o| *o /= n as f32);
-        out
+        x
     }
 }
 
