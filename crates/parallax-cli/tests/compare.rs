@@ -206,7 +206,11 @@ fn eval_cluster_prints_bcubed() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("B-cubed precision"));
+        .stdout(predicate::str::contains("B-cubed precision"))
+        .stdout(predicate::str::contains(
+            "B-cubed F1 95% interval over stories",
+        ))
+        .stdout(predicate::str::contains("resamples of the 2 stories"));
 }
 
 #[test]

@@ -497,6 +497,17 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
 
 /// B-cubed precision, recall and F1 of predicted groups against gold groups.
 pub fn bcubed(pred: &[usize], gold: &[usize]) -> (f64, f64, f64) {
+    let per = bcubed_per_item(pred, gold);
+    let n = per.len().max(1) as f64;
+    let p = per.iter().map(|x| x.0).sum::<f64>() / n;
+    let r = per.iter().map(|x| x.1).sum::<f64>() / n;
+    (p, r, parallax_core::metrics::f1(p, r))
+}
+
+/// Each item's B-cubed precision (share of its predicted group in its
+/// gold group) and recall (share of its gold group in its predicted
+/// group); [`bcubed`] averages them.
+pub fn bcubed_per_item(pred: &[usize], gold: &[usize]) -> Vec<(f64, f64)> {
     let n = pred.len();
     let mut pc: HashMap<usize, usize> = HashMap::new();
     let mut gc: HashMap<usize, usize> = HashMap::new();
@@ -506,20 +517,12 @@ pub fn bcubed(pred: &[usize], gold: &[usize]) -> (f64, f64, f64) {
         *gc.entry(gold[i]).or_default() += 1;
         *both.entry((pred[i], gold[i])).or_default() += 1;
     }
-    let (mut p, mut r) = (0.0, 0.0);
-    for i in 0..n {
-        let c = both[&(pred[i], gold[i])] as f64;
-        p += c / pc[&pred[i]] as f64;
-        r += c / gc[&gold[i]] as f64;
-    }
-    p /= n as f64;
-    r /= n as f64;
-    let f = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    (p, r, f)
+    (0..n)
+        .map(|i| {
+            let c = both[&(pred[i], gold[i])] as f64;
+            (c / pc[&pred[i]] as f64, c / gc[&gold[i]] as f64)
+        })
+        .collect()
 }
 
 /// One story group in the JSON output.
@@ -586,6 +589,8 @@ mod tests {
     #[test]
     fn bcubed_perfect_and_lumped() {
         assert_eq!(bcubed(&[0, 0, 1, 1], &[5, 5, 7, 7]), (1.0, 1.0, 1.0));
+        // item 2 sits alone: full precision, half its story's recall
+        assert_eq!(bcubed_per_item(&[0, 0, 1, 2], &[5, 5, 7, 7])[2], (1.0, 0.5));
         let (p, r, _) = bcubed(&[0, 0, 0, 0], &[5, 5, 7, 7]);
         assert_eq!((p, r), (0.5, 1.0));
     }
