@@ -295,6 +295,9 @@ fn eval_align_counts_labelled_pairs() {
         ))
         .stdout(predicate::str::contains(
             "default   0.47: aligned S 1 R 0 U 0 unlabelled 0  precision 1.0000  recall 1.0000",
+        ))
+        .stdout(predicate::str::contains(
+            "resamples of the 1 pairs, seed 7): aligned at the default 1.0000-1.0000",
         ));
     std::fs::write(&pairs, "test\ta\t0\t68\tb\t0\tS\n").unwrap();
     Command::cargo_bin("parallax")
