@@ -83,6 +83,8 @@ static CUES: &[(&str, CueClass)] = {
         ("thanked", Speech),
         ("slams", Speech),
         ("slammed", Speech),
+        ("blasted", Speech),
+        ("blasts", Speech),
         ("questioned", Speech),
         ("rejected", Speech),
         ("offered", Thought),

@@ -1727,3 +1727,12 @@ fn time_phrase_before_a_subject_pronoun_is_not_the_source() {
     let a = one("Mr. Trump and I said the talks were over.");
     assert_eq!(src(&a), "Mr. Trump and I");
 }
+
+#[test]
+fn blasted_is_a_cue() {
+    let a = one("Trump, who spoke for an hour, blasted the establishment.");
+    // the source keeps its relative clause, as PolNeAR's sources do
+    assert_eq!(src(&a), "Trump, who spoke for an hour");
+    assert_eq!(content(&a), ["the establishment"]);
+    assert_eq!(a.cue.as_ref().unwrap().text, "blasted");
+}
