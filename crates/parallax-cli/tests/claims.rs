@@ -366,47 +366,30 @@ fn eval_claims_scores_the_layer_on_labelled_sentences() {
         ),
     )
     .unwrap();
-    let out = parallax()
-        .args(["eval", "claims", "--split", "test", "--labels"])
-        .arg(&labels)
-        .arg("--texts")
-        .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    assert!(
-        out.contains("2 labelled news sentences (1 Y, 1 N) of 1 articles, split test"),
-        "{out}"
-    );
-    assert!(
-        out.contains("AUC (Y against N) 1.0000 on 2 sentences (0 spans not found)"),
-        "{out}"
-    );
-    assert!(
-        out.contains("layer     0.50: labelled check-worthy    1 of 2 (gold 1)  F1 1.0000"),
-        "{out}"
-    );
-    assert!(
-        out.contains("layer F1 95% interval over articles 1.0000-1.0000 (1,000 bootstrap resamples of the 1 articles"),
-        "{out}"
-    );
+    let eval = |split: &str| {
+        let out = parallax()
+            .args(["eval", "claims", "--split", split, "--labels"])
+            .arg(&labels)
+            .arg("--texts")
+            .arg(dir.path())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let out = eval("test");
+    for want in [
+        "2 labelled news sentences (1 Y, 1 N) of 1 articles, split test",
+        "AUC (Y against N) 1.0000 on 2 sentences (0 spans not found)",
+        "layer     0.50: labelled check-worthy    1 of 2 (gold 1)  F1 1.0000",
+        "layer F1 95% interval over articles 1.0000-1.0000 (1,000 bootstrap resamples of the 1 articles",
+    ] {
+        assert!(out.contains(want), "{want}\n{out}");
+    }
     // the tune line's span is no sentence of the layer
-    let out = parallax()
-        .args(["eval", "claims", "--split", "all", "--labels"])
-        .arg(&labels)
-        .arg("--texts")
-        .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8(out)
-        .unwrap()
-        .contains("(1 spans not found)"));
+    assert!(eval("all").contains("(1 spans not found)"));
     std::fs::write(&labels, "test\ta\t0\t10\tmaybe\n").unwrap();
     parallax()
         .args(["eval", "claims", "--labels"])

@@ -171,6 +171,41 @@ fn find_text(id: &str, dirs: &[PathBuf]) -> anyhow::Result<PathBuf> {
         .ok_or_else(|| anyhow::anyhow!("article {id}: no {id}.txt in any --texts folder"))
 }
 
+/// Finds each article (`ID.txt` in one of `texts`) and runs the full
+/// pipeline on it: the analyses by article id. Any article that cannot
+/// be found or read is an error (a labelled set must be scored whole).
+pub fn analyze_articles(
+    ids: &[&str],
+    texts: &[PathBuf],
+) -> anyhow::Result<HashMap<String, Analysis>> {
+    let paths = ids
+        .iter()
+        .map(|id| find_text(id, texts))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let pipeline = Pipeline::new(Config::default());
+    let mut analyses: HashMap<String, Analysis> = HashMap::new();
+    let opts = batch::BatchOptions {
+        ingest: Default::default(),
+        progress: false,
+        always_summarize: false,
+    };
+    let outcome = batch::run(
+        &paths,
+        &opts,
+        |doc| pipeline.analyze(doc),
+        |a| {
+            analyses.insert(a.doc.meta.id.clone(), a);
+            Ok(())
+        },
+    )?;
+    anyhow::ensure!(
+        outcome.failed == 0,
+        "{} article(s) could not be read",
+        outcome.failed
+    );
+    Ok(analyses)
+}
+
 pub fn run(
     pairs_file: &Path,
     texts: &[PathBuf],
@@ -204,31 +239,7 @@ pub fn run(
     let mut ids: Vec<&str> = by_articles.keys().flat_map(|k| [k.0, k.1]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let paths = ids
-        .iter()
-        .map(|id| find_text(id, texts))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let pipeline = Pipeline::new(Config::default());
-    let mut analyses: HashMap<String, Analysis> = HashMap::new();
-    let opts = batch::BatchOptions {
-        ingest: Default::default(),
-        progress: false,
-        always_summarize: false,
-    };
-    let outcome = batch::run(
-        &paths,
-        &opts,
-        |doc| pipeline.analyze(doc),
-        |a| {
-            analyses.insert(a.doc.meta.id.clone(), a);
-            Ok(())
-        },
-    )?;
-    anyhow::ensure!(
-        outcome.failed == 0,
-        "{} article(s) could not be read",
-        outcome.failed
-    );
+    let analyses = analyze_articles(&ids, texts)?;
     let mut thresholds = vec![0.40f32, 0.43, 0.45, 0.47, 0.50, 0.53, 0.55, 0.60];
     let default_t = Options::default().align_threshold;
     // the default is one of the rows (added when it is not in the list)

@@ -10,11 +10,9 @@
 //! file. Each article runs through the real pipeline and each labelled
 //! span is matched to the claims layer's sentence with the same span.
 
-use crate::batch;
-use crate::cmd::eval_align::auc;
+use crate::cmd::eval_align::{analyze_articles, auc};
 use parallax_analyze::claims::model::Prf;
-use parallax_analyze::{Analysis, Config, Pipeline};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -79,37 +77,8 @@ pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result
     for l in &labels {
         by_article.entry(&l.article).or_default().push(l);
     }
-    let paths = by_article
-        .keys()
-        .map(|id| {
-            texts
-                .iter()
-                .map(|d| d.join(format!("{id}.txt")))
-                .find(|p| p.is_file())
-                .ok_or_else(|| anyhow::anyhow!("article {id}: no {id}.txt in any --texts folder"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let pipeline = Pipeline::new(Config::default());
-    let mut analyses: HashMap<String, Analysis> = HashMap::new();
-    let opts = batch::BatchOptions {
-        ingest: Default::default(),
-        progress: false,
-        always_summarize: false,
-    };
-    let outcome = batch::run(
-        &paths,
-        &opts,
-        |doc| pipeline.analyze(doc),
-        |a| {
-            analyses.insert(a.doc.meta.id.clone(), a);
-            Ok(())
-        },
-    )?;
-    anyhow::ensure!(
-        outcome.failed == 0,
-        "{} article(s) could not be read",
-        outcome.failed
-    );
+    let ids: Vec<&str> = by_article.keys().copied().collect();
+    let analyses = analyze_articles(&ids, texts)?;
     // (score, gold) per labelled sentence found in the claims layer
     let mut scored: Vec<(f32, bool)> = Vec::new();
     // the range of `scored` that each article holds, for the interval
