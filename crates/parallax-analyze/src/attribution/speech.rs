@@ -1002,6 +1002,10 @@ fn find_cues(ctx: &Ctx, u: &Unit) -> Vec<Cue> {
         if anonymity_request(ctx, u, i) || asked_aside(ctx, u, i) {
             continue;
         }
+        // "Her campaign blasted out an email …": sending, not speaking.
+        if matches!(lw, "blasted" | "blasts") && next == "out" {
+            continue;
+        }
         let Some(&class) = CUE_MAP.get(lw) else {
             if bookism(ctx, u, i, 1) {
                 out.push(Cue::quote_only(i, 1));
