@@ -1221,13 +1221,19 @@ fn coordinated_subject(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)>
     if cue.t0 < u.t0 + 2 || ctx.lw(cue.t0 - 1) != "and" || ctx.tq[cue.t0 - 1].is_some() {
         return None;
     }
-    let lo = cue.t0.saturating_sub(5).max(u.t0 + 1);
+    let lo = cue.t0.saturating_sub(12).max(u.t0 + 1);
     for j in (lo..cue.t0 - 1).rev() {
-        if ctx.tq[j].is_some() || ctx.is_punct(j) {
+        if ctx.tq[j].is_some() || (ctx.is_punct(j) && ctx.lw(j) != ",") {
             return None;
         }
         let w = ctx.lw(j);
-        if !ctx.is_cap(j) && (w.ends_with("ed") || CUE_MAP.contains_key(w)) {
+        let near = j + 5 >= cue.t0;
+        // "he paid a visit to the border in Laredo, Texas and explained":
+        // farther back, an irregular past verb right after a pronoun
+        let far_verb = j > u.t0
+            && IRREGULAR_PAST.contains(&w)
+            && matches!(ctx.lw(j - 1), "he" | "she" | "they" | "we" | "i");
+        if !ctx.is_cap(j) && (near && (w.ends_with("ed") || CUE_MAP.contains_key(w)) || far_verb) {
             let first = Cue {
                 t0: j,
                 t1: j + 1,
@@ -1405,6 +1411,12 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
 
 /// Irregular past participles that head a passive phrase before a cue
 /// ("a letter sent by", "a report written by", "a memo seen by Reuters").
+/// Irregular past tenses that head a clause before "and <cue>".
+const IRREGULAR_PAST: &[&str] = &[
+    "paid", "went", "made", "took", "gave", "met", "spoke", "held", "sent", "came", "left", "won",
+    "lost", "ran", "led", "brought", "began", "stood", "sat", "kept", "got", "put", "set", "flew",
+];
+
 const IRREGULAR_PASSIVES: &[&str] = &[
     "sent", "written", "given", "taken", "seen", "made", "shown", "held", "led", "brought", "read",
     "told", "found", "won",

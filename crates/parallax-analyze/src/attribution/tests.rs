@@ -1736,3 +1736,15 @@ fn blasted_is_a_cue() {
     assert_eq!(content(&a), ["the establishment"]);
     assert_eq!(a.cue.as_ref().unwrap().text, "blasted");
 }
+
+#[test]
+fn far_coordinated_verb_after_a_pronoun_gives_the_subject() {
+    let l = run("A month later, he paid an impromptu visit to the border in Laredo, Texas and explained why the voters were going to love him.");
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "explained"))
+        .unwrap_or_else(|| panic!("{:?}", l.attributions));
+    assert_eq!(src(a), "he");
+    assert_eq!(content(a), ["why the voters were going to love him"]);
+}
