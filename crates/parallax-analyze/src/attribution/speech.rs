@@ -1599,6 +1599,12 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
         // name who speaks for whom; the walk goes on to the role.
         let role_for =
             lw == "for" && t > u.t0 && ctx.tq[t - 1].is_none() && ROLE_FOR.contains(&ctx.lw(t - 1));
+        // "Officials at the Department of Homeland Security said",
+        // "analysts with the bank said": people named by where they work.
+        let role_at = matches!(lw, "at" | "with" | "from" | "in")
+            && t > u.t0
+            && ctx.tq[t - 1].is_none()
+            && ROLE_AT.contains(&ctx.lw(t - 1));
         // "Trump and Clinton said": two names joined by `and` speak together.
         let names_joined = lw == "and"
             && t > u.t0
@@ -1610,6 +1616,7 @@ fn source_back_skip(ctx: &Ctx, u: &Unit, from: usize, adverbs: bool) -> Option<(
             && start == t + 1;
         if !postnominal
             && !role_for
+            && !role_at
             && !names_joined
             && (lexicon::SOURCE_STOP.contains(&lw)
                 || CUE_MAP.get(lw).is_some_and(|c| *c == CueClass::Speech))
@@ -1648,6 +1655,31 @@ const ROLE_FOR: &[&str] = &[
     "representatives",
     "strategist",
     "pollster",
+];
+
+/// People named by where they work ("officials at the agency",
+/// "analysts with the bank", "researchers from Yale").
+const ROLE_AT: &[&str] = &[
+    "official",
+    "officials",
+    "researcher",
+    "researchers",
+    "analyst",
+    "analysts",
+    "economist",
+    "economists",
+    "expert",
+    "experts",
+    "scientist",
+    "scientists",
+    "executive",
+    "executives",
+    "staffer",
+    "staffers",
+    "employees",
+    "professor",
+    "professors",
+    "strategists",
 ];
 
 /// Adjectives and participles that follow the noun they describe and take

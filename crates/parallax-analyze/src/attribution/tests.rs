@@ -1748,3 +1748,20 @@ fn far_coordinated_verb_after_a_pronoun_gives_the_subject() {
     assert_eq!(src(a), "he");
     assert_eq!(content(a), ["why the voters were going to love him"]);
 }
+
+#[test]
+fn people_named_by_where_they_work_are_the_source() {
+    for (t, who) in [
+        (
+            "Officials at the Department of Homeland Security said the policy would take effect.",
+            "Officials at the Department of Homeland Security",
+        ),
+        (
+            "Analysts with the bank said growth would slow.",
+            "Analysts with the bank",
+        ),
+    ] {
+        let a = one(t);
+        assert_eq!(src(&a), who, "{t}");
+    }
+}
