@@ -2179,8 +2179,25 @@ fn choose_cue(
     type Scored = (i64, Cue, Option<(usize, usize)>);
     let mut best: Option<Scored> = None;
     for c in cues {
+        // "It was reported by The Associated Press that …": a passive
+        // frame with an empty subject names its source after `by`.
+        let it_passive = c.verb > u.t0 + 1
+            && c.verb + 2 < u.t1
+            && ctx.lw(c.verb + 1) == "by"
+            && ctx.tq[c.verb + 1].is_none()
+            && matches!(ctx.lw(c.verb - 1), "was" | "is" | "been" | "were")
+            && {
+                // "It was reported", "It has been reported": `it` is the subject
+                let mut k = c.verb - 2;
+                if k > u.t0 && matches!(ctx.lw(k), "has" | "had" | "have") {
+                    k -= 1;
+                }
+                ctx.lw(k) == "it" && ctx.tq[k].is_none()
+            };
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
+        } else if it_passive {
+            source_fwd(ctx, u, c.verb + 2)
         } else {
             let before_punct = (c.t0 == u.t0
                 || (ctx.is_punct(c.t0 - 1) && ctx.lw(c.t0 - 1) != ")")

@@ -1765,3 +1765,28 @@ fn people_named_by_where_they_work_are_the_source() {
         assert_eq!(src(&a), who, "{t}");
     }
 }
+
+#[test]
+fn it_passive_names_the_source_after_by() {
+    let l = run(
+        "It was reported by The Associated Press that the governor had urged lawmakers to wait.",
+    );
+    // (the nested "had urged" is an attribution of its own)
+    let a = l
+        .attributions
+        .iter()
+        .find(|a| a.cue.as_ref().is_some_and(|c| c.text.ends_with("reported")))
+        .unwrap_or_else(|| panic!("{:?}", l.attributions));
+    assert_eq!(src(a), "The Associated Press");
+    assert_eq!(
+        content(a),
+        ["that the governor had urged lawmakers to wait"]
+    );
+    // a passive with a real subject is no such frame
+    let l = run("If it were taxed, he was criticized by libertarians on social media.");
+    assert!(
+        l.attributions.iter().all(|a| src(a) != "libertarians"),
+        "{:?}",
+        l.attributions
+    );
+}
