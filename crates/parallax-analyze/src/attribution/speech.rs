@@ -1829,6 +1829,34 @@ fn fwd_source_ends(ctx: &Ctx, u: &Unit, c: &Cue, (s, e): (usize, usize)) -> bool
             || matches!(ctx.lw(e), "," | ";" | "(" | "—" | "–" | "--" | ")"))
 }
 
+/// "“…,” said Jennifer Alvarez, a spokeswoman for the party.": an
+/// apposition that runs from the comma after a name found after the cue
+/// to the end of the unit belongs to the source, as in PolNeAR ("said
+/// Jane Doe, 54, a retired teacher"); not a participle phrase ("…,
+/// shaking his head") nor anything with a quotation or a cue in it.
+fn with_closing_apposition(ctx: &Ctx, u: &Unit, (s, e): (usize, usize)) -> (usize, usize) {
+    let end = content_end(ctx, u);
+    if e + 2 > end || ctx.lw(e) != "," || ctx.tq[e].is_some() || !ctx.is_cap(s) {
+        return (s, e);
+    }
+    let first = ctx.lw(e + 1);
+    let opens = matches!(first, "a" | "an" | "the") || first.chars().all(|ch| ch.is_ascii_digit());
+    let clean = (e + 1..end).all(|k| {
+        ctx.tq[k].is_none()
+            && !ctx.lw(k).ends_with("ing")
+            && !CUE_MAP.contains_key(ctx.lw(k))
+            && !matches!(
+                ctx.lw(k),
+                ";" | ":" | "(" | ")" | "—" | "–" | "who" | "which" | "that"
+            )
+    });
+    if opens && clean && end - e <= 16 {
+        (s, end)
+    } else {
+        (s, e)
+    }
+}
+
 /// "Her campaign manager, Robby Mook, denied the report.": after a subject
 /// that is no quotation, a verb that does not invert with its speaker
 /// ("…, said the spokesman") followed by a determiner takes an object.
@@ -2264,7 +2292,9 @@ fn choose_cue(
                     if before_punct && !addressee && !participle {
                         let fwd = source_fwd(ctx, u, c.t1);
                         match fwd {
-                            Some(f) if fwd_source_ends(ctx, u, c, f) => fwd,
+                            Some(f) if fwd_source_ends(ctx, u, c, f) => {
+                                Some(with_closing_apposition(ctx, u, f))
+                            }
                             _ => match and_aside(ctx, u, c) {
                                 Some(j) => clause_subject(ctx, u, j),
                                 None => long_subject(ctx, u, c)

@@ -605,9 +605,10 @@ fn subject_with_long_apposition() {
     let a = one("Dana Whitfield, director of the Center for Rural Studies, a research group funded by three state universities, said turnout in the county fell sharply.");
     assert!(src(&a).starts_with("Dana Whitfield"), "{}", src(&a));
     assert_eq!(content(&a), vec!["turnout in the county fell sharply"]);
-    // A source named after the cue stays there.
+    // A source named after the cue stays there, with its closing apposition.
     let b = one("Turnout in the county fell sharply, said Dana Whitfield, a pollster.");
-    assert_eq!(src(&b), "Dana Whitfield");
+    assert_eq!(src(&b), "Dana Whitfield, a pollster");
+    assert_eq!(b.speaker.as_deref(), Some("Dana Whitfield"));
 }
 
 #[test]
@@ -1789,4 +1790,14 @@ fn it_passive_names_the_source_after_by() {
         "{:?}",
         l.attributions
     );
+}
+
+#[test]
+fn apposition_after_an_inverted_frame_is_part_of_the_source() {
+    let a = one("“It’s a disgrace,” said Jennifer Alvarez, a spokeswoman for the party.");
+    assert_eq!(src(&a), "Jennifer Alvarez, a spokeswoman for the party");
+    assert_eq!(a.speaker.as_deref(), Some("Jennifer Alvarez"));
+    // a participle phrase is no apposition
+    let a = one("“That’s simply not true,” insisted Sen. Ron Castillo, shaking his head.");
+    assert_eq!(src(&a), "Sen. Ron Castillo");
 }
