@@ -1713,14 +1713,8 @@ fn time_phrase_before_a_subject_pronoun_is_not_the_source() {
         "Trump named a list of countries he said had sent terrorists.",
     ] {
         let l = run(t);
-        let a = l
-            .attributions
-            .iter()
-            .find(|a| {
-                a.cue
-                    .as_ref()
-                    .is_some_and(|c| c.text.ends_with("claimed") || c.text == "said")
-            })
+        let a = with_cue(&l, "claimed")
+            .or_else(|| with_cue(&l, "said"))
             .unwrap_or_else(|| panic!("{t}: {:?}", l.attributions));
         assert!(matches!(src(a), "he" | "she"), "{t}: {}", src(a));
     }
@@ -1741,11 +1735,7 @@ fn blasted_is_a_cue() {
 #[test]
 fn far_coordinated_verb_after_a_pronoun_gives_the_subject() {
     let l = run("A month later, he paid an impromptu visit to the border in Laredo, Texas and explained why the voters were going to love him.");
-    let a = l
-        .attributions
-        .iter()
-        .find(|a| a.cue.as_ref().is_some_and(|c| c.text == "explained"))
-        .unwrap_or_else(|| panic!("{:?}", l.attributions));
+    let a = with_cue(&l, "explained").expect("explained");
     assert_eq!(src(a), "he");
     assert_eq!(content(a), ["why the voters were going to love him"]);
 }
@@ -1773,10 +1763,8 @@ fn it_passive_names_the_source_after_by() {
         "It was reported by The Associated Press that the governor had urged lawmakers to wait.",
     );
     // (the nested "had urged" is an attribution of its own)
-    let a = l
-        .attributions
-        .iter()
-        .find(|a| a.cue.as_ref().is_some_and(|c| c.text.ends_with("reported")))
+    let a = with_cue(&l, "was reported")
+        .or_else(|| with_cue(&l, "reported"))
         .unwrap_or_else(|| panic!("{:?}", l.attributions));
     assert_eq!(src(a), "The Associated Press");
     assert_eq!(
