@@ -430,9 +430,10 @@ fn resolve_one(
                 .any(|(n, _)| n.eq_ignore_ascii_case(w))
         });
         // "Dr. Priya Natarajan, an economist at Lakeshore University, said":
-        // in "name, apposition" the name before the first comma speaks.
+        // in "name, apposition" the name before the first comma speaks;
+        // so does the name before a parenthetical ("Rep. Jane Roe (R-Ohio)").
         let before_comma = doc.text[sp.start..sp.end]
-            .find(',')
+            .find([',', '('])
             .and_then(|i| inside.iter().find(|m| m.end <= sp.start + i).copied());
         let m = if let Some(m) = before_comma {
             m

@@ -1789,3 +1789,10 @@ fn apposition_after_an_inverted_frame_is_part_of_the_source() {
     let a = one("“That’s simply not true,” insisted Sen. Ron Castillo, shaking his head.");
     assert_eq!(src(&a), "Sen. Ron Castillo");
 }
+
+#[test]
+fn party_and_state_in_parentheses_do_not_speak() {
+    let a = one("Rep. Jane Roe (R-Ohio) said the vote was close.");
+    assert_eq!(src(&a), "Rep. Jane Roe (R-Ohio)");
+    assert_eq!(a.speaker.as_deref(), Some("Jane Roe"), "{a:#?}");
+}
