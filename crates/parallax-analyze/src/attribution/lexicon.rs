@@ -455,6 +455,9 @@ pub const SOURCE_STOP: &[&str] = &[
 pub const RELATIVE: &[&str] = &["who", "which"];
 
 /// Personal pronouns a source may be.
+/// Personal pronouns that stand as a clause's subject.
+pub const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "we", "i"];
+
 pub const PRONOUNS: &[&str] = &[
     "he", "she", "they", "i", "we", "it", "you", "who", "which", "him", "her", "them",
 ];

@@ -1232,7 +1232,7 @@ fn coordinated_subject(ctx: &Ctx, u: &Unit, cue: &Cue) -> Option<(usize, usize)>
         // farther back, an irregular past verb right after a pronoun
         let far_verb = j > u.t0
             && IRREGULAR_PAST.contains(&w)
-            && matches!(ctx.lw(j - 1), "he" | "she" | "they" | "we" | "i");
+            && lexicon::SUBJECT_PRONOUNS.contains(&ctx.lw(j - 1));
         if !ctx.is_cap(j) && (near && (w.ends_with("ed") || CUE_MAP.contains_key(w)) || far_verb) {
             let first = Cue {
                 t0: j,
@@ -1409,14 +1409,14 @@ fn relative_head(ctx: &Ctx, u: &Unit, (a, _e): (usize, usize)) -> Option<(usize,
     source_shape_ok(ctx, head).then_some(head)
 }
 
-/// Irregular past participles that head a passive phrase before a cue
-/// ("a letter sent by", "a report written by", "a memo seen by Reuters").
 /// Irregular past tenses that head a clause before "and <cue>".
 const IRREGULAR_PAST: &[&str] = &[
     "paid", "went", "made", "took", "gave", "met", "spoke", "held", "sent", "came", "left", "won",
     "lost", "ran", "led", "brought", "began", "stood", "sat", "kept", "got", "put", "set", "flew",
 ];
 
+/// Irregular past participles that head a passive phrase before a cue
+/// ("a letter sent by", "a report written by", "a memo seen by Reuters").
 const IRREGULAR_PASSIVES: &[&str] = &[
     "sent", "written", "given", "taken", "seen", "made", "shown", "held", "led", "brought", "read",
     "told", "found", "won",
@@ -2207,24 +2207,9 @@ fn choose_cue(
     type Scored = (i64, Cue, Option<(usize, usize)>);
     let mut best: Option<Scored> = None;
     for c in cues {
-        // "It was reported by The Associated Press that …": a passive
-        // frame with an empty subject names its source after `by`.
-        let it_passive = c.verb > u.t0 + 1
-            && c.verb + 2 < u.t1
-            && ctx.lw(c.verb + 1) == "by"
-            && ctx.tq[c.verb + 1].is_none()
-            && matches!(ctx.lw(c.verb - 1), "was" | "is" | "been" | "were")
-            && {
-                // "It was reported", "It has been reported": `it` is the subject
-                let mut k = c.verb - 2;
-                if k > u.t0 && matches!(ctx.lw(k), "has" | "had" | "have") {
-                    k -= 1;
-                }
-                ctx.lw(k) == "it" && ctx.tq[k].is_none()
-            };
         let src = if c.according {
             source_fwd_long(ctx, u, c.t1)
-        } else if it_passive {
+        } else if it_passive(ctx, u, c) {
             source_fwd(ctx, u, c.verb + 2)
         } else {
             let before_punct = (c.t0 == u.t0
@@ -2402,6 +2387,25 @@ fn choose_cue(
     best.map(|(_, c, s)| (c, s))
 }
 
+/// "It was reported by The Associated Press that …", "It has been
+/// reported by …": a passive frame whose subject is an empty `it` names
+/// its source after `by`.
+fn it_passive(ctx: &Ctx, u: &Unit, c: &Cue) -> bool {
+    if c.verb <= u.t0 + 1
+        || c.verb + 2 >= u.t1
+        || ctx.lw(c.verb + 1) != "by"
+        || ctx.tq[c.verb + 1].is_some()
+        || !matches!(ctx.lw(c.verb - 1), "was" | "is" | "been" | "were")
+    {
+        return false;
+    }
+    let mut k = c.verb - 2;
+    if k > u.t0 && matches!(ctx.lw(k), "has" | "had" | "have") {
+        k -= 1;
+    }
+    ctx.lw(k) == "it" && ctx.tq[k].is_none()
+}
+
 /// "Tuesday night he claimed …", "Later that day she said …": a source
 /// found going back that ends in a subject pronoun after words that are
 /// not joined to it (`and`, `or`, a comma: "Trump and I") is the pronoun;
@@ -2409,7 +2413,7 @@ fn choose_cue(
 fn subject_pronoun_last(ctx: &Ctx, (s0, s1): (usize, usize)) -> (usize, usize) {
     let last = s1 - 1;
     if s1 - s0 >= 2
-        && matches!(ctx.lw(last), "he" | "she" | "they" | "we" | "i")
+        && lexicon::SUBJECT_PRONOUNS.contains(&ctx.lw(last))
         && ctx.tq[last].is_none()
         && !matches!(ctx.lw(last - 1), "and" | "or" | "," | "nor")
         && ctx.tq[last - 1].is_none()
