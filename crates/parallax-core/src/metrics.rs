@@ -55,8 +55,39 @@ pub fn bootstrap_interval(
     (at(0.025), at(0.975))
 }
 
+/// Area under the ROC curve of `(score, positive)` pairs (ties count
+/// half): how well a score ranks the positives first, whatever the
+/// threshold. 0 when either class is absent.
+pub fn auc(scored: &[(f32, bool)]) -> f64 {
+    let pos: Vec<f32> = scored.iter().filter(|x| x.1).map(|x| x.0).collect();
+    let neg: Vec<f32> = scored.iter().filter(|x| !x.1).map(|x| x.0).collect();
+    if pos.is_empty() || neg.is_empty() {
+        return 0.0;
+    }
+    let mut wins = 0.0;
+    for p in &pos {
+        for n in &neg {
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    wins / (pos.len() * neg.len()) as f64
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn auc_ranks() {
+        assert_eq!(super::auc(&[(0.9, true), (0.1, false)]), 1.0);
+        assert_eq!(super::auc(&[(0.1, true), (0.9, false)]), 0.0);
+        assert_eq!(super::auc(&[(0.5, true), (0.5, false)]), 0.5);
+    }
+
     #[test]
     fn bootstrap_brackets_and_repeats() {
         let xs = [0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0];

@@ -133,30 +133,6 @@ fn add(t: &mut Counts, c: Counts) {
     t.gold_s += c.gold_s;
 }
 
-/// Area under the ROC curve of `score` for `S` against the other labels
-/// (ties count half): how well the pair score ranks same-fact pairs first,
-/// whatever the threshold.
-pub fn auc(scored: &[(f32, bool)]) -> f64 {
-    let pos: Vec<f32> = scored.iter().filter(|x| x.1).map(|x| x.0).collect();
-    let neg: Vec<f32> = scored.iter().filter(|x| !x.1).map(|x| x.0).collect();
-    if pos.is_empty() || neg.is_empty() {
-        return 0.0;
-    }
-    let mut wins = 0.0;
-    for p in &pos {
-        for n in &neg {
-            wins += if p > n {
-                1.0
-            } else if p == n {
-                0.5
-            } else {
-                0.0
-            };
-        }
-    }
-    wins / (pos.len() * neg.len()) as f64
-}
-
 /// The unit (sentence or half) of an article view with these code points.
 fn unit(v: &view::ArticleView, s: Cp) -> Option<&view::SentenceView> {
     v.sentences
@@ -287,13 +263,11 @@ pub fn run(
                 .collect();
             let got = count(&aligned, ps);
             add(&mut totals[k], got);
-            if k == default_k {
-                per_pair_default.push(got);
-            }
             if k == 0 {
                 aligned_low.clone_from(&aligned);
             }
             if k == default_k {
+                per_pair_default.push(got);
                 let same: Vec<(Cp, Cp)> = cmp
                     .aligned
                     .iter()
@@ -334,7 +308,7 @@ pub fn run(
     );
     println!(
         "pair score AUC (S against R+U) {:.4} on {} pairs ({} units not found)",
-        auc(&scored),
+        parallax_core::metrics::auc(&scored),
         scored.len(),
         missing
     );
@@ -483,12 +457,5 @@ mod tests {
             a > 0.0 && (0.5..0.7).contains(&mid),
             "a {a} b {b} mid {mid}"
         );
-    }
-
-    #[test]
-    fn auc_ranks() {
-        assert_eq!(auc(&[(0.9, true), (0.1, false)]), 1.0);
-        assert_eq!(auc(&[(0.1, true), (0.9, false)]), 0.0);
-        assert_eq!(auc(&[(0.5, true), (0.5, false)]), 0.5);
     }
 }

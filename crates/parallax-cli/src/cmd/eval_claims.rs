@@ -10,8 +10,9 @@
 //! file. Each article runs through the real pipeline and each labelled
 //! span is matched to the claims layer's sentence with the same span.
 
-use crate::cmd::eval_align::{analyze_articles, auc};
+use crate::cmd::eval_align::analyze_articles;
 use parallax_analyze::claims::model::Prf;
+use parallax_core::metrics::auc;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
