@@ -214,6 +214,74 @@ fn eval_cluster_prints_bcubed() {
 }
 
 #[test]
+fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = [
+        "The central bank raised interest rates by half a point on Tuesday, citing inflation. Governor Lagarde said more hikes may follow.",
+        "Interest rates went up half a point as the central bank fights inflation, Lagarde told reporters on Tuesday.",
+        "The football club won the cup final 3-1 after extra time in Madrid. Striker Benzema scored twice.",
+        "Benzema scored two goals as the club beat its rivals 3-1 in the cup final in Madrid.",
+        "A volcano erupted on the island overnight, forcing hundreds of villagers to flee their homes.",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("article{i}.txt")), t).unwrap();
+    }
+    let labels = dir.path().join("groups.tsv");
+    // ids with or without the `article` prefix; `-`: a story of its own
+    std::fs::write(
+        &labels,
+        "0\trates\ttune\narticle1\trates\ttune\n2\tcup\ttest\n3\tcup\ttest\n4\t-\ttest\n",
+    )
+    .unwrap();
+    let run = |split: &str| {
+        let out = Command::cargo_bin("parallax")
+            .unwrap()
+            .args(["eval", "cluster", "--threshold", "0.3", "--split", split])
+            .arg(dir.path())
+            .arg("--gold")
+            .arg(&labels)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all = run("all");
+    assert!(all.contains("on 5 articles"), "{all}");
+    assert!(
+        all.contains("2 stories of 2 or more articles, holding 4 articles"),
+        "{all}"
+    );
+    assert!(
+        all.contains("B-cubed precision 1.0000  recall 1.0000  F1 1.0000"),
+        "{all}"
+    );
+    // every article alone: full precision, half the recall of a pair
+    assert!(
+        all.contains("  stories of 2 or more articles: B-cubed precision 1.0000  recall 0.5000"),
+        "{all}"
+    );
+    let test = run("test");
+    assert!(test.contains("on 3 articles"), "{test}");
+    // a folder article without a label is an error naming the labels file
+    std::fs::write(dir.path().join("article5.txt"), "An unlabelled story.").unwrap();
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["eval", "cluster"])
+        .arg(dir.path())
+        .arg("--gold")
+        .arg(&labels)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("groups.tsv"))
+        .stderr(predicate::str::contains("no label for 1 article(s)"))
+        .stderr(predicate::str::contains("article5"));
+}
+
+#[test]
 fn full_model_dir_without_files_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.txt");

@@ -12,15 +12,26 @@ pub enum EvalCommand {
         #[arg(long)]
         ptc: PathBuf,
     },
-    /// Story clustering, B-cubed P/R/F1 on synthetic same-story groups:
-    /// each article of DIR (.txt) is cut into --parts contiguous parts and
-    /// the parts of one article form one gold story.
+    /// Story clustering, B-cubed P/R/F1. Without --gold, on synthetic
+    /// same-story groups: each article of DIR (.txt) is cut into --parts
+    /// contiguous parts and the parts of one article form one gold story.
+    /// With --gold, on whole articles grouped into stories by a labelled file.
     Cluster {
         /// Folder of plain-text articles (e.g. ../shared/data/polnear/dev/text).
         dir: PathBuf,
-        /// Parts per article.
+        /// Parts per article (without --gold).
         #[arg(long, default_value_t = 3)]
         parts: usize,
+        /// Labelled stories: `article_id<TAB>story` lines, one for every
+        /// article of DIR (`-`: a story of its own). The id is the file
+        /// stem, or the stem without a leading `article`
+        /// (e.g. bench/cluster_events/groups.tsv for the PTC articles).
+        #[arg(long, value_name = "TSV")]
+        gold: Option<PathBuf>,
+        /// With --gold: cluster only the articles of this split (third
+        /// column of the labels: tune or test), or all.
+        #[arg(long, default_value = "all")]
+        split: String,
         /// Also print F1 over thresholds around --threshold (for tuning on a train split).
         #[arg(long)]
         sweep: bool,
@@ -174,9 +185,17 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Cluster {
             dir,
             parts,
+            gold,
+            split,
             sweep,
             opts,
-        } => eval_cluster(&dir, parts, &opts.options(), sweep),
+        } => eval_cluster(
+            &dir,
+            parts,
+            gold.as_deref().map(|g| (g, split.as_str())),
+            &opts.options(),
+            sweep,
+        ),
         EvalCommand::Ner { conll, model } => super::ner::eval(&conll, &model),
         EvalCommand::Embeddings {
             model_dir,
@@ -226,42 +245,172 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A labelled article: its story (`-`: a story of its own) and split.
+struct StoryLabel {
+    story: String,
+    split: String,
+}
+
+/// Reads `article_id<TAB>story[<TAB>split]` lines; `-` (or an empty
+/// story) is a story of its own. Errors name the file and the line.
+fn read_story_labels(
+    path: &std::path::Path,
+) -> anyhow::Result<std::collections::HashMap<String, StoryLabel>> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let mut out = std::collections::HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut cols = line.split('\t').map(str::trim);
+        let (Some(id), Some(story)) = (cols.next(), cols.next()) else {
+            anyhow::bail!(
+                "{}:{}: expected `article_id<TAB>story[<TAB>split]`",
+                path.display(),
+                n + 1
+            );
+        };
+        let label = StoryLabel {
+            story: story.to_string(),
+            split: cols.next().unwrap_or("").to_string(),
+        };
+        anyhow::ensure!(
+            out.insert(id.to_string(), label).is_none(),
+            "{}:{}: article {} is labelled twice",
+            path.display(),
+            n + 1,
+            id
+        );
+    }
+    anyhow::ensure!(!out.is_empty(), "{}: no labels", path.display());
+    Ok(out)
+}
+
+/// The articles of `files` in `split` (`all`: every one) and their gold
+/// story ids, from labels keyed by file stem (or the stem without a
+/// leading `article`); `-` gives an article a story of its own.
+fn gold_stories(
+    files: &[PathBuf],
+    labels: &std::collections::HashMap<String, StoryLabel>,
+    path: &std::path::Path,
+    split: &str,
+) -> anyhow::Result<(Vec<PathBuf>, Vec<usize>)> {
+    let mut ids: std::collections::HashMap<&str, usize> = Default::default();
+    let (mut kept, mut gold) = (Vec::new(), Vec::new());
+    let mut missing = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let Some(label) = labels
+            .get(stem)
+            .or_else(|| labels.get(stem.trim_start_matches("article")))
+        else {
+            missing.push(stem.to_string());
+            continue;
+        };
+        if split != "all" && label.split != split {
+            continue;
+        }
+        kept.push(f.clone());
+        match label.story.as_str() {
+            "-" | "" => gold.push(files.len() + i),
+            s => {
+                let next = ids.len();
+                gold.push(*ids.entry(s).or_insert(next));
+            }
+        }
+    }
+    anyhow::ensure!(
+        missing.is_empty(),
+        "{}: no label for {} article(s) of the folder, e.g. {}",
+        path.display(),
+        missing.len(),
+        missing[..missing.len().min(3)].join(", ")
+    );
+    anyhow::ensure!(
+        !kept.is_empty(),
+        "{}: no article in split {split}",
+        path.display()
+    );
+    Ok((kept, gold))
+}
+
 fn eval_cluster(
     dir: &std::path::Path,
     parts: usize,
+    gold_file: Option<(&std::path::Path, &str)>,
     opts: &ClusterOptions,
     sweep: bool,
 ) -> anyhow::Result<ExitCode> {
     use parallax_compare::cluster;
     use rayon::prelude::*;
-    let files = txt_articles(dir)?;
-    let items: Vec<(usize, parallax_compare::cluster::DocFeatures)> = files
-        .par_iter()
-        .enumerate()
-        .flat_map(|(i, f)| {
-            let text = std::fs::read_to_string(f).unwrap_or_default();
-            let doc = parallax_core::Document::from_text("x", &text);
-            cluster::split_parts(&doc, parts)
-                .into_iter()
-                .map(|p| {
-                    (
-                        i,
-                        cluster::features(&parallax_core::Document::from_text("p", &p)),
-                    )
+    let mut files = txt_articles(dir)?;
+    let read = |f: &PathBuf| -> anyhow::Result<String> {
+        std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))
+    };
+    let (gold, feats): (Vec<usize>, Vec<cluster::DocFeatures>) = match gold_file {
+        Some((path, split)) => {
+            let (kept, gold) = gold_stories(&files, &read_story_labels(path)?, path, split)?;
+            files = kept;
+            let feats = files
+                .par_iter()
+                .map(|f| {
+                    let text = read(f)?;
+                    Ok(cluster::features(&parallax_core::Document::from_text(
+                        "x", &text,
+                    )))
                 })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let gold: Vec<usize> = items.iter().map(|x| x.0).collect();
-    let feats: Vec<_> = items.into_iter().map(|x| x.1).collect();
-    let stories = gold.iter().collect::<std::collections::BTreeSet<_>>().len();
-    println!(
-        "story clustering on {} parts of {} articles from {} ({} parts each)",
-        feats.len(),
-        stories,
-        dir.display(),
-        parts
-    );
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            (gold, feats)
+        }
+        None => files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let text = read(f)?;
+                let doc = parallax_core::Document::from_text("x", &text);
+                Ok(cluster::split_parts(&doc, parts)
+                    .into_iter()
+                    .map(|p| {
+                        (
+                            i,
+                            cluster::features(&parallax_core::Document::from_text("p", &p)),
+                        )
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .unzip(),
+    };
+    let mut by_story: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, g) in gold.iter().enumerate() {
+        by_story.entry(*g).or_default().push(i);
+    }
+    let stories = by_story.len();
+    match gold_file {
+        Some((path, split)) => {
+            let shared = by_story.values().filter(|v| v.len() > 1).count();
+            println!(
+                "story clustering on {} articles from {} in {} stories of {} (split {split}; {} stories of 2 or more articles, holding {} articles)",
+                feats.len(),
+                dir.display(),
+                stories,
+                path.display(),
+                shared,
+                by_story.values().filter(|v| v.len() > 1).map(Vec::len).sum::<usize>()
+            );
+        }
+        None => println!(
+            "story clustering on {} parts of {} articles from {} ({} parts each)",
+            feats.len(),
+            stories,
+            dir.display(),
+            parts
+        ),
+    }
     println!("{opts:?}");
     if sweep {
         for d in [
@@ -281,39 +430,62 @@ fn eval_cluster(
         }
     }
     let l = cluster::cluster(&feats, opts);
-    let (p, r, f) = cluster::bcubed(&l, &gold);
     let groups = l.iter().collect::<std::collections::BTreeSet<_>>().len();
     println!(
         "threshold {:.3}: {} groups for {} gold stories",
         opts.threshold, groups, stories
     );
-    println!("B-cubed precision {p:.4}  recall {r:.4}  F1 {f:.4}");
-    // 95% interval over stories: resample the gold stories, average the
-    // per-item scores of their items (the clustering itself is not rerun)
-    let per = cluster::bcubed_per_item(&l, &gold);
-    let mut by_story: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for (i, g) in gold.iter().enumerate() {
-        by_story.entry(*g).or_default().push(i);
-    }
     let stories_items: Vec<Vec<usize>> = by_story.into_values().collect();
-    let (lo, hi) =
-        parallax_core::metrics::bootstrap_interval(stories_items.len(), 1000, 7, |idx| {
-            let (mut sp, mut sr, mut k) = (0.0, 0.0, 0usize);
-            for &s in idx {
-                for &i in &stories_items[s] {
-                    sp += per[i].0;
-                    sr += per[i].1;
-                    k += 1;
-                }
-            }
-            let k = k.max(1) as f64;
-            parallax_core::metrics::f1(sp / k, sr / k)
-        });
-    println!(
-        "B-cubed F1 95% interval over stories {lo:.4}-{hi:.4} (1,000 bootstrap resamples of the {} stories, seed 7; the grouping is not redone)",
-        stories_items.len()
-    );
+    let per = cluster::bcubed_per_item(&l, &gold);
+    report_bcubed("", &per, &stories_items);
+    if gold_file.is_some() {
+        // the articles whose story has other articles: the figure that a
+        // folder of mostly unrelated articles cannot inflate, next to the
+        // same figure for putting every article alone
+        let shared: Vec<Vec<usize>> = stories_items
+            .iter()
+            .filter(|v| v.len() > 1)
+            .cloned()
+            .collect();
+        report_bcubed("stories of 2 or more articles: ", &per, &shared);
+        let alone: Vec<usize> = (0..gold.len()).collect();
+        let per_alone = cluster::bcubed_per_item(&alone, &gold);
+        println!("baseline, every article alone:");
+        report_bcubed("  all articles: ", &per_alone, &stories_items);
+        report_bcubed("  stories of 2 or more articles: ", &per_alone, &shared);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// B-cubed P/R/F1 averaged over the items of `stories`, and a 95% interval
+/// of F1 over those stories (1,000 bootstrap resamples of the stories,
+/// seed 7, averaging the per-item scores of the items drawn; the grouping
+/// is not redone for each resample).
+fn report_bcubed(label: &str, per: &[(f64, f64)], stories: &[Vec<usize>]) {
+    let mean = |idx: &mut dyn Iterator<Item = &usize>| {
+        let (mut sp, mut sr, mut k) = (0.0, 0.0, 0usize);
+        for s in idx {
+            for &i in &stories[*s] {
+                sp += per[i].0;
+                sr += per[i].1;
+                k += 1;
+            }
+        }
+        let k = k.max(1) as f64;
+        (sp / k, sr / k)
+    };
+    let all: Vec<usize> = (0..stories.len()).collect();
+    let (p, r) = mean(&mut all.iter());
+    let f = parallax_core::metrics::f1(p, r);
+    println!("{label}B-cubed precision {p:.4}  recall {r:.4}  F1 {f:.4}");
+    let (lo, hi) = parallax_core::metrics::bootstrap_interval(stories.len(), 1000, 7, |idx| {
+        let (p, r) = mean(&mut idx.iter());
+        parallax_core::metrics::f1(p, r)
+    });
+    println!(
+        "{label}B-cubed F1 95% interval over stories {lo:.4}-{hi:.4} (1,000 bootstrap resamples of the {} stories, seed 7; the grouping is not redone)",
+        stories.len()
+    );
 }
 
 fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
