@@ -250,9 +250,12 @@ fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
         String::from_utf8(out.stdout).unwrap()
     };
     let all = run("all");
-    assert!(all.contains("on 5 articles"), "{all}");
     assert!(
-        all.contains("2 stories of 2 or more articles, holding 4 articles"),
+        all.contains("on 5 items (whole articles) of 5 articles"),
+        "{all}"
+    );
+    assert!(
+        all.contains("2 stories of 2 or more articles, holding 4 items"),
         "{all}"
     );
     assert!(
@@ -265,7 +268,18 @@ fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
         "{all}"
     );
     let test = run("test");
-    assert!(test.contains("on 3 articles"), "{test}");
+    assert!(test.contains("of 3 articles"), "{test}");
+    // --parts with --gold: each part joins its article's story
+    let out = Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["eval", "cluster", "--parts", "2"])
+        .arg(dir.path())
+        .arg("--gold")
+        .arg(&labels)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("items (2 parts per article)"), "{text}");
     // a folder article without a label is an error naming the labels file
     std::fs::write(dir.path().join("article5.txt"), "An unlabelled story.").unwrap();
     Command::cargo_bin("parallax")

@@ -15,13 +15,14 @@ pub enum EvalCommand {
     /// Story clustering, B-cubed P/R/F1. Without --gold, on synthetic
     /// same-story groups: each article of DIR (.txt) is cut into --parts
     /// contiguous parts and the parts of one article form one gold story.
-    /// With --gold, on whole articles grouped into stories by a labelled file.
+    /// With --gold, on articles (or their parts) grouped into stories by a
+    /// labelled file.
     Cluster {
         /// Folder of plain-text articles (e.g. ../shared/data/polnear/dev/text).
         dir: PathBuf,
-        /// Parts per article (without --gold).
-        #[arg(long, default_value_t = 3)]
-        parts: usize,
+        /// Parts per article (default: 3; with --gold 1, the whole article).
+        #[arg(long)]
+        parts: Option<usize>,
         /// Labelled stories: `article_id<TAB>story` lines, one for every
         /// article of DIR (`-`: a story of its own). The id is the file
         /// stem, or the stem without a leading `article`
@@ -191,7 +192,7 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             opts,
         } => eval_cluster(
             &dir,
-            parts,
+            parts.unwrap_or(if gold.is_some() { 1 } else { 3 }).max(1),
             gold.as_deref().map(|g| (g, split.as_str())),
             &opts.options(),
             sweep,
@@ -349,58 +350,70 @@ fn eval_cluster(
     let read = |f: &PathBuf| -> anyhow::Result<String> {
         std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))
     };
-    let (gold, feats): (Vec<usize>, Vec<cluster::DocFeatures>) = match gold_file {
+    // each article's gold story: its labelled story, or the article itself
+    let article_gold: Vec<usize> = match gold_file {
         Some((path, split)) => {
             let (kept, gold) = gold_stories(&files, &read_story_labels(path)?, path, split)?;
             files = kept;
-            let feats = files
-                .par_iter()
-                .map(|f| {
-                    let text = read(f)?;
-                    Ok(cluster::features(&parallax_core::Document::from_text(
-                        "x", &text,
-                    )))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            (gold, feats)
+            gold
         }
-        None => files
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let text = read(f)?;
-                let doc = parallax_core::Document::from_text("x", &text);
-                Ok(cluster::split_parts(&doc, parts)
-                    .into_iter()
-                    .map(|p| {
-                        (
-                            i,
-                            cluster::features(&parallax_core::Document::from_text("p", &p)),
-                        )
-                    })
-                    .collect::<Vec<_>>())
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .unzip(),
+        None => (0..files.len()).collect(),
     };
+    // a whole article is one item (parts 1); otherwise each of its parts
+    // is one, in the article's story
+    let items: Vec<(usize, cluster::DocFeatures)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let text = read(f)?;
+            let doc = parallax_core::Document::from_text("x", &text);
+            if parts == 1 {
+                return Ok(vec![(i, cluster::features(&doc))]);
+            }
+            Ok(cluster::split_parts(&doc, parts)
+                .into_iter()
+                .map(|p| {
+                    (
+                        i,
+                        cluster::features(&parallax_core::Document::from_text("p", &p)),
+                    )
+                })
+                .collect::<Vec<_>>())
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let article: Vec<usize> = items.iter().map(|x| x.0).collect();
+    let gold: Vec<usize> = article.iter().map(|&a| article_gold[a]).collect();
+    let feats: Vec<cluster::DocFeatures> = items.into_iter().map(|x| x.1).collect();
     let mut by_story: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
     for (i, g) in gold.iter().enumerate() {
         by_story.entry(*g).or_default().push(i);
     }
     let stories = by_story.len();
+    // the stories of 2 or more articles (with --gold)
+    let mut articles_in: std::collections::HashMap<usize, usize> = Default::default();
+    for g in &article_gold {
+        *articles_in.entry(*g).or_default() += 1;
+    }
+    let shared: Vec<Vec<usize>> = by_story
+        .iter()
+        .filter(|(g, _)| articles_in.get(g).copied().unwrap_or(0) > 1)
+        .map(|(_, v)| v.clone())
+        .collect();
     match gold_file {
         Some((path, split)) => {
-            let shared = by_story.values().filter(|v| v.len() > 1).count();
             println!(
-                "story clustering on {} articles from {} in {} stories of {} (split {split}; {} stories of 2 or more articles, holding {} articles)",
+                "story clustering on {} {} of {} articles from {} in {} stories of {} (split {split}; {} stories of 2 or more articles, holding {} items)",
                 feats.len(),
+                if parts == 1 { "items (whole articles)".to_string() } else { format!("items ({parts} parts per article)") },
+                files.len(),
                 dir.display(),
                 stories,
                 path.display(),
-                shared,
-                by_story.values().filter(|v| v.len() > 1).map(Vec::len).sum::<usize>()
+                shared.len(),
+                shared.iter().map(Vec::len).sum::<usize>()
             );
         }
         None => println!(
@@ -439,19 +452,13 @@ fn eval_cluster(
     let per = cluster::bcubed_per_item(&l, &gold);
     report_bcubed("", &per, &stories_items);
     if gold_file.is_some() {
-        // the articles whose story has other articles: the figure that a
+        // the items of stories with other articles: the figure that a
         // folder of mostly unrelated articles cannot inflate, next to the
-        // same figure for putting every article alone
-        let shared: Vec<Vec<usize>> = stories_items
-            .iter()
-            .filter(|v| v.len() > 1)
-            .cloned()
-            .collect();
+        // same figures for putting every article alone (its parts together)
         report_bcubed("stories of 2 or more articles: ", &per, &shared);
-        let alone: Vec<usize> = (0..gold.len()).collect();
-        let per_alone = cluster::bcubed_per_item(&alone, &gold);
+        let per_alone = cluster::bcubed_per_item(&article, &gold);
         println!("baseline, every article alone:");
-        report_bcubed("  all articles: ", &per_alone, &stories_items);
+        report_bcubed("  all items: ", &per_alone, &stories_items);
         report_bcubed("  stories of 2 or more articles: ", &per_alone, &shared);
     }
     Ok(ExitCode::SUCCESS)
