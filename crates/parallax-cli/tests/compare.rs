@@ -14,7 +14,16 @@ fn samples() -> Vec<PathBuf> {
     v
 }
 
-fn json(args: &[&str], paths: &[PathBuf]) -> serde_json::Value {
+/// Two stories of two short articles each.
+const TWO_STORIES: [&str; 4] = [
+    "The central bank raised interest rates by half a point on Tuesday, citing inflation. Governor Lagarde said more hikes may follow.",
+    "Interest rates went up half a point as the central bank fights inflation, Lagarde told reporters on Tuesday.",
+    "The football club won the cup final 3-1 after extra time in Madrid. Striker Benzema scored twice.",
+    "Benzema scored two goals as the club beat its rivals 3-1 in the cup final in Madrid.",
+];
+
+/// Stdout of `parallax ARGS PATHS`, which must succeed.
+fn stdout_of(args: &[&str], paths: &[PathBuf]) -> Vec<u8> {
     let out = Command::cargo_bin("parallax")
         .unwrap()
         .args(args)
@@ -26,7 +35,11 @@ fn json(args: &[&str], paths: &[PathBuf]) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
+}
+
+fn json(args: &[&str], paths: &[PathBuf]) -> serde_json::Value {
+    serde_json::from_slice(&stdout_of(args, paths)).unwrap()
 }
 
 #[test]
@@ -170,13 +183,7 @@ fn compare_bad_input_is_named_and_needs_two() {
 #[test]
 fn cluster_groups_stories() {
     let dir = tempfile::tempdir().unwrap();
-    let texts = [
-        "The central bank raised interest rates by half a point on Tuesday, citing inflation. Governor Lagarde said more hikes may follow.",
-        "Interest rates went up half a point as the central bank fights inflation, Lagarde told reporters on Tuesday.",
-        "The football club won the cup final 3-1 after extra time in Madrid. Striker Benzema scored twice.",
-        "Benzema scored two goals as the club beat its rivals 3-1 in the cup final in Madrid.",
-    ];
-    for (i, t) in texts.iter().enumerate() {
+    for (i, t) in TWO_STORIES.iter().enumerate() {
         std::fs::write(dir.path().join(format!("{i}.txt")), t).unwrap();
     }
     let v = json(
@@ -216,14 +223,8 @@ fn eval_cluster_prints_bcubed() {
 #[test]
 fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
     let dir = tempfile::tempdir().unwrap();
-    let texts = [
-        "The central bank raised interest rates by half a point on Tuesday, citing inflation. Governor Lagarde said more hikes may follow.",
-        "Interest rates went up half a point as the central bank fights inflation, Lagarde told reporters on Tuesday.",
-        "The football club won the cup final 3-1 after extra time in Madrid. Striker Benzema scored twice.",
-        "Benzema scored two goals as the club beat its rivals 3-1 in the cup final in Madrid.",
-        "A volcano erupted on the island overnight, forcing hundreds of villagers to flee their homes.",
-    ];
-    for (i, t) in texts.iter().enumerate() {
+    let alone = "A volcano erupted on the island overnight, forcing hundreds of villagers to flee their homes.";
+    for (i, t) in TWO_STORIES.iter().chain([&alone]).enumerate() {
         std::fs::write(dir.path().join(format!("article{i}.txt")), t).unwrap();
     }
     let labels = dir.path().join("groups.tsv");
@@ -234,20 +235,9 @@ fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
     )
     .unwrap();
     let run = |split: &str| {
-        let out = Command::cargo_bin("parallax")
-            .unwrap()
-            .args(["eval", "cluster", "--threshold", "0.3", "--split", split])
-            .arg(dir.path())
-            .arg("--gold")
-            .arg(&labels)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        let args = ["eval", "cluster", "--threshold", "0.3", "--split", split];
+        let paths = [dir.path().to_path_buf(), "--gold".into(), labels.clone()];
+        String::from_utf8(stdout_of(&args, &paths)).unwrap()
     };
     let all = run("all");
     assert!(
