@@ -212,6 +212,38 @@ const EVIDENCE_SUBJECTS: &[&str] = &[
     "census",
 ];
 
+/// The source of an evidence cue (`found`, `shows`) must name a document
+/// or a body of data ([`EVIDENCE_SUBJECTS`]). The subject search stops at
+/// `by`/`from`, so "A report by the Government Accountability Office
+/// found" gives the office: the document before it is taken back in,
+/// with its determiner and one modifier ("a new study from …").
+fn evidence_source(ctx: &Ctx, (a, b): (usize, usize)) -> Option<(usize, usize)> {
+    if (a..b).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k))) {
+        return Some((a, b));
+    }
+    if a < 2
+        || !matches!(ctx.lw(a - 1), "by" | "from")
+        || !EVIDENCE_SUBJECTS.contains(&ctx.lw(a - 2))
+    {
+        return None;
+    }
+    let det = |k: usize| {
+        matches!(
+            ctx.lw(k),
+            "a" | "an" | "the" | "this" | "that" | "its" | "their" | "his" | "her"
+        )
+    };
+    let noun = a - 2;
+    let start = if noun >= 1 && det(noun - 1) {
+        noun - 1
+    } else if noun >= 2 && det(noun - 2) && ctx.lw(noun - 1).chars().all(|c| c.is_alphanumeric()) {
+        noun - 2
+    } else {
+        noun
+    };
+    Some((start, b))
+}
+
 fn is_terminal(s: &str) -> bool {
     matches!(s, "." | "!" | "?" | "…")
 }
@@ -2304,11 +2336,14 @@ fn choose_cue(
             .map(|s| subject_pronoun_last(ctx, s))
             .filter(|&s| source_shape_ok(ctx, s));
         let Some(s) = src else { continue };
-        if c.class == CueClass::Evidence
-            && !(s.0..s.1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
-        {
-            continue;
-        }
+        let s = if c.class == CueClass::Evidence {
+            match evidence_source(ctx, s) {
+                Some(s) => s,
+                None => continue,
+            }
+        } else {
+            s
+        };
         // Prefer cues next to a quotation, then speech verbs, then earlier.
         let dist = uq
             .iter()
@@ -2913,10 +2948,11 @@ fn secondary(
         {
             continue;
         }
-        if c.class == CueClass::Evidence
-            && !(s0..s1).any(|k| EVIDENCE_SUBJECTS.contains(&ctx.lw(k)))
-        {
-            continue;
+        if c.class == CueClass::Evidence {
+            match evidence_source(ctx, (s0, s1)) {
+                Some(s) => s0 = s.0,
+                None => continue,
+            }
         }
         // Before the main frame, the content stops there ("Trump, who
         // criticized Cruz, said …", "X criticized Y, Z said"), unless the

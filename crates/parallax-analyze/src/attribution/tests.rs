@@ -1600,6 +1600,24 @@ fn participle_with_a_time_word_before_by() {
     assert_eq!(src(&a), "A memo");
 }
 
+/// An evidence cue (`found`) whose subject is "a document by a body": the
+/// document with its body is the source; a person or a thing that is no
+/// document does not "find" a claim.
+#[test]
+fn document_by_a_body_found() {
+    let a = one("A report by the Government Accountability Office found that the Pentagon lost track of its assets.");
+    assert_eq!(src(&a), "A report by the Government Accountability Office");
+    assert_eq!(a.cue.as_ref().unwrap().text, "found");
+    let a = one("A new study from Stanford University found that the program cut emissions.");
+    assert_eq!(src(&a), "A new study from Stanford University");
+    for t in [
+        "The police found a gun in the car.",
+        "A friend of the family found that the door was open.",
+    ] {
+        assert!(run(t).attributions.is_empty(), "{t}");
+    }
+}
+
 /// A relative clause set off by commas that holds a cue, before the
 /// sentence's own cue: two attributions, the clause's content ending at
 /// its closing comma and the main source ending before the clause.
