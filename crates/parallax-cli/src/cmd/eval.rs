@@ -84,7 +84,8 @@ pub enum EvalCommand {
         /// Folders holding the articles as ID.txt (repeat the flag).
         #[arg(long, required = true)]
         texts: Vec<PathBuf>,
-        /// Score only this split: tune, test or all.
+        /// Score only these splits (comma-separated: tune, test, test2,
+        /// ptc-tune, ptc-test) or all.
         #[arg(long, default_value = "all")]
         split: String,
         /// Embed with the full transformer from this folder instead of the

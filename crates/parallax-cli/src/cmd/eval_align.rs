@@ -200,7 +200,7 @@ pub fn run(
     let all = parse_pairs(&text).map_err(|e| anyhow::anyhow!("{}: {e}", pairs_file.display()))?;
     let pairs: Vec<&Labelled> = all
         .iter()
-        .filter(|p| split.is_none_or(|s| s == "all" || p.split == s))
+        .filter(|p| split.is_none_or(|s| s == "all" || s.split(',').any(|x| x == p.split)))
         .collect();
     anyhow::ensure!(
         !pairs.is_empty(),
