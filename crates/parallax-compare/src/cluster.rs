@@ -24,7 +24,10 @@
 //! `link_margin`), so one loose link does not chain two stories. A second
 //! pass lets an article left alone join the best group among its
 //! neighbours' groups when its mean score to it reaches threshold −
-//! `attach_margin`.
+//! `attach_margin`. A story larger than the background's 10 neighbours is
+//! its own background and scores about 0 under local scaling, so two
+//! articles at similarity `sure_link` (0.6) or more link whatever their
+//! background, and groups whose mean similarity reaches it merge.
 //!
 //! Neighbours: the 4k best by a dense proxy of the similarity (embedding +
 //! a signed hashed sketch of the sparse vectors; parallel brute force),
@@ -75,6 +78,11 @@ pub struct ClusterOptions {
     /// neighbours when its mean score to that group reaches
     /// `threshold − attach_margin` (None: no second pass).
     pub attach_margin: Option<f32>,
+    /// Two articles whose similarity reaches this link (and their groups
+    /// merge while their mean similarity does) whatever their background:
+    /// a story larger than `scale_k` is its own background, so its members
+    /// score about 0 under local scaling (1 or more: off).
+    pub sure_link: f32,
 }
 
 impl Default for ClusterOptions {
@@ -95,6 +103,7 @@ impl Default for ClusterOptions {
             mutual: false,
             link_margin: 0.015,
             attach_margin: Some(0.0),
+            sure_link: 0.6,
         }
     }
 }
@@ -402,8 +411,9 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
     let mut edges: Vec<(f32, usize, usize)> = Vec::new();
     for i in 0..n {
         for &(j, s) in knn[i].iter().take(k_link) {
+            let sure = s >= opts.sure_link;
             let s = score(i, j, s);
-            if s < opts.threshold {
+            if s < opts.threshold && !sure {
                 continue;
             }
             let back = knn[j].iter().take(k_link).any(|&(x, _)| x == i);
@@ -432,20 +442,23 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
         }
         r
     }
-    // mean similarity over cross pairs (sampled for big groups)
+    // mean score and mean similarity over cross pairs (sampled for big groups)
     let mean_score = |ma: &[usize], mb: &[usize]| {
         let step_a = (ma.len() / 16).max(1);
         let step_b = (mb.len() / 16).max(1);
-        let mut tot = 0.0;
+        let (mut tot, mut raw) = (0.0, 0.0);
         let mut cnt = 0usize;
         for &x in ma.iter().step_by(step_a) {
             for &y in mb.iter().step_by(step_b) {
-                tot += score(x, y, sim(x, y));
+                let s = sim(x, y);
+                tot += score(x, y, s);
+                raw += s;
                 cnt += 1;
             }
         }
-        tot / cnt as f32
+        (tot / cnt as f32, raw / cnt as f32)
     };
+    let close = |(m, raw): (f32, f32), floor: f32| m >= floor || raw >= opts.sure_link;
     let merge = |parent: &mut Vec<usize>, members: &mut Vec<Vec<usize>>, a: usize, b: usize| {
         let (keep, gone) = if a < b { (a, b) } else { (b, a) };
         parent[gone] = keep;
@@ -457,7 +470,10 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
         if a == b {
             continue;
         }
-        if mean_score(&members[a], &members[b]) < opts.threshold - opts.link_margin {
+        if !close(
+            mean_score(&members[a], &members[b]),
+            opts.threshold - opts.link_margin,
+        ) {
             continue;
         }
         merge(&mut parent, &mut members, a, b);
@@ -470,19 +486,19 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
             if members[a].len() != 1 {
                 continue;
             }
-            let mut best: Option<(f32, usize)> = None;
+            let mut best: Option<((f32, f32), usize)> = None;
             for &(j, _) in nb.iter().take(k_link) {
                 let b = find(&mut parent, j);
                 if b == a || best.is_some_and(|(_, g)| g == b) {
                     continue;
                 }
                 let m = mean_score(&[i], &members[b]);
-                if best.is_none_or(|(s, g)| m > s || (m == s && b < g)) {
+                if best.is_none_or(|(s, g)| m.0 > s.0 || (m.0 == s.0 && b < g)) {
                     best = Some((m, b));
                 }
             }
             if let Some((m, b)) = best {
-                if m >= opts.threshold - margin {
+                if close(m, opts.threshold - margin) {
                     merge(&mut parent, &mut members, a, b);
                 }
             }
@@ -660,5 +676,54 @@ mod tests {
         assert!(l[..n].iter().all(|&x| x == l[0]), "{l:?}");
         assert!(l[n..].iter().all(|&x| x == l[n]), "{l:?}");
         assert_ne!(l[0], l[n]);
+    }
+
+    /// A story of 24 articles (far more than `scale_k`: every neighbour of
+    /// each is the story itself, so local scaling scores its pairs about
+    /// 0) stays one group through the sure links, apart from the
+    /// unrelated articles beside it; without them it falls apart.
+    #[test]
+    fn story_larger_than_the_background_stays_whole() {
+        let base = [
+            "Heavy rain flooded the river valley overnight.",
+            "Rescue teams evacuated two thousand residents from Riverton.",
+            "The mayor of Riverton declared a state of emergency on Monday.",
+            "Water levels on the Meuse rose four metres above normal.",
+            "Three bridges were closed and the railway line was cut.",
+            "Volunteers filled sandbags at the town hall through the night.",
+            "Forecasters expect more rain until Thursday.",
+            "Insurers said the damage could exceed fifty million euros.",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for v in 0..24 {
+            // each version leaves out one or two sentences
+            let t: Vec<&str> = base
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != v % 8 && (v < 8 || *i != (v / 8 + v) % 8))
+                .map(|x| *x.1)
+                .collect();
+            texts.push(t.join(" "));
+        }
+        let others = [
+            "The finance minister presented the annual budget to parliament on Tuesday.",
+            "The football club won the cup final after extra time in Madrid.",
+            "A new vaccine against malaria was approved by regulators in Ghana.",
+            "The central bank raised interest rates by half a point to fight inflation.",
+        ];
+        texts.extend(others.iter().map(|s| s.to_string()));
+        let feats: Vec<DocFeatures> = texts
+            .iter()
+            .map(|t| features(&Document::from_text("x", t)))
+            .collect();
+        let l = cluster(&feats, &ClusterOptions::default());
+        assert!(l[..24].iter().all(|&x| x == l[0]), "{l:?}");
+        assert!(l[24..].iter().all(|&x| x != l[0]), "{l:?}");
+        let off = ClusterOptions {
+            sure_link: 1.0,
+            ..ClusterOptions::default()
+        };
+        let l = cluster(&feats, &off);
+        assert!(l[..24].iter().any(|&x| x != l[0]), "{l:?}");
     }
 }

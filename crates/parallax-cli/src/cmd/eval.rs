@@ -149,6 +149,9 @@ pub struct ClusterArgs {
     /// Second-pass margin for articles left alone (negative: no second pass).
     #[arg(long, default_value_t = ClusterOptions::default().attach_margin.unwrap_or(-1.0), allow_negative_numbers = true)]
     pub attach_margin: f32,
+    /// Similarity at which two articles link whatever their background (1: off).
+    #[arg(long, default_value_t = ClusterOptions::default().sure_link)]
+    pub sure_link: f32,
 }
 
 impl ClusterArgs {
@@ -165,6 +168,7 @@ impl ClusterArgs {
             mutual: self.mutual,
             link_margin: self.link_margin,
             attach_margin: (self.attach_margin >= 0.0).then_some(self.attach_margin),
+            sure_link: self.sure_link,
         }
     }
 }
