@@ -270,6 +270,28 @@ fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("items (2 parts per article)"), "{text}");
+    // a malformed labels line and an empty split are errors naming the file
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "0\trates\n1 rates\n").unwrap();
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["eval", "cluster"])
+        .arg(dir.path())
+        .arg("--gold")
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.tsv:2"))
+        .stderr(predicate::str::contains("expected `article_id<TAB>story"));
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args(["eval", "cluster", "--split", "dev"])
+        .arg(dir.path())
+        .arg("--gold")
+        .arg(&labels)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no article in split dev"));
     // a folder article without a label is an error naming the labels file
     std::fs::write(dir.path().join("article5.txt"), "An unlabelled story.").unwrap();
     Command::cargo_bin("parallax")
