@@ -632,21 +632,25 @@ mod tests {
         assert_ne!(l[0], l[2]);
     }
 
+    /// The sentences of one story (a flood), which the tests below cut into
+    /// versions.
+    const FLOOD: [&str; 8] = [
+        "Heavy rain flooded the river valley overnight.",
+        "Rescue teams evacuated two thousand residents from Riverton.",
+        "The mayor of Riverton declared a state of emergency on Monday.",
+        "Water levels on the Meuse rose four metres above normal.",
+        "Three bridges were closed and the railway line was cut.",
+        "Volunteers filled sandbags at the town hall through the night.",
+        "Forecasters expect more rain until Thursday.",
+        "Insurers said the damage could exceed fifty million euros.",
+    ];
+
     /// A story of eight near-duplicate articles (close to `scale_k`, whose
     /// background is then the story itself) stays one group, apart from
     /// another story.
     #[test]
     fn big_story_of_near_duplicates_stays_one_group() {
-        let flood = [
-            "Heavy rain flooded the river valley overnight.",
-            "Rescue teams evacuated two thousand residents from Riverton.",
-            "The mayor of Riverton declared a state of emergency on Monday.",
-            "Water levels on the Meuse rose four metres above normal.",
-            "Three bridges were closed and the railway line was cut.",
-            "Volunteers filled sandbags at the town hall through the night.",
-            "Forecasters expect more rain until Thursday.",
-            "Insurers said the damage could exceed fifty million euros.",
-        ];
+        let flood = FLOOD;
         let budget = [
             "The finance minister presented the annual budget to parliament.",
             "Spending on schools rises by three percent next year.",
@@ -684,16 +688,7 @@ mod tests {
     /// unrelated articles beside it; without them it falls apart.
     #[test]
     fn story_larger_than_the_background_stays_whole() {
-        let base = [
-            "Heavy rain flooded the river valley overnight.",
-            "Rescue teams evacuated two thousand residents from Riverton.",
-            "The mayor of Riverton declared a state of emergency on Monday.",
-            "Water levels on the Meuse rose four metres above normal.",
-            "Three bridges were closed and the railway line was cut.",
-            "Volunteers filled sandbags at the town hall through the night.",
-            "Forecasters expect more rain until Thursday.",
-            "Insurers said the damage could exceed fifty million euros.",
-        ];
+        let base = FLOOD;
         let mut texts: Vec<String> = Vec::new();
         for v in 0..24 {
             // each version leaves out one or two sentences
