@@ -63,7 +63,7 @@ pub fn extra_openapi() -> Vec<(&'static str, Value)> {
                     qp("from", "YYYY-MM-DD or YYYY-MM", "string"),
                     qp("to", "YYYY-MM-DD or YYYY-MM", "string"),
                     qp("limit", "articles to cluster, 1..2000, default 200", "integer"),
-                    qp("threshold", "link score to join a story (similarity minus the pair's background, docs/compare.md), 0..1, default 0", "number")
+                    qp("threshold", &format!("link score to join a story (similarity minus the pair's background, docs/compare.md), 0..1, default {}", parallax_compare::cluster::ClusterOptions::default().threshold), "number")
                 ],
                 "responses": {
                     "200": {"description": "Stories, biggest first; member ids are corpus ids", "content": {"application/json": {"schema": {"type": "object"}}}},
