@@ -124,6 +124,24 @@ test('search the corpus and see charts', async () => {
   await page.waitForSelector('#article-host .doc');
 });
 
+test('group the corpus into stories and see what each story shares', async () => {
+  await open('corpus');
+  // the whole corpus: no search text or source filter left from before
+  await page.fill('#q', '');
+  await page.selectOption('#f-source', '');
+  await page.click('#cluster-btn');
+  await page.waitForFunction(() => /stories/.test(document.querySelector('#cluster-status').textContent), null, { timeout: 30000 });
+  // the two tunnel reports form one story; its names say why
+  const stories = await page.$$eval('#stories li.story', (ls) => ls.map((l) => ({
+    names: l.querySelector('.shared-names').textContent,
+    titles: Array.from(l.querySelectorAll('ul a')).map((a) => a.textContent),
+  })));
+  const tunnel = stories.find((s) => s.titles.some((t) => /tunnel/i.test(t)));
+  assert.ok(tunnel, `stories: ${JSON.stringify(stories)}`);
+  assert.equal(tunnel.titles.length, 2, JSON.stringify(tunnel));
+  assert.match(tunnel.names, /Berger|Ruiz/, JSON.stringify(tunnel));
+});
+
 test('a bad request shows the API error', async () => {
   await open('analyze');
   await page.fill('#input', '   ');

@@ -191,9 +191,29 @@ fn cluster_groups_stories() {
         &[dir.path().to_path_buf()],
     );
     assert_eq!(v["articles"], 4);
+    assert_eq!(v["schema"], "cluster/1.1");
     let stories = v["stories"].as_array().unwrap();
     assert_eq!(stories.len(), 2, "{v}");
     assert_eq!(stories[0]["size"], 2);
+    // what each story's articles share, in words
+    let shared: Vec<Vec<&str>> = stories
+        .iter()
+        .map(|s| {
+            s["shared_names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(shared.iter().any(|n| n.contains(&"Lagarde")), "{v}");
+    assert!(
+        shared
+            .iter()
+            .any(|n| n.contains(&"Benzema") && n.contains(&"Madrid")),
+        "{v}"
+    );
 }
 
 #[test]

@@ -119,7 +119,14 @@ pub struct DocFeatures {
     /// (hash of a character 5- or 6-gram of a content word marked at both
     /// ends, `<word>`, 1 + ln tf), sorted by hash.
     pub grams: Vec<(u32, f32)>,
+    /// The names the article uses most (at most [`TOP_NAMES`], most
+    /// frequent first), as written at their first use: what a story's
+    /// members share is shown from these ([`Story::shared_names`]).
+    pub top_names: Vec<String>,
 }
+
+/// Names kept per article for [`Story::shared_names`].
+pub const TOP_NAMES: usize = 8;
 
 fn hash(s: &str) -> u64 {
     hash_bytes(s.bytes())
@@ -183,16 +190,24 @@ pub fn features(doc: &Document) -> DocFeatures {
     }
     normalize(&mut vec);
     let mut names: Vec<u64> = Vec::new();
+    // (count, first use, display form) per name
+    let mut seen: HashMap<u64, (usize, usize, String)> = HashMap::new();
     for s in &doc.segments.sentences {
         let t = &doc.text[s.span.start..s.span.end];
         for (a, b) in evidence::names(t) {
             let n = &t[a..b];
             let n = crate::rules::alias_of(n).unwrap_or(n);
-            names.push(hash(&n.to_lowercase()));
+            let h = hash(&n.to_lowercase());
+            names.push(h);
+            let next = seen.len();
+            seen.entry(h).or_insert((0, next, n.to_string())).0 += 1;
         }
     }
     names.sort_unstable();
     names.dedup();
+    let mut top: Vec<(usize, usize, String)> = seen.into_values().collect();
+    top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let top_names = top.into_iter().take(TOP_NAMES).map(|x| x.2).collect();
     let words = evidence::words(&doc.text);
     let mut tf: BTreeMap<u64, f32> = BTreeMap::new();
     for st in crate::stems_all(&words) {
@@ -205,6 +220,7 @@ pub fn features(doc: &Document) -> DocFeatures {
         names,
         terms,
         grams,
+        top_names,
     }
 }
 
@@ -549,6 +565,10 @@ pub fn bcubed_per_item(pred: &[usize], gold: &[usize]) -> Vec<(f64, f64)> {
 pub struct Story {
     pub story: usize,
     pub size: usize,
+    /// Why the members are together, in words: the names (among each
+    /// member's most used) that at least half of the members, and at least
+    /// two, use; most shared first, at most 5. Empty for a story of one.
+    pub shared_names: Vec<String>,
     pub members: Vec<StoryMember>,
 }
 
@@ -559,7 +579,11 @@ pub struct StoryMember {
 }
 
 /// Story groups as JSON-ready records, biggest first.
-pub fn stories(labels: &[usize], docs: &[(String, Option<String>)]) -> Vec<Story> {
+pub fn stories(
+    labels: &[usize],
+    docs: &[(String, Option<String>)],
+    feats: &[DocFeatures],
+) -> Vec<Story> {
     let mut by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, &l) in labels.iter().enumerate() {
         by.entry(l).or_default().push(i);
@@ -569,6 +593,7 @@ pub fn stories(labels: &[usize], docs: &[(String, Option<String>)]) -> Vec<Story
         .map(|m| Story {
             story: 0,
             size: m.len(),
+            shared_names: shared_names(&m, feats),
             members: m
                 .into_iter()
                 .map(|i| StoryMember {
@@ -583,6 +608,39 @@ pub fn stories(labels: &[usize], docs: &[(String, Option<String>)]) -> Vec<Story
         s.story = k;
     }
     v
+}
+
+/// The names that at least half of `members` (and at least two) have
+/// among their most used, most shared first (then by name), at most 5.
+/// A name is keyed by its last word, so "Governor Lagarde" in one article
+/// and "Lagarde" in another are one name, shown in its shortest form.
+fn shared_names(members: &[usize], feats: &[DocFeatures]) -> Vec<String> {
+    if members.len() < 2 {
+        return Vec::new();
+    }
+    // last word, lowercased -> (members using it, shortest form seen)
+    let mut count: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for &i in members {
+        let mut keys: BTreeMap<String, &str> = BTreeMap::new();
+        for n in &feats[i].top_names {
+            let key = n.split_whitespace().last().unwrap_or(n).to_lowercase();
+            let e = keys.entry(key).or_insert(n);
+            if n.len() < e.len() {
+                *e = n;
+            }
+        }
+        for (key, n) in keys {
+            let e = count.entry(key).or_insert((0, n.to_string()));
+            e.0 += 1;
+            if n.len() < e.1.len() || (n.len() == e.1.len() && n < e.1.as_str()) {
+                e.1 = n.to_string();
+            }
+        }
+    }
+    let need = members.len().div_ceil(2).max(2);
+    let mut v: Vec<(usize, String)> = count.into_values().filter(|(c, _)| *c >= need).collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    v.into_iter().take(5).map(|x| x.1).collect()
 }
 
 /// Splits a text into `parts` contiguous pieces of about equal sentence

@@ -178,8 +178,8 @@ pub async fn cluster(
             .iter()
             .map(|h| (h.id.to_string(), h.title.clone()))
             .collect();
-        let stories = cluster::stories(&labels, &names);
-        Ok(json!({"schema": "cluster/1.0", "articles": ids.len(), "stories": stories}))
+        let stories = cluster::stories(&labels, &names, &feats);
+        Ok(json!({"schema": "cluster/1.1", "articles": ids.len(), "stories": stories}))
     })
     .await?;
     Ok(Json(out))

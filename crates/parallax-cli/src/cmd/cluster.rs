@@ -43,12 +43,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let labels = cluster::cluster(&feats, &opts);
-    let stories = cluster::stories(&labels, &docs);
+    let stories = cluster::stories(&labels, &docs, &feats);
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     serde_json::to_writer_pretty(
         &mut w,
-        &serde_json::json!({"schema": "cluster/1.0", "articles": docs.len(), "stories": stories}),
+        &serde_json::json!({"schema": "cluster/1.1", "articles": docs.len(), "stories": stories}),
     )?;
     writeln!(w)?;
     w.flush()?;

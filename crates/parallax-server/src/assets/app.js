@@ -575,6 +575,7 @@ async function doCluster() {
     const multi = r.stories.filter((s) => s.size > 1);
     $('#stories').replaceChildren(...multi.map((s) => el('li', { class: 'story' },
       el('strong', { text: `${s.size} articles ` }),
+      el('span', { class: 'shared-names', title: 'names that most of these articles use', text: (s.shared_names || []).join(' · ') + ' ' }),
       el('button', { type: 'button', class: 'chip', text: 'compare', onclick: () => {
         PRESELECT = s.members.map((m) => Number(m.id));
         location.hash = 'compare';
