@@ -22,6 +22,7 @@ pub mod html;
 pub mod ingest;
 pub mod lang;
 pub mod metrics;
+pub mod rng;
 pub mod segment;
 pub mod span;
 

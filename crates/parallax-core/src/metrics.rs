@@ -34,19 +34,12 @@ pub fn bootstrap_interval(
     if n == 0 || samples == 0 {
         return (0.0, 0.0);
     }
-    let mut state = seed;
-    let mut next = move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
+    let mut rng = crate::rng::SplitMix::new(seed);
     let mut idx = vec![0usize; n];
     let mut figs: Vec<f64> = (0..samples)
         .map(|_| {
             idx.iter_mut()
-                .for_each(|i| *i = (next() % n as u64) as usize);
+                .for_each(|i| *i = (rng.next_u64() % n as u64) as usize);
             stat(&idx)
         })
         .collect();
