@@ -454,10 +454,10 @@ pub const SOURCE_STOP: &[&str] = &[
 /// Relative pronouns that are sources by themselves ("Trump, who said ...").
 pub const RELATIVE: &[&str] = &["who", "which"];
 
-/// Personal pronouns a source may be.
 /// Personal pronouns that stand as a clause's subject.
 pub const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "we", "i"];
 
+/// Personal pronouns a source may be.
 pub const PRONOUNS: &[&str] = &[
     "he", "she", "they", "i", "we", "it", "you", "who", "which", "him", "her", "them",
 ];

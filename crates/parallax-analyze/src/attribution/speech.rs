@@ -2336,13 +2336,11 @@ fn choose_cue(
             .map(|s| subject_pronoun_last(ctx, s))
             .filter(|&s| source_shape_ok(ctx, s));
         let Some(s) = src else { continue };
-        let s = if c.class == CueClass::Evidence {
-            match evidence_source(ctx, s) {
-                Some(s) => s,
-                None => continue,
-            }
-        } else {
-            s
+        let Some(s) = (match c.class {
+            CueClass::Evidence => evidence_source(ctx, s),
+            _ => Some(s),
+        }) else {
+            continue;
         };
         // Prefer cues next to a quotation, then speech verbs, then earlier.
         let dist = uq
