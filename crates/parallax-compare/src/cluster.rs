@@ -189,22 +189,21 @@ pub fn features(doc: &Document) -> DocFeatures {
         vec.iter_mut().zip(&tmp).for_each(|(a, b)| *a += b);
     }
     normalize(&mut vec);
-    let mut names: Vec<u64> = Vec::new();
-    // (count, first use, display form) per name
+    // (count, first use, display form) per name hash
     let mut seen: HashMap<u64, (usize, usize, String)> = HashMap::new();
     for s in &doc.segments.sentences {
         let t = &doc.text[s.span.start..s.span.end];
         for (a, b) in evidence::names(t) {
             let n = &t[a..b];
             let n = crate::rules::alias_of(n).unwrap_or(n);
-            let h = hash(&n.to_lowercase());
-            names.push(h);
             let next = seen.len();
-            seen.entry(h).or_insert((0, next, n.to_string())).0 += 1;
+            seen.entry(hash(&n.to_lowercase()))
+                .or_insert_with(|| (0, next, n.to_string()))
+                .0 += 1;
         }
     }
+    let mut names: Vec<u64> = seen.keys().copied().collect();
     names.sort_unstable();
-    names.dedup();
     let mut top: Vec<(usize, usize, String)> = seen.into_values().collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let top_names = top.into_iter().take(TOP_NAMES).map(|x| x.2).collect();
@@ -559,6 +558,10 @@ pub fn bcubed_per_item(pred: &[usize], gold: &[usize]) -> Vec<(f64, f64)> {
         })
         .collect()
 }
+
+/// Version of the `parallax cluster` / `GET /api/cluster` JSON
+/// (docs/schema.md, "Cluster").
+pub const CLUSTER_SCHEMA: &str = "cluster/1.1";
 
 /// One story group in the JSON output.
 #[derive(Serialize, Debug)]

@@ -179,7 +179,7 @@ pub async fn cluster(
             .map(|h| (h.id.to_string(), h.title.clone()))
             .collect();
         let stories = cluster::stories(&labels, &names, &feats);
-        Ok(json!({"schema": "cluster/1.1", "articles": ids.len(), "stories": stories}))
+        Ok(json!({"schema": cluster::CLUSTER_SCHEMA, "articles": ids.len(), "stories": stories}))
     })
     .await?;
     Ok(Json(out))

@@ -48,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut w = std::io::BufWriter::new(stdout.lock());
     serde_json::to_writer_pretty(
         &mut w,
-        &serde_json::json!({"schema": "cluster/1.1", "articles": docs.len(), "stories": stories}),
+        &serde_json::json!({"schema": cluster::CLUSTER_SCHEMA, "articles": docs.len(), "stories": stories}),
     )?;
     writeln!(w)?;
     w.flush()?;

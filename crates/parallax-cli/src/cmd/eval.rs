@@ -474,10 +474,10 @@ fn eval_cluster(
 /// seed 7, averaging the per-item scores of the items drawn; the grouping
 /// is not redone for each resample).
 fn report_bcubed(label: &str, per: &[(f64, f64)], stories: &[Vec<usize>]) {
-    let mean = |idx: &mut dyn Iterator<Item = &usize>| {
+    let mean = |idx: &[usize]| {
         let (mut sp, mut sr, mut k) = (0.0, 0.0, 0usize);
-        for s in idx {
-            for &i in &stories[*s] {
+        for &s in idx {
+            for &i in &stories[s] {
                 sp += per[i].0;
                 sr += per[i].1;
                 k += 1;
@@ -487,11 +487,11 @@ fn report_bcubed(label: &str, per: &[(f64, f64)], stories: &[Vec<usize>]) {
         (sp / k, sr / k)
     };
     let all: Vec<usize> = (0..stories.len()).collect();
-    let (p, r) = mean(&mut all.iter());
+    let (p, r) = mean(&all);
     let f = parallax_core::metrics::f1(p, r);
     println!("{label}B-cubed precision {p:.4}  recall {r:.4}  F1 {f:.4}");
     let (lo, hi) = parallax_core::metrics::bootstrap_interval(stories.len(), 1000, 7, |idx| {
-        let (p, r) = mean(&mut idx.iter());
+        let (p, r) = mean(idx);
         parallax_core::metrics::f1(p, r)
     });
     println!(
