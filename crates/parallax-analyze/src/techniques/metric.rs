@@ -132,6 +132,13 @@ impl Score {
         self.gold += o.gold;
         self.articles += o.articles;
     }
+
+    /// The totals of several scores together (micro-averaging over all).
+    pub fn total<'a>(scores: impl IntoIterator<Item = &'a Score>) -> Score {
+        let mut t = Score::default();
+        scores.into_iter().for_each(|s| t.absorb(s));
+        t
+    }
 }
 
 /// The 95% percentile interval of the micro F1 over articles
@@ -139,9 +146,7 @@ impl Score {
 /// its articles' sums; [`parallax_core::metrics::bootstrap_interval`]).
 pub fn bootstrap_f1(per_article: &[Score], samples: usize, seed: u64) -> (f64, f64) {
     parallax_core::metrics::bootstrap_interval(per_article.len(), samples, seed, |idx| {
-        let mut s = Score::default();
-        idx.iter().for_each(|&i| s.absorb(&per_article[i]));
-        s.f1()
+        Score::total(idx.iter().map(|&i| &per_article[i])).f1()
     })
 }
 
@@ -162,8 +167,7 @@ mod tests {
             );
             per.push(s);
         }
-        let mut all = Score::default();
-        per.iter().for_each(|s| all.absorb(s));
+        let all = Score::total(&per);
         let (lo, hi) = bootstrap_f1(&per, 500, 7);
         assert!(lo <= all.f1() && all.f1() <= hi, "{lo} {} {hi}", all.f1());
         // all-bad and all-good resamples are possible: the bounds are the extremes

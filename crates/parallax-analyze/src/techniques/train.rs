@@ -368,9 +368,7 @@ pub fn subset_spread(per_article: &[Score], size: usize, draws: usize, seed: u64
     let mut f1s: Vec<f64> = (0..draws)
         .map(|_| {
             rng.shuffle(&mut idx);
-            let mut sc = Score::default();
-            idx[..size].iter().for_each(|&i| sc.absorb(&per_article[i]));
-            sc.f1()
+            Score::total(idx[..size].iter().map(|&i| &per_article[i])).f1()
         })
         .collect();
     f1s.sort_by(f64::total_cmp);
@@ -553,9 +551,7 @@ pub fn train(exs: &[Example], cfg: &TrainConfig) -> (LinearModel, TrainReport) {
                     {
                         by_fold[f].absorb(&setting.score(ctx, p, ex));
                     }
-                    let mut sc = Score::default();
-                    by_fold.iter().for_each(|s| sc.absorb(s));
-                    setting.f1 = sc.f1();
+                    setting.f1 = Score::total(&by_fold).f1();
                     per_fold.push(by_fold);
                     tuning.push(setting);
                 }
@@ -707,11 +703,7 @@ pub fn si_recall_per_technique(model: &dyn TechniqueModel, exs: &[&Example]) -> 
 /// Scores a model on labelled examples for one task. TC is scored on the
 /// gold spans (the shared task's setting); SI on the model's own spans.
 pub fn evaluate(model: &dyn TechniqueModel, exs: &[&Example], task: Task) -> Score {
-    let mut sc = Score::default();
-    for a in evaluate_per_article(model, exs, task) {
-        sc.absorb(&a);
-    }
-    sc
+    Score::total(&evaluate_per_article(model, exs, task))
 }
 
 /// The metric's sums of each article alone (in `exs` order), for

@@ -112,8 +112,7 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let m: &dyn TechniqueModel = model;
     let per = tt::evaluate_per_article(m, &refs, task);
-    let mut s = Score::default();
-    per.iter().for_each(|a| s.absorb(a));
+    let s = Score::total(&per);
     println!(
         "techniques {} on {} articles ({} predicted, {} gold fragments)",
         match task {
