@@ -254,10 +254,21 @@ fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
         "0\trates\ttune\narticle1\trates\ttune\n2\tcup\ttest\n3\tcup\ttest\n4\t-\ttest\n",
     )
     .unwrap();
+    // `parallax eval cluster FLAGS DIR --gold GOLD`
+    let eval_gold = |flags: &[&str], gold: &Path| {
+        let mut c = Command::cargo_bin("parallax").unwrap();
+        c.args(["eval", "cluster"])
+            .args(flags)
+            .arg(dir.path())
+            .arg("--gold")
+            .arg(gold);
+        c
+    };
     let run = |split: &str| {
-        let args = ["eval", "cluster", "--threshold", "0.3", "--split", split];
-        let paths = [dir.path().to_path_buf(), "--gold".into(), labels.clone()];
-        String::from_utf8(stdout_of(&args, &paths)).unwrap()
+        let out = eval_gold(&["--threshold", "0.3", "--split", split], &labels)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
     };
     let all = run("all");
     assert!(
@@ -280,46 +291,24 @@ fn eval_cluster_scores_labelled_stories_with_splits_and_baseline() {
     let test = run("test");
     assert!(test.contains("of 3 articles"), "{test}");
     // --parts with --gold: each part joins its article's story
-    let out = Command::cargo_bin("parallax")
-        .unwrap()
-        .args(["eval", "cluster", "--parts", "2"])
-        .arg(dir.path())
-        .arg("--gold")
-        .arg(&labels)
-        .output()
-        .unwrap();
+    let out = eval_gold(&["--parts", "2"], &labels).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("items (2 parts per article)"), "{text}");
     // a malformed labels line and an empty split are errors naming the file
     let bad = dir.path().join("bad.tsv");
     std::fs::write(&bad, "0\trates\n1 rates\n").unwrap();
-    Command::cargo_bin("parallax")
-        .unwrap()
-        .args(["eval", "cluster"])
-        .arg(dir.path())
-        .arg("--gold")
-        .arg(&bad)
+    eval_gold(&[], &bad)
         .assert()
         .failure()
         .stderr(predicate::str::contains("bad.tsv:2"))
         .stderr(predicate::str::contains("expected `article_id<TAB>story"));
-    Command::cargo_bin("parallax")
-        .unwrap()
-        .args(["eval", "cluster", "--split", "dev"])
-        .arg(dir.path())
-        .arg("--gold")
-        .arg(&labels)
+    eval_gold(&["--split", "dev"], &labels)
         .assert()
         .failure()
         .stderr(predicate::str::contains("no article in split dev"));
     // a folder article without a label is an error naming the labels file
     std::fs::write(dir.path().join("article5.txt"), "An unlabelled story.").unwrap();
-    Command::cargo_bin("parallax")
-        .unwrap()
-        .args(["eval", "cluster"])
-        .arg(dir.path())
-        .arg("--gold")
-        .arg(&labels)
+    eval_gold(&[], &labels)
         .assert()
         .failure()
         .stderr(predicate::str::contains("groups.tsv"))
