@@ -99,7 +99,14 @@ fn main() {
         println!("cluster: skipped (no ../shared/data)");
         return;
     }
-    let n = 10_000;
+    // PARALLAX_BENCH_CLUSTER_N: batch size (10,000 by default); above
+    // cluster::EXACT_SEARCH_UP_TO the neighbour search probes an inverted
+    // file, and PARALLAX_BENCH_EXACT_TOO=1 also runs the exact search on
+    // the same batch for the time ratio and the agreement of the groups
+    let n: usize = std::env::var("PARALLAX_BENCH_CLUSTER_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let docs: Vec<String> = (0..n)
         .map(|i| {
             let t = &pool[i % pool.len()];
@@ -139,4 +146,24 @@ fn main() {
         (t2 - t1).as_secs_f64(),
         pool.len()
     );
+    if n > cluster::EXACT_SEARCH_UP_TO
+        && std::env::var("PARALLAX_BENCH_EXACT_TOO").is_ok_and(|v| v == "1")
+    {
+        let t3 = Instant::now();
+        let exact = cluster::cluster(
+            &feats,
+            &ClusterOptions {
+                exact_up_to: usize::MAX,
+                ..Default::default()
+            },
+        );
+        let t4 = Instant::now();
+        let (ep, er, ef) = cluster::bcubed(&exact, &source);
+        let (ap, ar, af) = cluster::bcubed(&labels, &exact);
+        println!(
+            "  same batch, exact neighbour search: {:.1} s clustering ({:.1}x the inverted file's time); B-cubed P {ep:.3} R {er:.3} F1 {ef:.3} against the sources; inverted-file groups against exact groups: B-cubed P {ap:.4} R {ar:.4} F1 {af:.4}",
+            (t4 - t3).as_secs_f64(),
+            (t4 - t3).as_secs_f64() / (t2 - t1).as_secs_f64()
+        );
+    }
 }

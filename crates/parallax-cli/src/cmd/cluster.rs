@@ -2,8 +2,9 @@
 
 use crate::batch;
 use crate::cmd::analyze::InputArgs;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use parallax_compare::cluster::{self, ClusterOptions};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -22,11 +23,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let paths = batch::paths_or_stdin(args.input.paths.clone())?;
+    let batch_opts = args.input.batch_options();
     let mut docs = Vec::new();
     let mut feats = Vec::new();
     let outcome = batch::run(
         &paths,
-        &args.input.batch_options(),
+        &batch_opts,
         |doc| {
             let f = cluster::features(&doc);
             ((doc.meta.id.clone(), doc.meta.title.clone()), f)
@@ -42,7 +44,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         k: args.k,
         ..Default::default()
     };
-    let labels = cluster::cluster(&feats, &opts);
+    // the neighbour search is the slow step of a big batch: a second bar
+    let pb = (batch_opts.progress && std::io::stderr().is_terminal() && feats.len() > 1).then(|| {
+        let pb = ProgressBar::with_draw_target(
+            Some(feats.len() as u64),
+            ProgressDrawTarget::stderr_with_hz(8),
+        );
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs searched for neighbours ({per_sec}, ETA {eta})",
+            )
+            .unwrap(),
+        );
+        pb
+    });
+    let labels = cluster::cluster_with_progress(&feats, &opts, &|m| {
+        if let Some(pb) = &pb {
+            pb.inc(m as u64);
+        }
+    });
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
     let stories = cluster::stories(&labels, &docs, &feats);
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());

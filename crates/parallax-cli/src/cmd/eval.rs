@@ -169,6 +169,7 @@ impl ClusterArgs {
             link_margin: self.link_margin,
             attach_margin: (self.attach_margin >= 0.0).then_some(self.attach_margin),
             sure_link: self.sure_link,
+            ..Default::default()
         }
     }
 }
