@@ -17,6 +17,15 @@ fn src(a: &Attribution) -> &str {
     a.source.as_ref().map(|p| p.text.as_str()).unwrap_or("")
 }
 
+/// No attribution of the layer has this source (the failure lists them).
+fn assert_no_source(l: &AttributionLayer, source: &str) {
+    assert!(
+        l.attributions.iter().all(|a| src(a) != source),
+        "an attribution has the source {source:?}: {:#?}",
+        l.attributions
+    );
+}
+
 fn content(a: &Attribution) -> Vec<&str> {
     a.content.iter().map(|p| p.text.as_str()).collect()
 }
@@ -725,11 +734,7 @@ fn name_label_before_a_quotation() {
     assert_eq!(a.rule, "colon_frame");
     // A label that names no speaker is none.
     let l = run("The debate turned to foreign policy. Transcript: “The mission is to destroy the group, not to contain it.”");
-    assert!(
-        l.attributions.iter().all(|a| src(a) != "Transcript"),
-        "{:#?}",
-        l.attributions
-    );
+    assert_no_source(&l, "Transcript");
 }
 
 #[test]
@@ -796,7 +801,7 @@ fn closing_frame_after_a_quotation_and_the_inner_content_stops_before_it() {
     assert_eq!(content(inner), vec!["“we will win big,”"]);
     // A comma inside a quotation that goes on is no closing frame.
     let l = run("Trump said “we will win, and the Times reported it.”");
-    assert!(l.attributions.iter().all(|a| src(a) != "the Times"));
+    assert_no_source(&l, "the Times");
 }
 
 #[test]
@@ -823,11 +828,7 @@ fn digest_label_after_a_dash_or_from() {
     );
     // A label such as "Update" is no speaker.
     let l = run("Polls were early. Results - Update: “The samples were too small to be reliable this year.”");
-    assert!(
-        l.attributions.iter().all(|a| src(a) != "Update"),
-        "{:#?}",
-        l.attributions
-    );
+    assert_no_source(&l, "Update");
 }
 
 #[test]
@@ -863,11 +864,7 @@ fn unlisted_verb_after_quote_is_a_cue() {
     assert_eq!(src(&a), "the team captain");
     // Not at the end of the sentence: no cue.
     let l = run("“The store is closed,” the owner locked the door and left town.");
-    assert!(
-        l.attributions.iter().all(|a| src(a) != "the owner"),
-        "{:#?}",
-        l.attributions
-    );
+    assert_no_source(&l, "the owner");
 }
 
 #[test]
@@ -1162,11 +1159,7 @@ fn long_subject_before_a_cue_with_an_addressee() {
     );
     // The addressee is still never the source.
     let l = run("“The review is over,” told the Herald.");
-    assert!(
-        l.attributions.iter().all(|a| src(a) != "the Herald"),
-        "{:#?}",
-        l.attributions
-    );
+    assert_no_source(&l, "the Herald");
 }
 
 #[test]
@@ -1791,11 +1784,7 @@ fn it_passive_names_the_source_after_by() {
     );
     // a passive with a real subject is no such frame
     let l = run("If it were taxed, he was criticized by libertarians on social media.");
-    assert!(
-        l.attributions.iter().all(|a| src(a) != "libertarians"),
-        "{:?}",
-        l.attributions
-    );
+    assert_no_source(&l, "libertarians");
 }
 
 #[test]
