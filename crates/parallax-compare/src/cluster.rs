@@ -318,8 +318,10 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
     cluster_with_progress(feats, opts, &|_| {})
 }
 
-/// [`cluster`], calling `progress(m)` as the neighbour search (the slow
-/// step of a large batch) gets through `m` more articles.
+/// [`cluster`], calling `progress(m)` as it gets through `m` more steps of
+/// the two that take time in a large batch, per article: finding its
+/// candidate neighbours, then scoring them exactly (2n steps in all, in
+/// chunks of 256, so a little under that is reported).
 pub fn cluster_with_progress(
     feats: &[DocFeatures],
     opts: &ClusterOptions,
@@ -389,13 +391,17 @@ pub fn cluster_with_progress(
         .collect();
     let k = opts.k.max(opts.scale_k).min(n.saturating_sub(1));
     // k nearest neighbours: the 4k best by the proxy, re-scored exactly
+    // (in parallel: with the inverted file this is the larger part)
     let knn: Vec<Vec<(usize, f32)>> = candidates(&proxy, pd, 4 * k, opts.exact_up_to, progress)
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(i, best)| {
             let mut cand: Vec<(usize, f32)> = best.into_iter().map(|j| (j, sim(i, j))).collect();
             cand.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             cand.truncate(k);
+            if i % 256 == 255 {
+                progress(256);
+            }
             cand
         })
         .collect();

@@ -44,15 +44,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         k: args.k,
         ..Default::default()
     };
-    // the neighbour search is the slow step of a big batch: a second bar
+    // clustering a big batch takes a while too: a second bar
     let pb = (batch_opts.progress && std::io::stderr().is_terminal() && feats.len() > 1).then(|| {
         let pb = ProgressBar::with_draw_target(
-            Some(feats.len() as u64),
+            Some(2 * feats.len() as u64),
             ProgressDrawTarget::stderr_with_hz(8),
         );
         pb.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs searched for neighbours ({per_sec}, ETA {eta})",
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: neighbours, then exact scores (ETA {eta})",
             )
             .unwrap(),
         );
