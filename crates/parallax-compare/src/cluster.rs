@@ -391,7 +391,7 @@ pub fn cluster_with_progress(
         .collect();
     let k = opts.k.max(opts.scale_k).min(n.saturating_sub(1));
     // k nearest neighbours: the 4k best by the proxy, re-scored exactly
-    // (in parallel: with the inverted file this is the larger part)
+    // (in parallel; one pass over the articles, like the search)
     let knn: Vec<Vec<(usize, f32)>> = candidates(&proxy, pd, 4 * k, opts.exact_up_to, progress)
         .into_par_iter()
         .enumerate()
