@@ -37,6 +37,16 @@ pub struct BatchOptions {
     pub always_summarize: bool,
 }
 
+/// A progress bar of `len` steps on stderr, drawn 8 times a second with
+/// `template`, when `show` and stderr is a terminal (never in a pipe).
+pub fn progress_bar(show: bool, len: u64, template: &str) -> Option<ProgressBar> {
+    (show && std::io::stderr().is_terminal()).then(|| {
+        let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(8));
+        pb.set_style(ProgressStyle::with_template(template).unwrap());
+        pb
+    })
+}
+
 /// Reads every input, runs `job` on each document in parallel, and hands
 /// the results to `sink` in input order. Errors go to stderr.
 pub fn run<T: Send>(
@@ -47,21 +57,11 @@ pub fn run<T: Send>(
 ) -> std::io::Result<Outcome> {
     let mut inputs = Inputs::new(paths, opts.ingest.clone());
     let planned = inputs.planned();
-    let pb = if opts.progress && std::io::stderr().is_terminal() && planned > 1 {
-        let pb = ProgressBar::with_draw_target(
-            Some(planned as u64),
-            ProgressDrawTarget::stderr_with_hz(8),
-        );
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs ({per_sec}, ETA {eta})",
-            )
-            .unwrap(),
-        );
-        Some(pb)
-    } else {
-        None
-    };
+    let pb = progress_bar(
+        opts.progress && planned > 1,
+        planned as u64,
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} docs ({per_sec}, ETA {eta})",
+    );
     let mut out = Outcome { ok: 0, failed: 0 };
     let stderr = std::io::stderr();
     loop {

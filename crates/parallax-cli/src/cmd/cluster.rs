@@ -2,9 +2,8 @@
 
 use crate::batch;
 use crate::cmd::analyze::InputArgs;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use parallax_compare::cluster::{self, ClusterOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -45,19 +44,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     // clustering a big batch takes a while too: a second bar
-    let pb = (batch_opts.progress && std::io::stderr().is_terminal() && feats.len() > 1).then(|| {
-        let pb = ProgressBar::with_draw_target(
-            Some(2 * feats.len() as u64),
-            ProgressDrawTarget::stderr_with_hz(8),
-        );
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: neighbours, then exact scores (ETA {eta})",
-            )
-            .unwrap(),
-        );
-        pb
-    });
+    let pb = batch::progress_bar(
+        batch_opts.progress && feats.len() > 1,
+        2 * feats.len() as u64,
+        "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: neighbours, then exact scores (ETA {eta})",
+    );
     let labels = cluster::cluster_with_progress(&feats, &opts, &|m| {
         if let Some(pb) = &pb {
             pb.inc(m as u64);
