@@ -399,9 +399,7 @@ pub fn cluster_with_progress(
             let mut cand: Vec<(usize, f32)> = best.into_iter().map(|j| (j, sim(i, j))).collect();
             cand.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             cand.truncate(k);
-            if i % 256 == 255 {
-                progress(256);
-            }
+            tick(i, progress);
             cand
         })
         .collect();
@@ -537,6 +535,14 @@ pub fn cluster_with_progress(
 /// inverted file ([`ivf_candidates`]).
 pub const EXACT_SEARCH_UP_TO: usize = 20_000;
 
+/// Reports progress in chunks of 256 items: called once per item `i`,
+/// it reports 256 at every 256th.
+fn tick(i: usize, progress: &(dyn Fn(usize) + Sync)) {
+    if i % 256 == 255 {
+        progress(256);
+    }
+}
+
 /// For each row of `proxy` (`n` rows of `pd` floats), the other rows with
 /// the highest dot product: at least the best `m` (see [`top_by_dot`]).
 fn candidates(
@@ -550,14 +556,11 @@ fn candidates(
     if n > exact_up_to {
         return ivf_candidates(proxy, pd, m, progress);
     }
-    let all: Vec<usize> = (0..n).collect();
     (0..n)
         .into_par_iter()
         .map(|i| {
-            let best = top_by_dot(proxy, pd, i, all.iter().copied(), m);
-            if i % 256 == 255 {
-                progress(256);
-            }
+            let best = top_by_dot(proxy, pd, i, 0..n, m);
+            tick(i, progress);
             best
         })
         .collect()
@@ -691,12 +694,19 @@ fn ivf_candidates(
             v
         })
         .collect();
+    // the `p` lists whose centroids are closest to row `x`, closest first
+    // (ties: lower list first); a selection, not a sort of all √n lists,
+    // since the k-means asks for the closest one of every row five times
     let nearest = |cent: &[f32], x: usize, p: usize| -> Vec<usize> {
         let mut d: Vec<(f32, usize)> = (0..lists_n)
             .map(|c| (dot(row(x), &cent[c * pd..(c + 1) * pd]), c))
             .collect();
-        d.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        d.truncate(p);
+        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if p < d.len() {
+            d.select_nth_unstable_by(p - 1, order);
+            d.truncate(p);
+        }
+        d.sort_by(order);
         d.into_iter().map(|x| x.1).collect()
     };
     let mut assign: Vec<usize> = Vec::new();
@@ -736,9 +746,7 @@ fn ivf_candidates(
                 .flat_map(|c| lists[c].iter().copied());
             let qi = quant.row(i);
             let best = top_by(i, pool, m, |j| quant.score(qi, j));
-            if i % 256 == 255 {
-                progress(256);
-            }
+            tick(i, progress);
             best
         })
         .collect()
