@@ -118,15 +118,50 @@ pub struct DocFeatures {
     pub vec: Vec<f32>,
     /// Hashes of the lowercased names the article uses, sorted, deduplicated.
     pub names: Vec<u64>,
-    /// (hash of a content-word stem, 1 + ln tf), sorted by hash.
-    pub terms: Vec<(u64, f32)>,
-    /// (hash of a character 5- or 6-gram of a content word marked at both
-    /// ends, `<word>`, 1 + ln tf), sorted by hash.
-    pub grams: Vec<(u32, f32)>,
+    /// Hash of a content-word stem -> 1 + ln tf.
+    pub terms: Sparse<u64>,
+    /// Hash of a character 5- or 6-gram of a content word marked at both
+    /// ends, `<word>` -> 1 + ln tf.
+    pub grams: Sparse<u32>,
     /// The names the article uses most (at most [`TOP_NAMES`], most
     /// frequent first), as written at their first use: what a story's
     /// members share is shown from these ([`Story::shared_names`]).
     pub top_names: Vec<String>,
+}
+
+/// A sparse vector: keys in ascending order and their weights, in two
+/// exactly sized arrays. A 32-bit key and its weight take 8 bytes, a 64-bit
+/// key 12 (a `(u64, f32)` pair takes 16 with its padding), with no spare
+/// capacity: at 100,000 articles the character-gram vectors and their
+/// tf-idf copies are most of the memory of `parallax cluster`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sparse<K> {
+    keys: Box<[K]>,
+    vals: Box<[f32]>,
+}
+
+impl<K: Copy> Sparse<K> {
+    /// From (key, weight) pairs already in ascending key order.
+    fn from_sorted(pairs: impl IntoIterator<Item = (K, f32)>) -> Self {
+        let (keys, vals): (Vec<K>, Vec<f32>) = pairs.into_iter().unzip();
+        Sparse {
+            keys: keys.into_boxed_slice(),
+            vals: vals.into_boxed_slice(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// (key, weight) in ascending key order.
+    pub fn iter(&self) -> impl Iterator<Item = (K, f32)> + '_ {
+        self.keys.iter().copied().zip(self.vals.iter().copied())
+    }
 }
 
 /// Names kept per article for [`Story::shared_names`].
@@ -155,7 +190,7 @@ const GRAMS: std::ops::RangeInclusive<usize> = 5..=6;
 /// the 5-letter stems miss ("nominee"/"nomination" share `omina`,
 /// "impeach"/"impeachment" share `<impe`) and keep apart words the stems
 /// merge ("president"/"presidio").
-fn char_grams(words: &[String]) -> Vec<(u32, f32)> {
+fn char_grams(words: &[String]) -> Sparse<u32> {
     let mut all: Vec<u32> = Vec::new();
     for w in words.iter().filter(|w| crate::is_content(w)) {
         let marked = format!("<{w}>");
@@ -176,8 +211,7 @@ fn char_grams(words: &[String]) -> Vec<(u32, f32)> {
             _ => out.push((h, 1.0)),
         }
     }
-    out.iter_mut().for_each(|x| x.1 = 1.0 + x.1.ln());
-    out
+    Sparse::from_sorted(out.into_iter().map(|(g, c)| (g, 1.0 + c.ln())))
 }
 
 pub fn features(doc: &Document) -> DocFeatures {
@@ -216,7 +250,7 @@ pub fn features(doc: &Document) -> DocFeatures {
     for st in crate::stems_all(&words) {
         *tf.entry(hash(&st)).or_default() += 1.0;
     }
-    let terms = tf.into_iter().map(|(h, c)| (h, 1.0 + c.ln())).collect();
+    let terms = Sparse::from_sorted(tf.into_iter().map(|(h, c)| (h, 1.0 + c.ln())));
     let grams = char_grams(&words);
     DocFeatures {
         vec,
@@ -227,14 +261,15 @@ pub fn features(doc: &Document) -> DocFeatures {
     }
 }
 
-fn sparse_dot<K: Ord>(a: &[(K, f32)], b: &[(K, f32)]) -> f32 {
+fn sparse_dot<K: Ord>(a: &Sparse<K>, b: &Sparse<K>) -> f32 {
+    let (ak, bk) = (&a.keys[..], &b.keys[..]);
     let (mut i, mut j, mut s) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
+    while i < ak.len() && j < bk.len() {
+        match ak[i].cmp(&bk[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
+                s += a.vals[i] * b.vals[j];
                 i += 1;
                 j += 1;
             }
@@ -266,44 +301,62 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// the batch. A key found in one row only is dropped after the norm is
 /// taken: it never meets another row, so cosines are unchanged and the
 /// vectors are shorter (the candidate sketch no longer carries it either).
-fn tfidf<K>(rows: Vec<&[(K, f32)]>) -> Vec<Vec<(K, f32)>>
+fn tfidf<K>(rows: Vec<&Sparse<K>>) -> Vec<Sparse<K>>
 where
     K: Copy + Eq + std::hash::Hash + Send + Sync,
 {
-    let n = rows.len() as f32;
+    tfidf_taking(rows.into_iter().cloned().collect())
+}
+
+/// [`tfidf`] of rows the caller gives up: each row is turned into its
+/// tf-idf vector in place (no second allocation), so the batch never
+/// holds two copies.
+fn tfidf_taking<K>(mut rows: Vec<Sparse<K>>) -> Vec<Sparse<K>>
+where
+    K: Copy + Eq + std::hash::Hash + Send + Sync,
+{
     let mut df: HashMap<K, u32> = HashMap::new();
     for r in &rows {
-        for (h, _) in r.iter() {
+        for h in r.keys.iter() {
             *df.entry(*h).or_default() += 1;
         }
     }
-    rows.into_par_iter()
-        .map(|r| {
-            let mut v: Vec<(K, f32, u32)> = r
-                .iter()
-                .map(|&(h, w)| {
-                    let d = df[&h];
-                    (h, w * ((1.0 + n) / (1.0 + d as f32)).ln(), d)
-                })
-                .collect();
-            let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|x| x.1 /= norm);
+    let n = rows.len() as f32;
+    rows.par_iter_mut().for_each(|r| {
+        let mut keys = std::mem::take(&mut r.keys).into_vec();
+        let mut vals = std::mem::take(&mut r.vals).into_vec();
+        let mut shared = vec![false; keys.len()];
+        for ((h, w), s) in keys.iter().zip(vals.iter_mut()).zip(shared.iter_mut()) {
+            let d = df[h];
+            *w *= ((1.0 + n) / (1.0 + d as f32)).ln();
+            *s = d > 1;
+        }
+        let norm = vals.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            vals.iter_mut().for_each(|x| *x /= norm);
+        }
+        let mut kept = 0;
+        for i in 0..keys.len() {
+            if shared[i] {
+                keys[kept] = keys[i];
+                vals[kept] = vals[i];
+                kept += 1;
             }
-            v.into_iter()
-                .filter(|x| x.2 > 1)
-                .map(|(h, w, _)| (h, w))
-                .collect()
-        })
-        .collect()
+        }
+        keys.truncate(kept);
+        vals.truncate(kept);
+        r.keys = keys.into_boxed_slice();
+        r.vals = vals.into_boxed_slice();
+    });
+    rows
 }
 
 /// Dimensions of the hashed (signed feature-hashing) sketch of the sparse
 /// vectors used to find neighbour candidates.
 const SKETCH: usize = 256;
 
-fn sketch_into<K: Copy + Into<u64>>(v: &[(K, f32)], w: f32, out: &mut [f32]) {
-    for &(h, x) in v {
+fn sketch_into<K: Copy + Into<u64>>(v: &Sparse<K>, w: f32, out: &mut [f32]) {
+    for (h, x) in v.iter() {
         // mix the FNV hash so the low bits are spread
         let m = h.into().wrapping_mul(0x9E3779B97F4A7C15);
         let i = (m >> 40) as usize % out.len();
@@ -324,6 +377,54 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
 /// chunks of 256, so a little under that is reported).
 pub fn cluster_with_progress(
     feats: &[DocFeatures],
+    opts: &ClusterOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<usize> {
+    // tf-idf of content words and of grams over this batch, L2-normalized
+    let terms = tfidf(feats.iter().map(|f| &f.terms).collect());
+    let grams = if opts.gram_weight > 0.0 {
+        tfidf(feats.iter().map(|f| &f.grams).collect())
+    } else {
+        vec![Sparse::default(); feats.len()]
+    };
+    cluster_vectors(feats, terms, grams, opts, progress)
+}
+
+/// [`cluster_with_progress`] for a caller done with the word and gram
+/// vectors of `feats`: they are taken out (left empty; the embedding and
+/// the names stay, for [`stories`]) and each is freed as its tf-idf copy
+/// is made, so the batch holds one copy of them, not two. Same groups;
+/// what `parallax cluster` runs (at 100,000 articles the gram vectors
+/// alone are about 1.6 GB).
+pub fn cluster_taking(
+    feats: &mut [DocFeatures],
+    opts: &ClusterOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<usize> {
+    let terms = tfidf_taking(
+        feats
+            .iter_mut()
+            .map(|f| std::mem::take(&mut f.terms))
+            .collect(),
+    );
+    let grams: Vec<Sparse<u32>> = feats
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.grams))
+        .collect();
+    let grams = if opts.gram_weight > 0.0 {
+        tfidf_taking(grams)
+    } else {
+        vec![Sparse::default(); feats.len()]
+    };
+    cluster_vectors(feats, terms, grams, opts, progress)
+}
+
+/// The clustering proper, given the batch's tf-idf vectors of words and
+/// grams (one per article of `feats`).
+fn cluster_vectors(
+    feats: &[DocFeatures],
+    terms: Vec<Sparse<u64>>,
+    grams: Vec<Sparse<u32>>,
     opts: &ClusterOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<usize> {
@@ -349,22 +450,16 @@ pub fn cluster_with_progress(
         })
         .collect();
     let row = |i: usize| &flat[i * dim..(i + 1) * dim];
-    // tf-idf of content words and of names over this batch, L2-normalized
-    let terms = tfidf(feats.iter().map(|f| &f.terms[..]).collect());
+    // tf-idf of names over this batch, L2-normalized
     let (wn, wt, wg) = (opts.name_weight, opts.term_weight, opts.gram_weight);
-    let grams = if wg > 0.0 {
-        tfidf(feats.iter().map(|f| &f.grams[..]).collect())
-    } else {
-        vec![Vec::new(); n]
-    };
     let names = if wn > 0.0 {
-        let name_rows: Vec<Vec<(u64, f32)>> = feats
+        let name_rows: Vec<Sparse<u64>> = feats
             .iter()
-            .map(|f| f.names.iter().map(|&h| (h, 1.0)).collect())
+            .map(|f| Sparse::from_sorted(f.names.iter().map(|&h| (h, 1.0))))
             .collect();
-        tfidf(name_rows.iter().map(|r| &r[..]).collect())
+        tfidf(name_rows.iter().collect())
     } else {
-        vec![Vec::new(); n]
+        vec![Sparse::default(); n]
     };
     let we = (1.0 - wn - wt - wg).max(0.0);
     let sim = |i: usize, j: usize| {
@@ -964,6 +1059,22 @@ mod tests {
         assert_eq!(seen.into_inner(), 768);
     }
 
+    /// A key in one row only is dropped after the norm is taken (it never
+    /// meets another row), and the borrowed and in-place versions agree.
+    #[test]
+    fn tfidf_drops_keys_of_one_row_after_the_norm() {
+        let a = Sparse::from_sorted([(1u32, 1.0), (2, 1.0)]);
+        let b = Sparse::from_sorted([(1u32, 1.0)]);
+        let c = Sparse::from_sorted([(3u32, 1.0)]);
+        let t = tfidf(vec![&a, &b, &c]);
+        let (w1, w2) = ((4f32 / 3.0).ln(), 2f32.ln());
+        let norm = (w1 * w1 + w2 * w2).sqrt();
+        assert_eq!(t[0], Sparse::from_sorted([(1u32, w1 / norm)]));
+        assert_eq!(t[1], Sparse::from_sorted([(1u32, 1.0)]));
+        assert!(t[2].is_empty());
+        assert_eq!(tfidf_taking(vec![a, b, c]), t);
+    }
+
     #[test]
     fn groups_same_topic_apart_from_other() {
         let texts = [
@@ -1082,5 +1193,19 @@ mod tests {
             cluster(&feats, &ivf),
             cluster(&feats, &ClusterOptions::default())
         );
+        // what the CLI runs: the same groups, with the word and gram
+        // vectors taken out of the features (the names stay for `stories`)
+        let mut taken = feats.clone();
+        assert_eq!(
+            cluster_taking(&mut taken, &ClusterOptions::default(), &|_| {}),
+            cluster(&feats, &ClusterOptions::default())
+        );
+        assert!(taken
+            .iter()
+            .all(|f| f.terms.is_empty() && f.grams.is_empty()));
+        assert!(taken
+            .iter()
+            .zip(&feats)
+            .all(|(t, f)| t.names == f.names && t.top_names == f.top_names));
     }
 }

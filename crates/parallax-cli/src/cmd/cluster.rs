@@ -49,7 +49,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         2 * feats.len() as u64,
         "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: neighbours, then exact scores (ETA {eta})",
     );
-    let labels = cluster::cluster_with_progress(&feats, &opts, &|m| {
+    // (the word and gram vectors are freed as their tf-idf copies are made)
+    let labels = cluster::cluster_taking(&mut feats, &opts, &|m| {
         if let Some(pb) = &pb {
             pb.inc(m as u64);
         }
