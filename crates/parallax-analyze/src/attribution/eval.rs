@@ -179,7 +179,8 @@ impl Score {
 /// Error lines for one document, for reading what the scores count:
 /// `FP` predicted contents with less than half of them in gold,
 /// `FN` gold contents less than half covered, `SRC` matched attributions
-/// whose predicted source misses the gold source. Tab-separated, texts
+/// whose predicted source misses the gold source (with both cues at the
+/// end). Tab-separated, texts
 /// cut to 160 characters.
 /// `all_gold` is used to show, for a false positive, the gold content of
 /// any kind that overlaps it most (or nothing).
@@ -229,12 +230,14 @@ pub fn error_lines(doc: &Document, pred: &[Item], gold: &[Item], all_gold: &[Ite
         if let Some(p) = best_match(&g.content, pred) {
             if overlap(&p.source, &g.source) == 0 {
                 out.push(format!(
-                    "{}\tSRC\tgold={}\tpred={}\t{}\trule={}",
+                    "{}\tSRC\tgold={}\tpred={}\t{}\trule={}\tgold_cue={}\tpred_cue={}",
                     doc.meta.id,
                     text(&g.source),
                     text(&p.source),
                     text(&g.content),
-                    p.rule
+                    p.rule,
+                    text(&g.cue),
+                    text(&p.cue)
                 ));
             }
         }
