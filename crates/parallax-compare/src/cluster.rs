@@ -305,13 +305,13 @@ fn tfidf<K>(rows: Vec<&Sparse<K>>) -> Vec<Sparse<K>>
 where
     K: Copy + Eq + std::hash::Hash + Send + Sync,
 {
-    tfidf_taking(rows.into_iter().cloned().collect())
+    tfidf_taking(rows.into_iter().cloned().collect(), &|_| {})
 }
 
 /// [`tfidf`] of rows the caller gives up: each row is turned into its
 /// tf-idf vector in place (no second allocation), so the batch never
-/// holds two copies.
-fn tfidf_taking<K>(mut rows: Vec<Sparse<K>>) -> Vec<Sparse<K>>
+/// holds two copies. One progress step per row.
+fn tfidf_taking<K>(mut rows: Vec<Sparse<K>>, progress: &(dyn Fn(usize) + Sync)) -> Vec<Sparse<K>>
 where
     K: Copy + Eq + std::hash::Hash + Send + Sync,
 {
@@ -322,7 +322,7 @@ where
         }
     }
     let n = rows.len() as f32;
-    rows.par_iter_mut().for_each(|r| {
+    rows.par_iter_mut().enumerate().for_each(|(i, r)| {
         let mut keys = std::mem::take(&mut r.keys).into_vec();
         let mut vals = std::mem::take(&mut r.vals).into_vec();
         let mut shared = vec![false; keys.len()];
@@ -347,6 +347,7 @@ where
         vals.truncate(kept);
         r.keys = keys.into_boxed_slice();
         r.vals = vals.into_boxed_slice();
+        tick(i, progress);
     });
     rows
 }
@@ -371,19 +372,18 @@ pub fn cluster(feats: &[DocFeatures], opts: &ClusterOptions) -> Vec<usize> {
     cluster_with_progress(feats, opts, &|_| {})
 }
 
-/// [`cluster`], calling `progress(m)` as it gets through `m` more steps of
-/// the two that take time in a large batch, per article: finding its
-/// candidate neighbours, then scoring them exactly (2n steps in all, in
-/// chunks of 256, so a little under that is reported).
+/// [`cluster`], calling `progress(m)` as it gets through `m` more of the
+/// [`progress_steps`] steps (in chunks of 256, so a little under that many
+/// are reported).
 pub fn cluster_with_progress(
     feats: &[DocFeatures],
     opts: &ClusterOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<usize> {
     // tf-idf of content words and of grams over this batch, L2-normalized
-    let terms = tfidf(feats.iter().map(|f| &f.terms).collect());
+    let terms = tfidf_taking(feats.iter().map(|f| f.terms.clone()).collect(), progress);
     let grams = if opts.gram_weight > 0.0 {
-        tfidf(feats.iter().map(|f| &f.grams).collect())
+        tfidf_taking(feats.iter().map(|f| f.grams.clone()).collect(), progress)
     } else {
         vec![Sparse::default(); feats.len()]
     };
@@ -406,13 +406,14 @@ pub fn cluster_taking(
             .iter_mut()
             .map(|f| std::mem::take(&mut f.terms))
             .collect(),
+        progress,
     );
     let grams: Vec<Sparse<u32>> = feats
         .iter_mut()
         .map(|f| std::mem::take(&mut f.grams))
         .collect();
     let grams = if opts.gram_weight > 0.0 {
-        tfidf_taking(grams)
+        tfidf_taking(grams, progress)
     } else {
         vec![Sparse::default(); feats.len()]
     };
@@ -487,6 +488,7 @@ fn cluster_vectors(
     let k = opts.k.max(opts.scale_k).min(n.saturating_sub(1));
     // k nearest neighbours: the 4k best by the proxy, re-scored exactly
     // (in parallel; one pass over the articles, like the search)
+    let rescored = |m: usize| progress(WEIGHT_RESCORE * m);
     let knn: Vec<Vec<(usize, f32)>> = candidates(&proxy, pd, 4 * k, opts.exact_up_to, progress)
         .into_par_iter()
         .enumerate()
@@ -494,7 +496,7 @@ fn cluster_vectors(
             let mut cand: Vec<(usize, f32)> = best.into_iter().map(|j| (j, sim(i, j))).collect();
             cand.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             cand.truncate(k);
-            tick(i, progress);
+            tick(i, &rescored);
             cand
         })
         .collect();
@@ -575,7 +577,12 @@ fn cluster_vectors(
         let moved = std::mem::take(&mut members[gone]);
         members[keep].extend(moved);
     };
-    for &(_, i, j) in &edges {
+    for (e, &(_, i, j)) in edges.iter().enumerate() {
+        // the merges count as a pass over the articles, spread over the edges
+        let (done, next) = (e * n / edges.len(), (e + 1) * n / edges.len());
+        if next / 256 > done / 256 {
+            progress(WEIGHT_MERGE * 256 * (next / 256 - done / 256));
+        }
         let (a, b) = (find(&mut parent, i), find(&mut parent, j));
         if a == b {
             continue;
@@ -624,6 +631,32 @@ fn cluster_vectors(
         .collect()
 }
 
+/// How many steps [`cluster_with_progress`] goes through for `n`
+/// articles: it passes over the articles to make the tf-idf vectors of
+/// the words (and of the grams, when they are weighted), for each round of
+/// the k-means of the inverted file (above [`ClusterOptions::exact_up_to`]
+/// articles), and to search candidates, re-score them and merge. Each
+/// article counts one step per pass, times the pass's weight, so that a
+/// progress bar moves about evenly at 100,000 articles (on two cores:
+/// tf-idf about 5 s for two passes, k-means 6 s for five rounds, search
+/// 35 s, re-scoring 15 s, merges 7 s; the search of one article grows
+/// with the batch, so in smaller ones the bar moves faster through it).
+pub fn progress_steps(n: usize, opts: &ClusterOptions) -> usize {
+    let tfidf = if opts.gram_weight > 0.0 { 2 } else { 1 };
+    let kmeans = if n > opts.exact_up_to {
+        KMEANS_ROUNDS
+    } else {
+        0
+    };
+    (tfidf + kmeans + WEIGHT_SEARCH + WEIGHT_RESCORE + WEIGHT_MERGE) * n
+}
+
+/// Progress weights of the passes of [`progress_steps`] (a tf-idf pass
+/// or a k-means round weighs 1).
+const WEIGHT_SEARCH: usize = 8;
+const WEIGHT_RESCORE: usize = 4;
+const WEIGHT_MERGE: usize = 2;
+
 /// Default of [`ClusterOptions::exact_up_to`]: up to this many articles the
 /// candidate search compares every pair exactly (the whole clustering of
 /// 10,000 articles takes about 20 s on one core); above it, it probes an
@@ -651,11 +684,12 @@ fn candidates(
     if n > exact_up_to {
         return ivf_candidates(proxy, pd, m, progress);
     }
+    let searched = |m: usize| progress(WEIGHT_SEARCH * m);
     (0..n)
         .into_par_iter()
         .map(|i| {
             let best = top_by_dot(proxy, pd, i, 0..n, m);
-            tick(i, progress);
+            tick(i, &searched);
             best
         })
         .collect()
@@ -760,6 +794,9 @@ fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     s
 }
 
+/// Rounds of k-means that make the lists of [`ivf_candidates`].
+const KMEANS_ROUNDS: usize = 5;
+
 /// Lists probed per article by [`ivf_candidates`].
 const IVF_PROBES: usize = 12;
 
@@ -805,12 +842,15 @@ fn ivf_candidates(
         d.into_iter().map(|x| x.1).collect()
     };
     let mut assign: Vec<usize> = Vec::new();
-    for round in 0..5 {
+    for round in 0..KMEANS_ROUNDS {
         assign = (0..n)
             .into_par_iter()
-            .map(|x| nearest(&cent, x, 1)[0])
+            .map(|x| {
+                tick(x, progress);
+                nearest(&cent, x, 1)[0]
+            })
             .collect();
-        if round == 4 {
+        if round == KMEANS_ROUNDS - 1 {
             break;
         }
         let mut sums = vec![0f32; lists_n * pd];
@@ -833,6 +873,7 @@ fn ivf_candidates(
     }
     let probes = IVF_PROBES.min(lists_n);
     let quant = Quantized::new(proxy, pd);
+    let searched = |m: usize| progress(WEIGHT_SEARCH * m);
     (0..n)
         .into_par_iter()
         .map(|i| {
@@ -841,7 +882,7 @@ fn ivf_candidates(
                 .flat_map(|c| lists[c].iter().copied());
             let qi = quant.row(i);
             let best = top_by(i, pool, m, |j| quant.score(qi, j));
-            tick(i, progress);
+            tick(i, &searched);
             best
         })
         .collect()
@@ -1050,13 +1091,46 @@ mod tests {
             seen.fetch_add(m, std::sync::atomic::Ordering::Relaxed);
         };
         candidates(&proxy, 16, 8, usize::MAX, &add);
-        // reported in steps of 256, never more than the rows
-        assert_eq!(seen.into_inner(), 768);
+        // reported in steps of 256, never more than the rows (times the
+        // weight of the search)
+        assert_eq!(seen.into_inner(), 768 * WEIGHT_SEARCH);
         let seen = std::sync::atomic::AtomicUsize::new(0);
         ivf_candidates(&proxy, 16, 8, &|m| {
             seen.fetch_add(m, std::sync::atomic::Ordering::Relaxed);
         });
-        assert_eq!(seen.into_inner(), 768);
+        // and the rounds of k-means before the search
+        assert_eq!(seen.into_inner(), 768 * (KMEANS_ROUNDS + WEIGHT_SEARCH));
+    }
+
+    /// The whole clustering reports about `progress_steps` steps: every
+    /// pass over the articles, less what is left of a last chunk of 256.
+    #[test]
+    fn progress_counts_every_pass_of_the_clustering() {
+        let texts: Vec<String> = (0..600)
+            .map(|i| {
+                let s = &FLOOD[i % 5..i % 5 + 3];
+                format!("{} Report number {i} from district {}.", s.join(" "), i % 7)
+            })
+            .collect();
+        let feats: Vec<DocFeatures> = texts
+            .iter()
+            .map(|t| features(&Document::from_text("x", t)))
+            .collect();
+        for exact_up_to in [usize::MAX, 100] {
+            let opts = ClusterOptions {
+                exact_up_to,
+                ..ClusterOptions::default()
+            };
+            let seen = std::sync::atomic::AtomicUsize::new(0);
+            cluster_with_progress(&feats, &opts, &|m| {
+                seen.fetch_add(m, std::sync::atomic::Ordering::Relaxed);
+            });
+            let (seen, steps) = (seen.into_inner(), progress_steps(600, &opts));
+            let passes = steps / 600;
+            assert_eq!(passes, if exact_up_to == 100 { 21 } else { 16 });
+            // each pass reports its 600 articles as two chunks of 256
+            assert_eq!(seen, passes * 512, "{seen} of {steps}");
+        }
     }
 
     /// A key in one row only is dropped after the norm is taken (it never
@@ -1072,7 +1146,7 @@ mod tests {
         assert_eq!(t[0], Sparse::from_sorted([(1u32, w1 / norm)]));
         assert_eq!(t[1], Sparse::from_sorted([(1u32, 1.0)]));
         assert!(t[2].is_empty());
-        assert_eq!(tfidf_taking(vec![a, b, c]), t);
+        assert_eq!(tfidf_taking(vec![a, b, c], &|_| {}), t);
     }
 
     #[test]

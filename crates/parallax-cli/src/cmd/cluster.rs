@@ -46,8 +46,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // clustering a big batch takes a while too: a second bar
     let pb = batch::progress_bar(
         batch_opts.progress && feats.len() > 1,
-        2 * feats.len() as u64,
-        "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: neighbours, then exact scores (ETA {eta})",
+        cluster::progress_steps(feats.len(), &opts) as u64,
+        "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: tf-idf, neighbours, exact scores, links (ETA {eta})",
     );
     // (the word and gram vectors are freed as their tf-idf copies are made)
     let labels = cluster::cluster_taking(&mut feats, &opts, &|m| {
