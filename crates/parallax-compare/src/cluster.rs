@@ -132,8 +132,8 @@ pub struct DocFeatures {
 /// A sparse vector: keys in ascending order and their weights, in two
 /// exactly sized arrays. A 32-bit key and its weight take 8 bytes, a 64-bit
 /// key 12 (a `(u64, f32)` pair takes 16 with its padding), with no spare
-/// capacity: at 100,000 articles the character-gram vectors and their
-/// tf-idf copies are most of the memory of `parallax cluster`.
+/// capacity: at 100,000 articles the character-gram vectors (then their
+/// tf-idf weights) are most of the memory of `parallax cluster`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sparse<K> {
     keys: Box<[K]>,
@@ -392,8 +392,8 @@ pub fn cluster_with_progress(
 
 /// [`cluster_with_progress`] for a caller done with the word and gram
 /// vectors of `feats`: they are taken out (left empty; the embedding and
-/// the names stay, for [`stories`]) and each is freed as its tf-idf copy
-/// is made, so the batch holds one copy of them, not two. Same groups;
+/// the names stay, for [`stories`]) and turned into their tf-idf vectors
+/// in place, so the batch holds one copy of them, not two. Same groups;
 /// what `parallax cluster` runs (at 100,000 articles the gram vectors
 /// alone are about 1.6 GB).
 pub fn cluster_taking(

@@ -49,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         cluster::progress_steps(feats.len(), &opts) as u64,
         "{spinner} [{elapsed_precise}] {wide_bar} {percent}% clustered: tf-idf, neighbours, exact scores, links (ETA {eta})",
     );
-    // (the word and gram vectors are freed as their tf-idf copies are made)
+    // (the word and gram vectors are handed over and made tf-idf in place)
     let labels = cluster::cluster_taking(&mut feats, &opts, &|m| {
         if let Some(pb) = &pb {
             pb.inc(m as u64);
