@@ -169,11 +169,12 @@ pub async fn cluster(
         let hits = lock(&st)?.search(&sq)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
         let docs = load_docs(&st, &ids)?;
-        let feats: Vec<_> = {
+        let mut feats: Vec<_> = {
             use rayon::prelude::*;
             docs.par_iter().map(cluster::features).collect()
         };
-        let labels = cluster::cluster(&feats, &opts);
+        // the word and gram vectors are not needed after: made tf-idf in place
+        let labels = cluster::cluster_taking(&mut feats, &opts, &|_| {});
         let names: Vec<(String, Option<String>)> = hits
             .iter()
             .map(|h| (h.id.to_string(), h.title.clone()))
