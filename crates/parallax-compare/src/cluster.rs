@@ -301,17 +301,9 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// the batch. A key found in one row only is dropped after the norm is
 /// taken: it never meets another row, so cosines are unchanged and the
 /// vectors are shorter (the candidate sketch no longer carries it either).
-fn tfidf<K>(rows: Vec<&Sparse<K>>) -> Vec<Sparse<K>>
-where
-    K: Copy + Eq + std::hash::Hash + Send + Sync,
-{
-    tfidf_taking(rows.into_iter().cloned().collect(), &|_| {})
-}
-
-/// [`tfidf`] of rows the caller gives up: each row is turned into its
-/// tf-idf vector in place (no second allocation), so the batch never
-/// holds two copies. One progress step per row.
-fn tfidf_taking<K>(mut rows: Vec<Sparse<K>>, progress: &(dyn Fn(usize) + Sync)) -> Vec<Sparse<K>>
+/// Each row is turned into its tf-idf vector in place (no second
+/// allocation). One progress step per row.
+fn tfidf<K>(mut rows: Vec<Sparse<K>>, progress: &(dyn Fn(usize) + Sync)) -> Vec<Sparse<K>>
 where
     K: Copy + Eq + std::hash::Hash + Send + Sync,
 {
@@ -336,10 +328,10 @@ where
             vals.iter_mut().for_each(|x| *x /= norm);
         }
         let mut kept = 0;
-        for i in 0..keys.len() {
-            if shared[i] {
-                keys[kept] = keys[i];
-                vals[kept] = vals[i];
+        for x in 0..keys.len() {
+            if shared[x] {
+                keys[kept] = keys[x];
+                vals[kept] = vals[x];
                 kept += 1;
             }
         }
@@ -380,12 +372,11 @@ pub fn cluster_with_progress(
     opts: &ClusterOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<usize> {
-    // tf-idf of content words and of grams over this batch, L2-normalized
-    let terms = tfidf_taking(feats.iter().map(|f| f.terms.clone()).collect(), progress);
+    let terms = feats.iter().map(|f| f.terms.clone()).collect();
     let grams = if opts.gram_weight > 0.0 {
-        tfidf_taking(feats.iter().map(|f| f.grams.clone()).collect(), progress)
+        feats.iter().map(|f| f.grams.clone()).collect()
     } else {
-        vec![Sparse::default(); feats.len()]
+        Vec::new()
     };
     cluster_vectors(feats, terms, grams, opts, progress)
 }
@@ -401,27 +392,20 @@ pub fn cluster_taking(
     opts: &ClusterOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<usize> {
-    let terms = tfidf_taking(
-        feats
-            .iter_mut()
-            .map(|f| std::mem::take(&mut f.terms))
-            .collect(),
-        progress,
-    );
-    let grams: Vec<Sparse<u32>> = feats
+    let terms = feats
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.terms))
+        .collect();
+    let grams = feats
         .iter_mut()
         .map(|f| std::mem::take(&mut f.grams))
         .collect();
-    let grams = if opts.gram_weight > 0.0 {
-        tfidf_taking(grams, progress)
-    } else {
-        vec![Sparse::default(); feats.len()]
-    };
     cluster_vectors(feats, terms, grams, opts, progress)
 }
 
-/// The clustering proper, given the batch's tf-idf vectors of words and
-/// grams (one per article of `feats`).
+/// The clustering proper, given the word and gram vectors of the articles
+/// of `feats` (the caller's copies, or the vectors it handed over), which
+/// it turns into tf-idf vectors in place.
 fn cluster_vectors(
     feats: &[DocFeatures],
     terms: Vec<Sparse<u64>>,
@@ -433,6 +417,13 @@ fn cluster_vectors(
     if n == 0 {
         return Vec::new();
     }
+    // tf-idf of content words and of grams over this batch, L2-normalized
+    let terms = tfidf(terms, progress);
+    let grams = if opts.gram_weight > 0.0 {
+        tfidf(grams, progress)
+    } else {
+        vec![Sparse::default(); n]
+    };
     let dim = feats[0].vec.len();
     // center on the batch mean so shared "news-ness" does not dominate
     let mut mean = vec![0f32; dim];
@@ -458,7 +449,7 @@ fn cluster_vectors(
             .iter()
             .map(|f| Sparse::from_sorted(f.names.iter().map(|&h| (h, 1.0))))
             .collect();
-        tfidf(name_rows.iter().collect())
+        tfidf(name_rows, &|_| {})
     } else {
         vec![Sparse::default(); n]
     };
@@ -1134,19 +1125,18 @@ mod tests {
     }
 
     /// A key in one row only is dropped after the norm is taken (it never
-    /// meets another row), and the borrowed and in-place versions agree.
+    /// meets another row).
     #[test]
     fn tfidf_drops_keys_of_one_row_after_the_norm() {
         let a = Sparse::from_sorted([(1u32, 1.0), (2, 1.0)]);
         let b = Sparse::from_sorted([(1u32, 1.0)]);
         let c = Sparse::from_sorted([(3u32, 1.0)]);
-        let t = tfidf(vec![&a, &b, &c]);
+        let t = tfidf(vec![a, b, c], &|_| {});
         let (w1, w2) = ((4f32 / 3.0).ln(), 2f32.ln());
         let norm = (w1 * w1 + w2 * w2).sqrt();
         assert_eq!(t[0], Sparse::from_sorted([(1u32, w1 / norm)]));
         assert_eq!(t[1], Sparse::from_sorted([(1u32, 1.0)]));
         assert!(t[2].is_empty());
-        assert_eq!(tfidf_taking(vec![a, b, c], &|_| {}), t);
     }
 
     #[test]
