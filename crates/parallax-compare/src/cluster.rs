@@ -568,12 +568,10 @@ fn cluster_vectors(
         let moved = std::mem::take(&mut members[gone]);
         members[keep].extend(moved);
     };
+    let merged = |m: usize| progress(WEIGHT_MERGE * m);
     for (e, &(_, i, j)) in edges.iter().enumerate() {
         // the merges count as a pass over the articles, spread over the edges
-        let (done, next) = (e * n / edges.len(), (e + 1) * n / edges.len());
-        if next / 256 > done / 256 {
-            progress(WEIGHT_MERGE * 256 * (next / 256 - done / 256));
-        }
+        (e * n / edges.len()..(e + 1) * n / edges.len()).for_each(|x| tick(x, &merged));
         let (a, b) = (find(&mut parent, i), find(&mut parent, j));
         if a == b {
             continue;
@@ -663,7 +661,7 @@ fn tick(i: usize, progress: &(dyn Fn(usize) + Sync)) {
 }
 
 /// For each row of `proxy` (`n` rows of `pd` floats), the other rows with
-/// the highest dot product: at least the best `m` (see [`top_by_dot`]).
+/// the highest dot product: at least the best `m` (see [`Top`]).
 fn candidates(
     proxy: &[f32],
     pd: usize,
@@ -679,7 +677,7 @@ fn candidates(
     // Blocks of QUERY_BLOCK rows scan all rows together: each row read
     // serves the whole block from cache (9% faster at 20,000 articles).
     // Per query row, the same dot products are offered to the same
-    // selection in the same order as a scan of its own ([`top_by_dot`]),
+    // selection in the same order as a scan of its own (`top_by_dot`),
     // so the candidates are the same (unit test
     // `blocked_exact_search_equals_one_row_at_a_time`).
     let blocks: Vec<Vec<Vec<usize>>> = (0..n.div_ceil(QUERY_BLOCK))
