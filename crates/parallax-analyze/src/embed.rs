@@ -37,6 +37,7 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 /// Entries are keyed by their 64-bit FNV-1a hash, so a candidate piece is
 /// looked up without building a string (`##` + suffix is hashed in place);
 /// loading checks that no two entries share a hash.
+#[derive(Clone)]
 pub struct WordPiece {
     vocab: KeyMap<u32>,
     unk: u32,

@@ -16,6 +16,12 @@ use crate::embed::{normalize, SentenceEncoder, WordPiece};
 use std::collections::HashMap;
 use std::path::Path;
 
+pub mod tune;
+
+/// Longest input, in word pieces with [CLS] and [SEP], of a fine-tuned
+/// classifier (training and scoring alike; the PyTorch measurement used 96).
+pub const CLASSIFY_MAX_LEN: usize = 96;
+
 /// Shape of a BERT model, read from its `config.json`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -27,6 +33,7 @@ pub struct Config {
     pub eps: f32,
 }
 
+#[derive(Clone)]
 struct Layer {
     q: Linear,
     k: Linear,
@@ -39,6 +46,7 @@ struct Layer {
 }
 
 /// A dense layer in PyTorch layout: `w` is `out × in`, row-major.
+#[derive(Clone)]
 struct Linear {
     w: Vec<f32>,
     b: Vec<f32>,
@@ -46,12 +54,14 @@ struct Linear {
     out: usize,
 }
 
+#[derive(Clone)]
 struct Norm {
     g: Vec<f32>,
     b: Vec<f32>,
 }
 
 /// The loaded model.
+#[derive(Clone)]
 pub struct FullModel {
     pub config: Config,
     name: String,
@@ -66,6 +76,9 @@ pub struct FullModel {
     layers: Vec<Layer>,
     /// Longest input in tokens, [CLS] and [SEP] included (sentence-transformers: 256).
     pub max_len: usize,
+    /// Logistic head of a fine-tuned classifier (`classifier.weight`,
+    /// `classifier.bias` in the safetensors file): weights and bias.
+    head: Option<(Vec<f32>, f32)>,
 }
 
 /// Tensors by name: shape and values.
@@ -222,6 +235,11 @@ impl FullModel {
             .map(|x| x.1)
             .ok_or("model.safetensors: no token_type_embeddings")?;
         let max_len = 256.min(config.max_positions);
+        let head = match (t.remove("classifier.weight"), t.remove("classifier.bias")) {
+            (Some((ws, w)), Some((_, b))) if ws == [1, h] && b.len() == 1 => Some((w, b[0])),
+            (None, None) => None,
+            _ => return Err("model.safetensors: classifier.weight/bias of the wrong shape".into()),
+        };
         Ok(FullModel {
             name: format!(
                 "full transformer ({} layers, {} wide) from {}",
@@ -239,7 +257,217 @@ impl FullModel {
             emb_ln,
             layers,
             max_len,
+            head,
         })
+    }
+
+    /// A randomly initialized model of the given shape over `vocab` (one
+    /// piece a line, with `[CLS]` and `[SEP]`): small ones serve the tests
+    /// and smoke runs of the fine-tuning code; it encodes nothing useful.
+    pub fn random(config: Config, vocab: &str, seed: u64) -> Result<FullModel, String> {
+        let mut r = parallax_core::rng::SplitMix::new(seed);
+        let mut rnd = |n: usize, s: f32| -> Vec<f32> {
+            (0..n)
+                .map(|_| ((r.next_u64() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * s)
+                .collect()
+        };
+        let (h, i, p) = (config.hidden, config.intermediate, config.max_positions);
+        if h == 0 || !h.is_multiple_of(config.heads) {
+            return Err("hidden must be a positive multiple of heads".into());
+        }
+        let tok = WordPiece::from_vocab(vocab);
+        let cls = tok.token_id("[CLS]").ok_or("vocab: no [CLS]")?;
+        let sep = tok.token_id("[SEP]").ok_or("vocab: no [SEP]")?;
+        let nv = vocab.lines().count();
+        let ws = 1.0 / (h as f32).sqrt();
+        let mut lin = |o: usize, n: usize| Linear {
+            w: rnd(o * n, ws * 1.5),
+            b: rnd(o, 0.1),
+            inp: n,
+            out: o,
+        };
+        let mut lins = Vec::new();
+        for _ in 0..config.layers {
+            lins.push((
+                lin(h, h),
+                lin(h, h),
+                lin(h, h),
+                lin(h, h),
+                lin(i, h),
+                lin(h, i),
+            ));
+        }
+        let mut norm = || Norm {
+            g: rnd(h, 0.3).into_iter().map(|x| 1.0 + x).collect(),
+            b: rnd(h, 0.1),
+        };
+        let layers = lins
+            .into_iter()
+            .map(|(q, k, v, attn_out, up, down)| Layer {
+                q,
+                k,
+                v,
+                attn_out,
+                ln1: norm(),
+                up,
+                down,
+                ln2: norm(),
+            })
+            .collect();
+        let emb_ln = norm();
+        Ok(FullModel {
+            name: format!("random ({} layers, {h} wide)", config.layers),
+            max_len: 256.min(p),
+            config,
+            tok,
+            cls,
+            sep,
+            word: rnd(nv * h, 1.0),
+            pos: rnd(p * h, 0.5),
+            typ: rnd(2 * h, 0.5),
+            emb_ln,
+            layers,
+            head: None,
+        })
+    }
+
+    /// Rounds every weight matrix and embedding table to 8 bits per value
+    /// (one scale per row, symmetric), in place: what a copy stored in int8
+    /// would compute. Norms, biases and the head stay f32. Used to measure
+    /// what int8 storage costs in accuracy before choosing it.
+    pub fn round_to_int8(&mut self) {
+        fn rows(v: &mut [f32], width: usize) {
+            for row in v.chunks_mut(width) {
+                let mx = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+                if mx > 0.0 {
+                    let s = mx / 127.0;
+                    row.iter_mut().for_each(|x| *x = (*x / s).round() * s);
+                }
+            }
+        }
+        let h = self.config.hidden;
+        rows(&mut self.word, h);
+        rows(&mut self.pos, h);
+        rows(&mut self.typ, h);
+        for l in &mut self.layers {
+            for lin in [
+                &mut l.q,
+                &mut l.k,
+                &mut l.v,
+                &mut l.attn_out,
+                &mut l.up,
+                &mut l.down,
+            ] {
+                rows(&mut lin.w, lin.inp);
+            }
+        }
+    }
+
+    /// Whether the model carries a fine-tuned classification head.
+    pub fn is_classifier(&self) -> bool {
+        self.head.is_some()
+    }
+
+    /// Token ids for the classifier: [CLS] text [SEP], at most
+    /// [`CLASSIFY_MAX_LEN`] of them.
+    pub fn classify_input(&self, text: &str) -> Vec<u32> {
+        let mut ids = vec![self.cls];
+        self.tok.for_each_id(text, |id| ids.push(id));
+        ids.truncate(CLASSIFY_MAX_LEN.min(self.max_len) - 1);
+        ids.push(self.sep);
+        ids
+    }
+
+    /// Probability of the positive class from the fine-tuned head (None
+    /// for a plain encoder).
+    pub fn classify(&self, text: &str) -> Option<f32> {
+        self.classify_ids(&self.classify_input(text))
+    }
+
+    /// [`FullModel::classify`] on token ids.
+    pub fn classify_ids(&self, ids: &[u32]) -> Option<f32> {
+        let (w, b) = self.head.as_ref()?;
+        let z = dot(&self.pooled(ids), w) + b;
+        Some(1.0 / (1.0 + (-z).exp()))
+    }
+
+    /// The weights as a `.safetensors` file (f32, the tensor names of a
+    /// Hugging Face `BertModel`, plus `classifier.*` for a head), which
+    /// [`FullModel::load`] reads back.
+    pub fn to_safetensors(&self) -> Vec<u8> {
+        let h = self.config.hidden;
+        let mut named: Vec<(String, Vec<usize>, &[f32])> = vec![
+            (
+                "embeddings.word_embeddings.weight".into(),
+                vec![self.word.len() / h, h],
+                &self.word,
+            ),
+            (
+                "embeddings.position_embeddings.weight".into(),
+                vec![self.pos.len() / h, h],
+                &self.pos,
+            ),
+            (
+                "embeddings.token_type_embeddings.weight".into(),
+                vec![self.typ.len() / h, h],
+                &self.typ,
+            ),
+            (
+                "embeddings.LayerNorm.weight".into(),
+                vec![h],
+                &self.emb_ln.g,
+            ),
+            ("embeddings.LayerNorm.bias".into(), vec![h], &self.emb_ln.b),
+        ];
+        for (i, l) in self.layers.iter().enumerate() {
+            let p = format!("encoder.layer.{i}");
+            for (name, lin) in [
+                ("attention.self.query", &l.q),
+                ("attention.self.key", &l.k),
+                ("attention.self.value", &l.v),
+                ("attention.output.dense", &l.attn_out),
+                ("intermediate.dense", &l.up),
+                ("output.dense", &l.down),
+            ] {
+                named.push((format!("{p}.{name}.weight"), vec![lin.out, lin.inp], &lin.w));
+                named.push((format!("{p}.{name}.bias"), vec![lin.out], &lin.b));
+            }
+            for (name, n) in [
+                ("attention.output.LayerNorm", &l.ln1),
+                ("output.LayerNorm", &l.ln2),
+            ] {
+                named.push((format!("{p}.{name}.weight"), vec![h], &n.g));
+                named.push((format!("{p}.{name}.bias"), vec![h], &n.b));
+            }
+        }
+        let hb;
+        if let Some((w, b)) = &self.head {
+            hb = [*b];
+            named.push(("classifier.weight".into(), vec![1, h], w));
+            named.push(("classifier.bias".into(), vec![1], &hb));
+        }
+        let mut header = serde_json::Map::new();
+        let mut at = 0usize;
+        for (name, shape, v) in &named {
+            header.insert(
+                name.clone(),
+                serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [at, at + 4 * v.len()]}),
+            );
+            at += 4 * v.len();
+        }
+        let mut head = serde_json::Value::Object(header).to_string().into_bytes();
+        while !head.len().is_multiple_of(8) {
+            head.push(b' ');
+        }
+        let mut out = (head.len() as u64).to_le_bytes().to_vec();
+        out.extend_from_slice(&head);
+        out.reserve(at);
+        for (_, _, v) in &named {
+            for x in v.iter() {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        out
     }
 
     /// Token ids as the model sees them: [CLS] text [SEP], truncated.
@@ -357,16 +585,10 @@ impl FullModel {
 }
 
 impl Linear {
-    /// `out[t] = W · x[t] + b` for every row `t` of `x`.
+    /// `out[t] = W · x[t] + b` for every row `t` of `x` (one matrix
+    /// product, `matrixmultiply`'s sgemm).
     fn apply(&self, x: &[f32], out: &mut [f32]) {
-        let n = x.len() / self.inp;
-        for t in 0..n {
-            let xi = &x[t * self.inp..(t + 1) * self.inp];
-            let o = &mut out[t * self.out..(t + 1) * self.out];
-            for (r, ov) in o.iter_mut().enumerate() {
-                *ov = dot(&self.w[r * self.inp..(r + 1) * self.inp], xi) + self.b[r];
-            }
-        }
+        tune::lin_fwd(x, &self.w, &self.b, out);
     }
 }
 

@@ -34,9 +34,16 @@ pub struct Args {
     pub split: Split,
     /// Folder of the full all-MiniLM-L6-v2 model (config.json, vocab.txt,
     /// model.safetensors), for a model trained with it (`train checkworthy
-    /// --model-dir`); tens of sentences a second per core.
+    /// --model-dir`); or, without --model, a folder written by `train
+    /// checkworthy-encoder`, which then does the scoring itself. Tens of
+    /// sentences a second per core.
     #[arg(long)]
     pub model_dir: Option<PathBuf>,
+    /// With a fine-tuned encoder in --model-dir: round its weights to 8
+    /// bits (one scale per row) before scoring, to measure what an int8
+    /// copy of the model would score.
+    #[arg(long)]
+    pub int8: bool,
 }
 
 /// The full model's sentence vectors (L2-normalized) of the rows for which
@@ -122,11 +129,42 @@ pub fn selected(r: &Row, split: Split, seed: u64) -> bool {
     data::part_of(&r.id, seed) == want
 }
 
+/// The fine-tuned classifier in `--model-dir` and its split seed, when
+/// `--model` is not given and the folder holds one.
+pub fn tuned(args: &Args) -> anyhow::Result<Option<(parallax_compare::full::FullModel, u64)>> {
+    let m = match (&args.model, &args.model_dir) {
+        (None, Some(d)) => crate::cmd::finetune::load_classifier(d)?,
+        _ => None,
+    };
+    anyhow::ensure!(
+        !args.int8 || m.is_some(),
+        "--int8 needs --model-dir with a fine-tuned encoder (train checkworthy-encoder)"
+    );
+    Ok(m.map(|(mut m, seed)| {
+        if args.int8 {
+            m.round_to_int8();
+        }
+        (m, seed)
+    }))
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let model = load_model(args.model.as_deref())?;
     let rows = read_rows(&args.tsv)?;
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
+    if let Some((m, seed)) = tuned(&args)? {
+        let scores =
+            crate::cmd::finetune::classify_rows(&m, &rows, |r| selected(r, args.split, seed));
+        writeln!(w, "Sentence_id\tscore")?;
+        for (r, s) in rows.iter().zip(scores) {
+            if let Some(s) = s {
+                writeln!(w, "{}\t{:.4}", r.id, s)?;
+            }
+        }
+        w.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let model = load_model(args.model.as_deref())?;
     let vecs = encoder_vectors(&model, args.model_dir.as_deref(), &rows, |r| {
         selected(r, args.split, model.seed)
     })?;

@@ -502,33 +502,65 @@ fn report_bcubed(label: &str, per: &[(f64, f64)], stories: &[Vec<usize>]) {
 }
 
 fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
-    use crate::cmd::checkworthy::{encoder_vectors, load_model, read_rows, selected, Split};
+    use crate::cmd::checkworthy::{encoder_vectors, load_model, read_rows, selected, tuned, Split};
     use parallax_analyze::claims::data::{contexts_with, part_of, Part};
-    let model = load_model(a.model.as_deref())?;
     let all = read_rows(&a.tsv)?;
-    let vecs = encoder_vectors(&model, a.model_dir.as_deref(), &all, |r| {
-        r.label.is_some() && selected(r, a.split, model.seed)
-    })?;
-    let ctxs = contexts_with(&all, vecs.as_deref());
+    // one score per row of the chosen part, from the fine-tuned encoder in
+    // --model-dir or from the linear model
+    let (scores, seed, name): (Vec<Option<f32>>, u64, String) = match tuned(&a)? {
+        Some((m, seed)) => {
+            let s = crate::cmd::finetune::classify_rows(&m, &all, |r| {
+                r.label.is_some() && selected(r, a.split, seed)
+            });
+            let dir = a.model_dir.as_ref().expect("tuned() needs --model-dir");
+            let int8 = if a.int8 {
+                ", weights rounded to int8"
+            } else {
+                ""
+            };
+            (
+                s,
+                seed,
+                format!("fine-tuned encoder {}{int8}", dir.display()),
+            )
+        }
+        None => {
+            let model = load_model(a.model.as_deref())?;
+            let vecs = encoder_vectors(&model, a.model_dir.as_deref(), &all, |r| {
+                r.label.is_some() && selected(r, a.split, model.seed)
+            })?;
+            let ctxs = contexts_with(&all, vecs.as_deref());
+            let s = all
+                .iter()
+                .zip(&ctxs)
+                .map(|(r, c)| selected(r, a.split, model.seed).then(|| model.score_ctx(c)))
+                .collect();
+            let name = a
+                .model
+                .as_ref()
+                .map_or("embedded".to_string(), |p| p.display().to_string());
+            (s, model.seed, name)
+        }
+    };
     let rows: Vec<_> = all
         .iter()
-        .zip(&ctxs)
-        .filter(|(r, _)| selected(r, a.split, model.seed))
+        .zip(&scores)
+        .filter(|(r, _)| selected(r, a.split, seed))
         .collect();
     let mut prf = parallax_analyze::claims::model::Prf::default();
     let mut unlabeled = 0;
     let mut in_train = 0;
     // (gold, predicted) per labelled sentence, for the interval
     let mut calls: Vec<(bool, bool)> = Vec::new();
-    for (r, c) in &rows {
+    for (r, sc) in &rows {
         let Some(y) = r.label else {
             unlabeled += 1;
             continue;
         };
-        if part_of(&r.id, model.seed) != Part::Heldout {
+        if part_of(&r.id, seed) != Part::Heldout {
             in_train += 1;
         }
-        let p = model.score_ctx(c) >= 0.5;
+        let p = sc.unwrap_or(0.0) >= 0.5;
         prf.add(y, p);
         calls.push((y, p));
     }
@@ -542,14 +574,11 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
         a.tsv.display(),
         a.split,
         rows.len() - unlabeled,
-        a.model
-            .as_ref()
-            .map_or("embedded".to_string(), |p| p.display().to_string())
+        name
     );
     if a.split == Split::All && in_train > 0 {
         println!(
-            "note: {in_train} of these ids fall in the model's train/dev split (seed {}); if this is the CheckThat! train file, use --split heldout",
-            model.seed
+            "note: {in_train} of these ids fall in the model's train/dev split (seed {seed}); if this is the CheckThat! train file, use --split heldout"
         );
     }
     println!("{}", prf.report());

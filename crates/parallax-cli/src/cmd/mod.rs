@@ -8,6 +8,7 @@ pub mod eval_attribution;
 pub mod eval_claims;
 pub mod eval_embeddings;
 pub mod extract;
+pub mod finetune;
 pub mod ingest;
 pub mod ner;
 pub mod search;

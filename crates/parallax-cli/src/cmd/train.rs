@@ -17,6 +17,10 @@ pub enum TrainCommand {
     Techniques(TechniquesArgs),
     /// Check-worthiness model (claims layer) from a CheckThat! TSV.
     Checkworthy(CheckworthyArgs),
+    /// Check-worthiness by fine-tuning the full encoder (all-MiniLM-L6-v2
+    /// from --model-dir) end to end; writes a model folder for
+    /// `checkworthy --model-dir` (slow: minutes an epoch).
+    CheckworthyEncoder(super::finetune::Args),
 }
 
 pub fn run(cmd: TrainCommand) -> anyhow::Result<ExitCode> {
@@ -24,6 +28,7 @@ pub fn run(cmd: TrainCommand) -> anyhow::Result<ExitCode> {
         TrainCommand::Ner(a) => super::ner::train(a),
         TrainCommand::Techniques(a) => techniques(a),
         TrainCommand::Checkworthy(a) => checkworthy(a),
+        TrainCommand::CheckworthyEncoder(a) => super::finetune::train(a),
     }
 }
 

