@@ -175,14 +175,49 @@ fn bad_tsv_is_a_one_line_error_naming_the_file() {
         .failure();
 }
 
-/// `--model-dir` only goes with a model trained with the full encoder: the
-/// embedded model refuses it with one line saying why, before any encoding.
+/// `--model-dir` goes with a model trained with the full encoder, or holds
+/// a fine-tuned classifier itself: a plain encoder folder with the embedded
+/// model is refused with one line saying why, and a missing folder with one
+/// line naming the file it lacks.
 #[test]
 fn model_dir_with_a_model_that_needs_no_encoder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let tsv = dir.path().join("x.tsv");
     std::fs::write(&tsv, "Sentence_id\tText\tclass_label\n1\tThank you.\tNo\n").unwrap();
+    // a tiny plain encoder (no classifier head)
+    let enc = dir.path().join("enc");
+    std::fs::create_dir_all(&enc).unwrap();
+    let vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthank\nyou\n.";
+    let config = parallax_compare::full::Config {
+        hidden: 8,
+        layers: 1,
+        heads: 2,
+        intermediate: 16,
+        max_positions: 16,
+        eps: 1e-12,
+    };
+    let m = parallax_compare::full::FullModel::random(config, vocab, 1).unwrap();
+    std::fs::write(enc.join("vocab.txt"), vocab).unwrap();
+    std::fs::write(
+        enc.join("config.json"),
+        r#"{"hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2,
+           "intermediate_size": 16, "max_position_embeddings": 16}"#,
+    )
+    .unwrap();
+    std::fs::write(enc.join("model.safetensors"), m.to_safetensors()).unwrap();
     for args in [&["checkworthy"][..], &["eval", "checkworthy"][..]] {
+        let err = one_line_error(
+            parallax()
+                .args(args)
+                .arg("--tsv")
+                .arg(&tsv)
+                .arg("--model-dir")
+                .arg(&enc),
+        );
+        assert!(
+            err.contains("--model-dir") && err.contains("no outside encoder"),
+            "{err}"
+        );
         let err = one_line_error(
             parallax()
                 .args(args)
@@ -191,7 +226,7 @@ fn model_dir_with_a_model_that_needs_no_encoder_is_refused() {
                 .args(["--model-dir", "/nonexistent/minilm"]),
         );
         assert!(
-            err.contains("--model-dir") && err.contains("no outside encoder"),
+            err.contains("--model-dir /nonexistent/minilm") && err.contains("config.json"),
             "{err}"
         );
     }

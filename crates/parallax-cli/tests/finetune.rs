@@ -19,6 +19,18 @@ fn parallax() -> Command {
     Command::cargo_bin("parallax").unwrap()
 }
 
+/// Runs `parallax ARGS...` (paths as they are), expects success, returns stdout.
+fn stdout_of(args: &[&std::ffi::OsStr]) -> String {
+    let out = parallax()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 /// A random 2-layer, 32-wide encoder whose vocabulary is the 400 most
 /// frequent words of the first rows of the TSV, written as a model folder.
 fn tiny_encoder(dir: &Path, rows: usize) {
@@ -83,29 +95,23 @@ fn finetune_a_tiny_encoder_and_score_its_folder() {
     let base = dir.path().join("base");
     let out_dir = dir.path().join("tuned");
     tiny_encoder(&base, 1500);
-    let out = parallax()
-        .args([
-            "train",
-            "checkworthy-encoder",
-            "--limit",
-            "1500",
-            "--epochs",
-            "2",
-            "--lr",
-            "0.001",
-        ])
-        .arg("--tsv")
-        .arg(train_tsv())
-        .arg("--model-dir")
-        .arg(&base)
-        .arg("--out")
-        .arg(&out_dir)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let tsv = train_tsv();
+    let out = stdout_of(&[
+        "train".as_ref(),
+        "checkworthy-encoder".as_ref(),
+        "--limit".as_ref(),
+        "1500".as_ref(),
+        "--epochs".as_ref(),
+        "2".as_ref(),
+        "--lr".as_ref(),
+        "0.001".as_ref(),
+        "--tsv".as_ref(),
+        tsv.as_ref(),
+        "--model-dir".as_ref(),
+        base.as_ref(),
+        "--out".as_ref(),
+        out_dir.as_ref(),
+    ]);
     assert!(out.contains("epoch 2: dev F1"), "{out}");
     assert!(out.contains("chosen on dev: epoch"), "{out}");
     let trained_f1 = value_after(&out, "held-out F1 ");
@@ -128,18 +134,17 @@ fn finetune_a_tiny_encoder_and_score_its_folder() {
         .collect();
     let small = dir.path().join("small.tsv");
     std::fs::write(&small, tsv).unwrap();
-    let out = parallax()
-        .args(["eval", "checkworthy", "--split", "heldout"])
-        .arg("--tsv")
-        .arg(&small)
-        .arg("--model-dir")
-        .arg(&out_dir)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let score = |cmd: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|a| a.as_ref()).collect();
+        args.extend([
+            "--tsv".as_ref(),
+            small.as_os_str(),
+            "--model-dir".as_ref(),
+            out_dir.as_os_str(),
+        ]);
+        stdout_of(&args)
+    };
+    let out = score(&["eval", "checkworthy", "--split", "heldout"]);
     assert!(out.contains("fine-tuned encoder"), "{out}");
     let eval_f1 = value_after(&out, "F1 ");
     assert!(
@@ -147,18 +152,7 @@ fn finetune_a_tiny_encoder_and_score_its_folder() {
         "train said {trained_f1}, eval says {eval_f1}"
     );
 
-    let out = parallax()
-        .args(["checkworthy", "--split", "dev"])
-        .arg("--tsv")
-        .arg(&small)
-        .arg("--model-dir")
-        .arg(&out_dir)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = score(&["checkworthy", "--split", "dev"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "Sentence_id\tscore");
     assert!(lines.len() > 50, "{} dev rows", lines.len() - 1);

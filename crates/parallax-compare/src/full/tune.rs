@@ -404,6 +404,31 @@ fn ln_bwd(
     }
 }
 
+/// The end of a sub-layer, `LN(dropout(x · wᵀ + b) + residual)`: returns
+/// the dropout mask, the normalized rows, their inverse deviations and the
+/// output.
+fn dense_add_norm(
+    x: &[f32],
+    (w, b): (&[f32], &[f32]),
+    residual: &[f32],
+    (g, gb): (&[f32], &[f32]),
+    eps: f32,
+    (drop, rng): (f32, &mut SplitMix),
+) -> (Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>) {
+    let n = residual.len();
+    let mut r = vec![0f32; n];
+    lin_fwd(x, w, b, &mut r);
+    let m = mask(n, drop, rng);
+    for ((a, mm), res) in r.iter_mut().zip(&m).zip(residual) {
+        *a = *a * mm + res;
+    }
+    let mut xhat = vec![0f32; n];
+    let mut inv = vec![0f32; n / g.len()];
+    let mut y = vec![0f32; n];
+    ln_fwd(&r, g, gb, eps, &mut xhat, &mut inv, &mut y);
+    (m, xhat, inv, y)
+}
+
 fn gelu_grad(u: f32) -> f32 {
     let cdf = 0.5 * (1.0 + erf(u / std::f32::consts::SQRT_2));
     let pdf = (-0.5 * u * u).exp() / (2.0 * std::f32::consts::PI).sqrt();
@@ -550,29 +575,25 @@ impl Net {
                     po += n * n;
                 }
             }
-            let mut r1 = vec![0f32; t * h];
-            lin_fwd(&ctx, &l.wo, &l.bo, &mut r1);
-            let am = mask(t * h, drop, &mut rng);
-            for ((a, m), xx) in r1.iter_mut().zip(&am).zip(&x) {
-                *a = *a * m + xx;
-            }
-            let mut xhat1 = vec![0f32; t * h];
-            let mut inv1 = vec![0f32; t];
-            let mut y1 = vec![0f32; t * h];
-            ln_fwd(&r1, &l.g1, &l.b1, c.eps, &mut xhat1, &mut inv1, &mut y1);
+            let (am, xhat1, inv1, y1) = dense_add_norm(
+                &ctx,
+                (&l.wo, &l.bo),
+                &x,
+                (&l.g1, &l.b1),
+                c.eps,
+                (drop, &mut rng),
+            );
             let mut u = vec![0f32; t * c.intermediate];
             lin_fwd(&y1, &l.wu, &l.bu, &mut u);
             let g: Vec<f32> = u.iter().map(|&a| gelu(a)).collect();
-            let mut r2 = vec![0f32; t * h];
-            lin_fwd(&g, &l.wd, &l.bd, &mut r2);
-            let dm = mask(t * h, drop, &mut rng);
-            for ((a, m), yy) in r2.iter_mut().zip(&dm).zip(&y1) {
-                *a = *a * m + yy;
-            }
-            let mut xhat2 = vec![0f32; t * h];
-            let mut inv2 = vec![0f32; t];
-            let mut out = vec![0f32; t * h];
-            ln_fwd(&r2, &l.g2, &l.b2, c.eps, &mut xhat2, &mut inv2, &mut out);
+            let (dm, xhat2, inv2, out) = dense_add_norm(
+                &g,
+                (&l.wd, &l.bd),
+                &y1,
+                (&l.g2, &l.b2),
+                c.eps,
+                (drop, &mut rng),
+            );
             let x_in = std::mem::replace(&mut x, out);
             layers.push(LayerCache {
                 x: x_in,
