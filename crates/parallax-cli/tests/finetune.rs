@@ -152,6 +152,24 @@ fn finetune_a_tiny_encoder_and_score_its_folder() {
         "train said {trained_f1}, eval says {eval_f1}"
     );
 
+    // the news sentences of `eval claims`, scored by the folder's encoder
+    let texts = train_tsv().parent().unwrap().join("../polnear/dev/text");
+    let labels = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/claims_news/labels.tsv");
+    let out = stdout_of(&[
+        "eval".as_ref(),
+        "claims".as_ref(),
+        "--split".as_ref(),
+        "test".as_ref(),
+        "--texts".as_ref(),
+        texts.as_ref(),
+        "--labels".as_ref(),
+        labels.as_ref(),
+        "--model-dir".as_ref(),
+        out_dir.as_ref(),
+    ]);
+    assert!(out.contains("scores from the fine-tuned encoder"), "{out}");
+    assert!(out.contains("layer     0.50:"), "{out}");
+
     let out = score(&["checkworthy", "--split", "dev"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "Sentence_id\tscore");

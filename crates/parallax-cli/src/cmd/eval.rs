@@ -109,6 +109,11 @@ pub enum EvalCommand {
         /// Score only this split: tune, test or all.
         #[arg(long, default_value = "all")]
         split: String,
+        /// Score the sentences with the fine-tuned encoder in this folder
+        /// (`train checkworthy-encoder`) instead of the layer's embedded
+        /// model (threshold: the encoder's own, 0.5 after folding).
+        #[arg(long)]
+        model_dir: Option<PathBuf>,
     },
 }
 
@@ -227,7 +232,8 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             labels,
             texts,
             split,
-        } => super::eval_claims::run(&labels, &texts, &split),
+            model_dir,
+        } => super::eval_claims::run(&labels, &texts, &split, model_dir.as_deref()),
         EvalCommand::Sentences { ptc } => {
             let files = txt_articles(&ptc)?;
             let mut total = parallax_core::segment::BoundaryScore::default();

@@ -61,7 +61,21 @@ pub fn parse_labels(text: &str) -> anyhow::Result<Vec<LabelledSentence>> {
     Ok(out)
 }
 
-pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result<ExitCode> {
+pub fn run(
+    labels_file: &Path,
+    texts: &[PathBuf],
+    split: &str,
+    model_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let encoder = match model_dir {
+        Some(d) => Some(crate::cmd::finetune::load_classifier(d)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "--model-dir {}: no fine-tuned classifier in it (train one with `parallax train checkworthy-encoder`)",
+                d.display()
+            )
+        })?),
+        None => None,
+    };
     let text = std::fs::read_to_string(labels_file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", labels_file.display()))?;
     let all = parse_labels(&text).map_err(|e| anyhow::anyhow!("{}: {e}", labels_file.display()))?;
@@ -93,14 +107,24 @@ pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result
             .claims
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("article {id}: no claims layer"))?;
-        layer_threshold = Some(claims.threshold);
+        layer_threshold = Some(if encoder.is_some() {
+            0.5
+        } else {
+            claims.threshold
+        });
         for l in ls {
             match claims
                 .sentences
                 .iter()
                 .find(|s| (s.span.cp_start, s.span.cp_end) == l.span)
             {
-                Some(s) => scored.push((s.score, l.worthy)),
+                Some(s) => {
+                    let score = match &encoder {
+                        Some((m, _)) => m.classify(&s.text).unwrap_or(0.0),
+                        None => s.score,
+                    };
+                    scored.push((score, l.worthy))
+                }
                 None => missing += 1,
             }
         }
@@ -108,6 +132,12 @@ pub fn run(labels_file: &Path, texts: &[PathBuf], split: &str) -> anyhow::Result
     }
     let layer_threshold = layer_threshold.unwrap_or(0.5);
     let yes = labels.iter().filter(|l| l.worthy).count();
+    if let Some(d) = model_dir {
+        println!(
+            "scores from the fine-tuned encoder in {} (not the layer's model)",
+            d.display()
+        );
+    }
     println!(
         "claims layer on {} labelled news sentences ({} Y, {} N) of {} articles, split {split}, from {}",
         labels.len(),
