@@ -170,6 +170,25 @@ fn finetune_a_tiny_encoder_and_score_its_folder() {
     assert!(out.contains("scores from the fine-tuned encoder"), "{out}");
     assert!(out.contains("layer     0.50:"), "{out}");
 
+    // analyze: the claims layer scored by the folder's encoder
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/article.txt");
+    let out = stdout_of(&[
+        "analyze".as_ref(),
+        sample.as_ref(),
+        "--claims-model-dir".as_ref(),
+        out_dir.as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let claims = &v["layers"]["claims"];
+    assert_eq!(claims["model"], "checkworthy-finetuned-encoder");
+    let sents = claims["sentences"].as_array().unwrap();
+    assert!(!sents.is_empty());
+    for s in sents {
+        assert_eq!(s["cues"][0]["feature"], "m:fine-tuned-encoder", "{s}");
+        let p = s["score"].as_f64().unwrap();
+        assert_eq!(s["label"] == "check-worthy", p >= 0.5, "{s}");
+    }
+
     let out = score(&["checkworthy", "--split", "dev"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "Sentence_id\tscore");

@@ -75,6 +75,41 @@ pub struct ClaimsLayer {
     pub sentences: Vec<ClaimSentence>,
 }
 
+/// `model` of a layer whose scores came from a fine-tuned encoder
+/// (`parallax analyze --claims-model-dir`), and the one cue its sentences carry.
+pub const ENCODER_MODEL_NAME: &str = "checkworthy-finetuned-encoder";
+pub const ENCODER_CUE: &str = "m:fine-tuned-encoder";
+
+impl ClaimsLayer {
+    /// Replaces every sentence's score with `score(text)`, from an outside
+    /// model such as the fine-tuned encoder (its threshold folded in, so
+    /// 0.5 stays the call). Such a model gives no per-word reasons: each
+    /// sentence's cues become the one cue [`ENCODER_CUE`] whose weight is
+    /// the model's log-odds for the sentence.
+    pub fn rescore(&mut self, model: &'static str, score: impl Fn(&str) -> f32) {
+        for s in &mut self.sentences {
+            let p = score(&s.text).clamp(0.0, 1.0);
+            s.score = p;
+            s.label = if p >= self.threshold {
+                LABEL_YES
+            } else {
+                LABEL_NO
+            };
+            let odds = (p.max(1e-6) / (1.0 - p).max(1e-6)).ln();
+            s.cues = vec![Cue {
+                feature: ENCODER_CUE.to_string(),
+                weight: odds,
+            }];
+        }
+        self.model = model;
+        self.check_worthy = self
+            .sentences
+            .iter()
+            .filter(|s| s.label == LABEL_YES)
+            .count();
+    }
+}
+
 pub const LABEL_YES: &str = "check-worthy";
 pub const LABEL_NO: &str = "not-check-worthy";
 
@@ -122,6 +157,32 @@ pub fn analyze_with(doc: &Document, m: &Model) -> ClaimsLayer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rescore_replaces_scores_labels_and_cues() {
+        let doc = parallax_core::Document::from_text(
+            "t",
+            "Unemployment fell to 4 percent in May. I love this town.",
+        );
+        let mut layer = analyze(&doc);
+        assert_eq!(layer.sentences.len(), 2);
+        layer.rescore(ENCODER_MODEL_NAME, |t| {
+            if t.contains("percent") {
+                0.9
+            } else {
+                0.2
+            }
+        });
+        assert_eq!(layer.model, ENCODER_MODEL_NAME);
+        assert_eq!(layer.check_worthy, 1);
+        let s = &layer.sentences;
+        assert_eq!((s[0].score, s[0].label), (0.9, LABEL_YES));
+        assert_eq!((s[1].score, s[1].label), (0.2, LABEL_NO));
+        assert_eq!(s[0].cues.len(), 1);
+        assert_eq!(s[0].cues[0].feature, ENCODER_CUE);
+        assert!((s[0].cues[0].weight - 9f32.ln()).abs() < 1e-5);
+        assert!(s[1].cues[0].weight < 0.0);
+    }
 
     #[test]
     fn embedded_model_loads_and_scores_in_range() {

@@ -87,6 +87,12 @@ pub struct Args {
     /// Layers to skip, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Score the `claims` layer with the fine-tuned encoder in this folder
+    /// (`parallax train checkworthy-encoder`) instead of the embedded linear
+    /// model: more accurate, without per-word cues, and tens of sentences a
+    /// second per core instead of tens of thousands.
+    #[arg(long)]
+    pub claims_model_dir: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -104,13 +110,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::new(Config {
         skip: args.skip.clone(),
     });
+    let encoder = match &args.claims_model_dir {
+        Some(d) => Some(crate::cmd::finetune::load_classifier("--claims-model-dir", d)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "--claims-model-dir {}: no fine-tuned classifier in it (train one with `parallax train checkworthy-encoder`)",
+                d.display()
+            )
+        })?.0),
+        None => None,
+    };
     let stdout = std::io::stdout();
     let array = format == Format::Json && !single;
     let mut out = batch::RecordWriter::new(std::io::BufWriter::new(stdout.lock()), array)?;
     let outcome = batch::run(
         &paths,
         &args.input.batch_options(),
-        |doc| output::render(&pipeline.analyze(doc), format),
+        |doc| {
+            let mut a = pipeline.analyze(doc);
+            if let (Some(m), Some(c)) = (&encoder, a.layers.claims.as_mut()) {
+                c.rescore(parallax_analyze::claims::ENCODER_MODEL_NAME, |t| {
+                    m.classify(t).unwrap_or(0.0)
+                });
+            }
+            output::render(&a, format)
+        },
         |s| {
             // Line formats (ptc, brat) write nothing for a document without findings.
             if s.is_empty() {

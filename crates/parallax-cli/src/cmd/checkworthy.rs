@@ -133,7 +133,7 @@ pub fn selected(r: &Row, split: Split, seed: u64) -> bool {
 /// `--model` is not given and the folder holds one.
 pub fn tuned(args: &Args) -> anyhow::Result<Option<(parallax_compare::full::FullModel, u64)>> {
     let m = match (&args.model, &args.model_dir) {
-        (None, Some(d)) => crate::cmd::finetune::load_classifier(d)?,
+        (None, Some(d)) => crate::cmd::finetune::load_classifier("--model-dir", d)?,
         _ => None,
     };
     anyhow::ensure!(

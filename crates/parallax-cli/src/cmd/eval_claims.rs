@@ -68,7 +68,7 @@ pub fn run(
     model_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let encoder = match model_dir {
-        Some(d) => Some(crate::cmd::finetune::load_classifier(d)?.ok_or_else(|| {
+        Some(d) => Some(crate::cmd::finetune::load_classifier("--model-dir", d)?.ok_or_else(|| {
             anyhow::anyhow!(
                 "--model-dir {}: no fine-tuned classifier in it (train one with `parallax train checkworthy-encoder`)",
                 d.display()

@@ -200,11 +200,11 @@ fn short(x: f32) -> f64 {
     format!("{x}").parse().unwrap_or(x as f64)
 }
 
-/// Loads a fine-tuned classifier from `dir`, or None when the folder holds
-/// a plain encoder (no `classifier.*` tensors).
-pub fn load_classifier(dir: &Path) -> anyhow::Result<Option<(FullModel, u64)>> {
-    let m =
-        FullModel::load(dir).map_err(|e| anyhow::anyhow!("--model-dir {}: {e}", dir.display()))?;
+/// Loads a fine-tuned classifier from `dir` (given with the option `flag`,
+/// named in errors), or None when the folder holds a plain encoder (no
+/// `classifier.*` tensors).
+pub fn load_classifier(flag: &str, dir: &Path) -> anyhow::Result<Option<(FullModel, u64)>> {
+    let m = FullModel::load(dir).map_err(|e| anyhow::anyhow!("{flag} {}: {e}", dir.display()))?;
     if !m.is_classifier() {
         return Ok(None);
     }
