@@ -35,6 +35,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptc_metric import si_f1 as ptc_si_f1  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PTC = os.path.join(ROOT, "..", "shared", "data", "ptc")
 OUT = os.path.join(ROOT, "bench", "out", "techniques_contextual")
@@ -120,18 +123,7 @@ def main():
                 i = j + 1
             else:
                 i += 1
-        ps = pr = 0.0
-        ns = nt = 0
-        for a, tt in gold.items():
-            ss = pred.get(a, [])
-            ns, nt = ns + len(ss), nt + len(tt)
-            for s0, s1 in ss:
-                for t0, t1 in tt:
-                    o = max(0, min(s1, t1) - max(s0, t0))
-                    if o:
-                        ps, pr = ps + o / (s1 - s0), pr + o / (t1 - t0)
-        p_, r_ = ps / max(ns, 1), pr / max(nt, 1)
-        return (2 * p_ * r_ / (p_ + r_) if p_ + r_ else 0.0), p_, r_
+        return ptc_si_f1(pred, gold)
 
     def report(name, oof):
         (f, p, r), t = max((si_f1(oof, t), t) for t in np.arange(0.1, 0.6, 0.025))

@@ -38,6 +38,9 @@ import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptc_metric import si_f1  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PTC = os.path.join(ROOT, "..", "shared", "data", "ptc")
 
@@ -66,21 +69,6 @@ def load():
                 lines.append([(s, e, w, int(any(s < t1 and e > t0 for t0, t1 in merged))) for s, e, w in ws])
         data[a] = (lines, merged)
     return data, held
-
-
-def si_f1(pred, gold):
-    ps = pr = 0.0
-    ns = nt = 0
-    for a, tt in gold.items():
-        ss = pred.get(a, [])
-        ns, nt = ns + len(ss), nt + len(tt)
-        for s0, s1 in ss:
-            for t0, t1 in tt:
-                o = max(0, min(s1, t1) - max(s0, t0))
-                if o:
-                    ps, pr = ps + o / (s1 - s0), pr + o / (t1 - t0)
-    p, r = ps / max(ns, 1), pr / max(nt, 1)
-    return (2 * p * r / (p + r) if p + r else 0.0), p, r
 
 
 class Tagger(torch.nn.Module):
