@@ -81,14 +81,15 @@ pub const ENCODER_MODEL_NAME: &str = "checkworthy-finetuned-encoder";
 pub const ENCODER_CUE: &str = "m:fine-tuned-encoder";
 
 impl ClaimsLayer {
-    /// Replaces every sentence's score with `score(text)`, from an outside
-    /// model such as the fine-tuned encoder (its threshold folded in, so
-    /// 0.5 stays the call). Such a model gives no per-word reasons: each
-    /// sentence's cues become the one cue [`ENCODER_CUE`] whose weight is
-    /// the model's log-odds for the sentence.
-    pub fn rescore(&mut self, model: &'static str, score: impl Fn(&str) -> f32) {
-        for s in &mut self.sentences {
-            let p = score(&s.text).clamp(0.0, 1.0);
+    /// Replaces the sentences' scores, in order, with `scores` from an
+    /// outside model such as the fine-tuned encoder (its threshold folded
+    /// in, so 0.5 stays the call). Such a model gives no per-word reasons:
+    /// each sentence's cues become the one cue [`ENCODER_CUE`] whose weight
+    /// is the model's log-odds for the sentence.
+    pub fn rescore(&mut self, model: &'static str, scores: &[f32]) {
+        assert_eq!(scores.len(), self.sentences.len(), "one score per sentence");
+        for (s, &p) in self.sentences.iter_mut().zip(scores) {
+            let p = p.clamp(0.0, 1.0);
             s.score = p;
             s.label = if p >= self.threshold {
                 LABEL_YES
@@ -166,13 +167,12 @@ mod tests {
         );
         let mut layer = analyze(&doc);
         assert_eq!(layer.sentences.len(), 2);
-        layer.rescore(ENCODER_MODEL_NAME, |t| {
-            if t.contains("percent") {
-                0.9
-            } else {
-                0.2
-            }
-        });
+        let scores: Vec<f32> = layer
+            .sentences
+            .iter()
+            .map(|s| if s.text.contains("percent") { 0.9 } else { 0.2 })
+            .collect();
+        layer.rescore(ENCODER_MODEL_NAME, &scores);
         assert_eq!(layer.model, ENCODER_MODEL_NAME);
         assert_eq!(layer.check_worthy, 1);
         let s = &layer.sentences;

@@ -118,7 +118,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
         })?.0),
         None => None,
-    };
+    }
+    .map(crate::cmd::finetune::Classifier::new);
     let stdout = std::io::stdout();
     let array = format == Format::Json && !single;
     let mut out = batch::RecordWriter::new(std::io::BufWriter::new(stdout.lock()), array)?;
@@ -128,9 +129,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         |doc| {
             let mut a = pipeline.analyze(doc);
             if let (Some(m), Some(c)) = (&encoder, a.layers.claims.as_mut()) {
-                c.rescore(parallax_analyze::claims::ENCODER_MODEL_NAME, |t| {
-                    m.classify(t).unwrap_or(0.0)
-                });
+                let texts: Vec<&str> = c.sentences.iter().map(|s| s.text.as_str()).collect();
+                let scores = m.scores(&texts);
+                c.rescore(parallax_analyze::claims::ENCODER_MODEL_NAME, &scores);
             }
             output::render(&a, format)
         },

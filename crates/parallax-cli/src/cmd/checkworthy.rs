@@ -154,7 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut w = std::io::BufWriter::new(stdout.lock());
     if let Some((m, seed)) = tuned(&args)? {
         let scores =
-            crate::cmd::finetune::classify_rows(&m, &rows, |r| selected(r, args.split, seed));
+            crate::cmd::finetune::classify_rows(m, &rows, |r| selected(r, args.split, seed));
         writeln!(w, "Sentence_id\tscore")?;
         for (r, s) in rows.iter().zip(scores) {
             if let Some(s) = s {

@@ -515,7 +515,7 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
     // --model-dir or from the linear model
     let (scores, seed, name): (Vec<Option<f32>>, u64, String) = match tuned(&a)? {
         Some((m, seed)) => {
-            let s = crate::cmd::finetune::classify_rows(&m, &all, |r| {
+            let s = crate::cmd::finetune::classify_rows(m, &all, |r| {
                 r.label.is_some() && selected(r, a.split, seed)
             });
             let dir = a.model_dir.as_ref().expect("tuned() needs --model-dir");
