@@ -371,9 +371,14 @@ impl FullModel {
     /// Token ids for the classifier: [CLS] text [SEP], at most
     /// [`CLASSIFY_MAX_LEN`] of them.
     pub fn classify_input(&self, text: &str) -> Vec<u32> {
+        self.ids_up_to(text, CLASSIFY_MAX_LEN.min(self.max_len))
+    }
+
+    /// [CLS] text [SEP], at most `max` ids.
+    fn ids_up_to(&self, text: &str, max: usize) -> Vec<u32> {
         let mut ids = vec![self.cls];
         self.tok.for_each_id(text, |id| ids.push(id));
-        ids.truncate(CLASSIFY_MAX_LEN.min(self.max_len) - 1);
+        ids.truncate(max - 1);
         ids.push(self.sep);
         ids
     }
@@ -472,11 +477,7 @@ impl FullModel {
 
     /// Token ids as the model sees them: [CLS] text [SEP], truncated.
     pub fn input_ids(&self, text: &str) -> Vec<u32> {
-        let mut ids = vec![self.cls];
-        self.tok.for_each_id(text, |id| ids.push(id));
-        ids.truncate(self.max_len - 1);
-        ids.push(self.sep);
-        ids
+        self.ids_up_to(text, self.max_len)
     }
 
     /// Mean-pooled last hidden states (not normalized).

@@ -110,16 +110,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::new(Config {
         skip: args.skip.clone(),
     });
-    let encoder = match &args.claims_model_dir {
-        Some(d) => Some(crate::cmd::finetune::load_classifier("--claims-model-dir", d)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "--claims-model-dir {}: no fine-tuned classifier in it (train one with `parallax train checkworthy-encoder`)",
-                d.display()
-            )
-        })?.0),
-        None => None,
-    }
-    .map(crate::cmd::finetune::Classifier::new);
+    let encoder = args
+        .claims_model_dir
+        .as_deref()
+        .map(|d| crate::cmd::finetune::require_classifier("--claims-model-dir", d))
+        .transpose()?
+        .map(crate::cmd::finetune::Classifier::new);
     let stdout = std::io::stdout();
     let array = format == Format::Json && !single;
     let mut out = batch::RecordWriter::new(std::io::BufWriter::new(stdout.lock()), array)?;

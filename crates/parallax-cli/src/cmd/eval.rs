@@ -553,7 +553,6 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
         .zip(&scores)
         .filter(|(r, _)| selected(r, a.split, seed))
         .collect();
-    let mut prf = parallax_analyze::claims::model::Prf::default();
     let mut unlabeled = 0;
     let mut in_train = 0;
     // (gold, predicted) per labelled sentence, for the interval
@@ -566,9 +565,7 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
         if part_of(&r.id, seed) != Part::Heldout {
             in_train += 1;
         }
-        let p = sc.unwrap_or(0.0) >= 0.5;
-        prf.add(y, p);
-        calls.push((y, p));
+        calls.push((y, sc.unwrap_or(0.0) >= 0.5));
     }
     anyhow::ensure!(
         unlabeled < rows.len(),
@@ -587,12 +584,8 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
             "note: {in_train} of these ids fall in the model's train/dev split (seed {seed}); if this is the CheckThat! train file, use --split heldout"
         );
     }
+    let (prf, (lo, hi)) = crate::cmd::finetune::prf_with_interval(&calls);
     println!("{}", prf.report());
-    let (lo, hi) = parallax_core::metrics::bootstrap_interval(calls.len(), 1000, 7, |idx| {
-        let mut p = parallax_analyze::claims::model::Prf::default();
-        idx.iter().for_each(|&i| p.add(calls[i].0, calls[i].1));
-        p.f1()
-    });
     println!("F1 95% interval over sentences {lo:.4}-{hi:.4} (1,000 bootstrap resamples, seed 7)");
     Ok(ExitCode::SUCCESS)
 }

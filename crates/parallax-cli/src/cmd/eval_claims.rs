@@ -67,15 +67,10 @@ pub fn run(
     split: &str,
     model_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let encoder = match model_dir {
-        Some(d) => Some(crate::cmd::finetune::load_classifier("--model-dir", d)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "--model-dir {}: no fine-tuned classifier in it (train one with `parallax train checkworthy-encoder`)",
-                d.display()
-            )
-        })?),
-        None => None,
-    };
+    let encoder = model_dir
+        .map(|d| crate::cmd::finetune::require_classifier("--model-dir", d))
+        .transpose()?
+        .map(crate::cmd::finetune::Classifier::new);
     let text = std::fs::read_to_string(labels_file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", labels_file.display()))?;
     let all = parse_labels(&text).map_err(|e| anyhow::anyhow!("{}: {e}", labels_file.display()))?;
@@ -112,16 +107,21 @@ pub fn run(
         } else {
             claims.threshold
         });
+        // the encoder scores the article's sentences together (packed)
+        let encoded = encoder.as_ref().map(|m| {
+            let texts: Vec<&str> = claims.sentences.iter().map(|s| s.text.as_str()).collect();
+            m.scores(&texts)
+        });
         for l in ls {
             match claims
                 .sentences
                 .iter()
-                .find(|s| (s.span.cp_start, s.span.cp_end) == l.span)
+                .position(|s| (s.span.cp_start, s.span.cp_end) == l.span)
             {
-                Some(s) => {
-                    let score = match &encoder {
-                        Some((m, _)) => m.classify(&s.text).unwrap_or(0.0),
-                        None => s.score,
+                Some(i) => {
+                    let score = match &encoded {
+                        Some(e) => e[i],
+                        None => claims.sentences[i].score,
                     };
                     scored.push((score, l.worthy))
                 }

@@ -5,6 +5,7 @@
 //! `eval checkworthy` take with `--model-dir`.
 
 use crate::cmd::checkworthy::read_rows;
+use anyhow::Context;
 use parallax_analyze::claims::data::{part_of, Part};
 use parallax_analyze::claims::model::Prf;
 use parallax_compare::full::tune::{self, Net, Progress, TuneOptions};
@@ -97,7 +98,7 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
         net.parameters(),
         rayon::current_num_threads()
     );
-    let (mut net, reports) = tune::finetune(net, &train, &dev, &o, &mut |p| match p {
+    let (mut net, reports, chosen) = tune::finetune(net, &train, &dev, &o, &mut |p| match p {
         Progress::Batch(e, b, n, loss) => eprintln!(
             "  epoch {e} batch {b}/{n} loss {loss:.4}  {:.1} s",
             t0.elapsed().as_secs_f64()
@@ -108,12 +109,8 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
         ),
     });
     let best = reports
-        .iter()
-        .fold(None::<&tune::EpochReport>, |b, r| match b {
-            Some(b) if b.dev_f1 > r.dev_f1 => Some(b),
-            _ => Some(r),
-        })
-        .expect("at least one epoch");
+        .get(chosen)
+        .context("no epoch was trained (--epochs 0)")?;
     // fold the threshold into the bias: p >= 0.5 is then the call
     let t = best.threshold;
     net.shift_bias(-(t / (1.0 - t)).ln());
@@ -152,17 +149,24 @@ fn report_heldout(scores: &[f32], held: &Labeled) {
         .zip(scores)
         .map(|((_, y), &s)| (*y, s >= 0.5))
         .collect();
+    let (prf, (lo, hi)) = prf_with_interval(&calls);
+    println!("held-out {}", prf.report());
+    println!(
+        "held-out F1 95% interval over sentences {lo:.4}-{hi:.4} (1,000 bootstrap resamples, seed 7)"
+    );
+}
+
+/// Precision/recall/F1 of (gold, predicted) calls, and the 95% bootstrap
+/// interval of the F1 over them (1,000 resamples, seed 7).
+pub fn prf_with_interval(calls: &[(bool, bool)]) -> (Prf, (f64, f64)) {
     let mut prf = Prf::default();
     calls.iter().for_each(|&(y, p)| prf.add(y, p));
-    println!("held-out {}", prf.report());
-    let (lo, hi) = parallax_core::metrics::bootstrap_interval(calls.len(), 1000, 7, |idx| {
+    let interval = parallax_core::metrics::bootstrap_interval(calls.len(), 1000, 7, |idx| {
         let mut p = Prf::default();
         idx.iter().for_each(|&i| p.add(calls[i].0, calls[i].1));
         p.f1()
     });
-    println!(
-        "held-out F1 95% interval over sentences {lo:.4}-{hi:.4} (1,000 bootstrap resamples, seed 7)"
-    );
+    (prf, interval)
 }
 
 fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result<()> {
@@ -214,6 +218,17 @@ pub fn load_classifier(flag: &str, dir: &Path) -> anyhow::Result<Option<(FullMod
         .and_then(|c| c["parallax_classifier"]["seed"].as_u64())
         .unwrap_or(42);
     Ok(Some((m, seed)))
+}
+
+/// Like [`load_classifier`], for an option that takes nothing else: a
+/// folder without a classifier head is an error saying how to make one.
+pub fn require_classifier(flag: &str, dir: &Path) -> anyhow::Result<FullModel> {
+    load_classifier(flag, dir)?.map(|(m, _)| m).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{flag} {}: no fine-tuned classifier in it (train one with `parallax train checkworthy-encoder`)",
+            dir.display()
+        )
+    })
 }
 
 /// A fine-tuned classifier ready to score many sentences at once: the

@@ -894,14 +894,14 @@ pub fn best_threshold(scores: &[f32], gold: &[bool]) -> (f32, f64) {
 
 /// Fine-tunes `net` on `train` (token ids, label), scoring `dev` after each
 /// epoch; returns the net of the epoch with the best dev F1 (the later of
-/// equals) and the reports.
+/// equals), the reports, and the index of that epoch's report.
 pub fn finetune(
     mut net: Net,
     train: &[(Vec<u32>, bool)],
     dev: &[(Vec<u32>, bool)],
     o: &TuneOptions,
     report: &mut dyn FnMut(Progress),
-) -> (Net, Vec<EpochReport>) {
+) -> (Net, Vec<EpochReport>, usize) {
     let start = std::time::Instant::now();
     let per_epoch = train.len().div_ceil(o.batch);
     let steps = (o.epochs * per_epoch).max(1);
@@ -916,7 +916,7 @@ pub fn finetune(
     let mut rng = SplitMix::new(o.seed);
     let dev_ids: Vec<Vec<u32>> = dev.iter().map(|(s, _)| s.clone()).collect();
     let dev_gold: Vec<bool> = dev.iter().map(|&(_, y)| y).collect();
-    let mut best: Option<(Net, f64)> = None;
+    let mut best: Option<(Net, f64, usize)> = None;
     let mut reports = Vec::new();
     let mut step = 0usize;
     for epoch in 1..=o.epochs {
@@ -992,12 +992,14 @@ pub fn finetune(
         };
         report(Progress::Epoch(&r));
         if best.as_ref().is_none_or(|b| dev_f1 >= b.1) {
-            best = Some((net.clone(), dev_f1));
+            best = Some((net.clone(), dev_f1, reports.len()));
         }
         reports.push(r);
     }
-    let net = best.map(|b| b.0).unwrap_or(net);
-    (net, reports)
+    match best {
+        Some((net, _, i)) => (net, reports, i),
+        None => (net, reports, 0),
+    }
 }
 
 #[cfg(test)]
