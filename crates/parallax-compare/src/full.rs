@@ -16,6 +16,7 @@ use crate::embed::{normalize, SentenceEncoder, WordPiece};
 use std::collections::HashMap;
 use std::path::Path;
 
+pub mod embedded;
 pub mod tune;
 
 /// Longest input, in word pieces with [CLS] and [SEP], of a fine-tuned
@@ -81,22 +82,56 @@ pub struct FullModel {
     head: Option<(Vec<f32>, f32)>,
 }
 
+/// [CLS] text [SEP], at most `max` ids.
+fn ids_up_to(tok: &WordPiece, cls: u32, sep: u32, text: &str, max: usize) -> Vec<u32> {
+    let mut ids = vec![cls];
+    tok.for_each_id(text, |id| ids.push(id));
+    ids.truncate(max - 1);
+    ids.push(sep);
+    ids
+}
+
+/// What turns text into a fine-tuned classifier's input ids
+/// ([`FullModel::classify_input`]), without the model's weights.
+#[derive(Clone)]
+pub struct ClassifyInputs {
+    tok: WordPiece,
+    cls: u32,
+    sep: u32,
+    max: usize,
+}
+
+impl ClassifyInputs {
+    /// The same ids as [`FullModel::classify_input`].
+    pub fn ids(&self, text: &str) -> Vec<u32> {
+        ids_up_to(&self.tok, self.cls, self.sep, text, self.max)
+    }
+}
+
 /// Tensors by name: shape and values.
 pub type Tensors = HashMap<String, (Vec<usize>, Vec<f32>)>;
 
-/// Reads the tensors of a `.safetensors` file (f32 only) by name.
+/// Suffix of the per-row scales of an 8-bit tensor: an `I8` tensor `X` of
+/// shape `[rows, cols]` stands for `X[r][c] * X.row_scale[r]` (F32, shape
+/// `[rows]`). Parallax's own convention for its int8 model files
+/// ([`FullModel::to_safetensors_int8`]); plain files hold F32 only.
+pub const ROW_SCALE: &str = ".row_scale";
+
+/// Reads the tensors of a `.safetensors` file by name: F32 tensors as they
+/// are, and I8 tensors times their [`ROW_SCALE`] (other types are skipped).
 pub fn read_safetensors(bytes: &[u8]) -> Result<Tensors, String> {
     if bytes.len() < 8 {
         return Err("file too short for a safetensors header".into());
     }
     let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
     let header = bytes
-        .get(8..8 + n)
+        .get(8..8usize.saturating_add(n))
         .ok_or("safetensors header runs past the end of the file")?;
     let header: serde_json::Value =
         serde_json::from_slice(header).map_err(|e| format!("safetensors header: {e}"))?;
     let data = &bytes[8 + n..];
     let mut out = HashMap::new();
+    let mut int8: Vec<(String, Vec<usize>, &[u8])> = Vec::new();
     for (name, v) in header
         .as_object()
         .ok_or("safetensors header is not an object")?
@@ -104,10 +139,11 @@ pub fn read_safetensors(bytes: &[u8]) -> Result<Tensors, String> {
         if name == "__metadata__" {
             continue;
         }
-        let dtype = v["dtype"].as_str().unwrap_or("");
-        if dtype != "F32" {
-            continue; // e.g. the I64 position_ids buffer
-        }
+        let width = match v["dtype"].as_str().unwrap_or("") {
+            "F32" => 4,
+            "I8" => 1,
+            _ => continue, // e.g. the I64 position_ids buffer
+        };
         let shape: Vec<usize> = v["shape"]
             .as_array()
             .ok_or_else(|| format!("{name}: no shape"))?
@@ -124,16 +160,55 @@ pub fn read_safetensors(bytes: &[u8]) -> Result<Tensors, String> {
         let raw = data
             .get(a..b)
             .ok_or_else(|| format!("{name}: data runs past the end of the file"))?;
-        if raw.len() != 4 * shape.iter().product::<usize>() {
+        if raw.len() != width * shape.iter().product::<usize>() {
             return Err(format!("{name}: {} bytes for shape {shape:?}", raw.len()));
         }
-        let vals = raw
+        if width == 1 {
+            int8.push((name.clone(), shape, raw));
+            continue;
+        }
+        let vals: Vec<f32> = raw
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
             .collect();
         out.insert(name.clone(), (shape, vals));
     }
+    for (name, shape, raw) in int8 {
+        let (sshape, scale) = out
+            .remove(&format!("{name}{ROW_SCALE}"))
+            .ok_or_else(|| format!("{name}: an I8 tensor without {name}{ROW_SCALE}"))?;
+        let rows = shape.first().copied().unwrap_or(1);
+        if sshape != [rows] || raw.len() % rows.max(1) != 0 {
+            return Err(format!(
+                "{name}{ROW_SCALE}: shape {sshape:?} for a tensor of shape {shape:?}"
+            ));
+        }
+        let cols = raw.len() / rows.max(1);
+        let vals = raw
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| q as i8 as f32 * scale[i / cols.max(1)])
+            .collect();
+        out.insert(name, (shape, vals));
+    }
     Ok(out)
+}
+
+/// Symmetric 8-bit rounding with one scale per row of `width` values: the
+/// codes and the scales (`max |x| / 127`, 0 for an all-zero row).
+fn quantize_rows(v: &[f32], width: usize) -> (Vec<i8>, Vec<f32>) {
+    let mut codes = Vec::with_capacity(v.len());
+    let mut scales = Vec::with_capacity(v.len() / width.max(1));
+    for row in v.chunks(width.max(1)) {
+        let mx = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let s = mx / 127.0;
+        scales.push(s);
+        codes.extend(
+            row.iter()
+                .map(|x| if s > 0.0 { (*x / s).round() as i8 } else { 0 }),
+        );
+    }
+    (codes, scales)
 }
 
 impl FullModel {
@@ -142,8 +217,27 @@ impl FullModel {
         let read = |f: &str| {
             std::fs::read(dir.join(f)).map_err(|e| format!("{}: {e}", dir.join(f).display()))
         };
-        let cfg: serde_json::Value = serde_json::from_slice(&read("config.json")?)
-            .map_err(|e| format!("{}: {e}", dir.join("config.json").display()))?;
+        let (cfg, vocab, weights) = (
+            read("config.json")?,
+            read("vocab.txt")?,
+            read("model.safetensors")?,
+        );
+        let vocab = String::from_utf8_lossy(&vocab);
+        FullModel::from_parts(&cfg, &vocab, &weights, &dir.display().to_string())
+    }
+
+    /// Builds the model from the contents of the three files of a model
+    /// folder; `origin` (the folder, or where the bytes were embedded) is
+    /// named in errors and in [`SentenceEncoder::name`].
+    pub fn from_parts(
+        config_json: &[u8],
+        vocab: &str,
+        safetensors: &[u8],
+        origin: &str,
+    ) -> Result<FullModel, String> {
+        let file = |f: &str| format!("{origin}/{f}");
+        let cfg: serde_json::Value = serde_json::from_slice(config_json)
+            .map_err(|e| format!("{}: {e}", file("config.json")))?;
         let get = |k: &str| -> Result<usize, String> {
             cfg[k]
                 .as_u64()
@@ -161,15 +255,14 @@ impl FullModel {
         if !config.hidden.is_multiple_of(config.heads) {
             return Err("config.json: hidden_size is not a multiple of num_attention_heads".into());
         }
-        let vocab = String::from_utf8_lossy(&read("vocab.txt")?).into_owned();
-        let tok = WordPiece::from_vocab(&vocab);
+        let tok = WordPiece::from_vocab(vocab);
         let special = |t: &str| {
             tok.token_id(t)
-                .ok_or_else(|| format!("{}: no {t} token", dir.join("vocab.txt").display()))
+                .ok_or_else(|| format!("{}: no {t} token", file("vocab.txt")))
         };
         let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
-        let mut t = read_safetensors(&read("model.safetensors")?)
-            .map_err(|e| format!("{}: {e}", dir.join("model.safetensors").display()))?;
+        let mut t = read_safetensors(safetensors)
+            .map_err(|e| format!("{}: {e}", file("model.safetensors")))?;
         // Some exports prefix every name with "bert.".
         let mut take = |name: &str, want: &[usize]| -> Result<Vec<f32>, String> {
             let (shape, v) = t
@@ -242,10 +335,8 @@ impl FullModel {
         };
         Ok(FullModel {
             name: format!(
-                "full transformer ({} layers, {} wide) from {}",
-                config.layers,
-                config.hidden,
-                dir.display()
+                "full transformer ({} layers, {} wide) from {origin}",
+                config.layers, config.hidden
             ),
             config,
             tok,
@@ -337,12 +428,9 @@ impl FullModel {
     /// what int8 storage costs in accuracy before choosing it.
     pub fn round_to_int8(&mut self) {
         fn rows(v: &mut [f32], width: usize) {
-            for row in v.chunks_mut(width) {
-                let mx = row.iter().fold(0f32, |m, x| m.max(x.abs()));
-                if mx > 0.0 {
-                    let s = mx / 127.0;
-                    row.iter_mut().for_each(|x| *x = (*x / s).round() * s);
-                }
+            let (codes, scales) = quantize_rows(v, width);
+            for (i, x) in v.iter_mut().enumerate() {
+                *x = codes[i] as f32 * scales[i / width];
             }
         }
         let h = self.config.hidden;
@@ -376,11 +464,18 @@ impl FullModel {
 
     /// [CLS] text [SEP], at most `max` ids.
     fn ids_up_to(&self, text: &str, max: usize) -> Vec<u32> {
-        let mut ids = vec![self.cls];
-        self.tok.for_each_id(text, |id| ids.push(id));
-        ids.truncate(max - 1);
-        ids.push(self.sep);
-        ids
+        ids_up_to(&self.tok, self.cls, self.sep, text, max)
+    }
+
+    /// The classifier's tokenizer alone, for a caller that keeps the
+    /// weights elsewhere (a [`tune::Net`]) and can drop this model.
+    pub fn classify_inputs(&self) -> ClassifyInputs {
+        ClassifyInputs {
+            tok: self.tok.clone(),
+            cls: self.cls,
+            sep: self.sep,
+            max: CLASSIFY_MAX_LEN.min(self.max_len),
+        }
     }
 
     /// Probability of the positive class from the fine-tuned head (None
@@ -400,29 +495,51 @@ impl FullModel {
     /// Hugging Face `BertModel`, plus `classifier.*` for a head), which
     /// [`FullModel::load`] reads back.
     pub fn to_safetensors(&self) -> Vec<u8> {
+        self.safetensors(false)
+    }
+
+    /// The same file with every weight matrix and embedding table stored in
+    /// 8 bits, one f32 scale per row ([`ROW_SCALE`]); norms, biases and the
+    /// head stay f32. A quarter of the size; it loads to exactly the values
+    /// of [`FullModel::round_to_int8`].
+    pub fn to_safetensors_int8(&self) -> Vec<u8> {
+        self.safetensors(true)
+    }
+
+    fn safetensors(&self, int8: bool) -> Vec<u8> {
         let h = self.config.hidden;
-        let mut named: Vec<(String, Vec<usize>, &[f32])> = vec![
+        // (name, shape, values, whether it is a matrix stored in int8 when asked)
+        let mut named: Vec<(String, Vec<usize>, &[f32], bool)> = vec![
             (
                 "embeddings.word_embeddings.weight".into(),
                 vec![self.word.len() / h, h],
                 &self.word,
+                true,
             ),
             (
                 "embeddings.position_embeddings.weight".into(),
                 vec![self.pos.len() / h, h],
                 &self.pos,
+                true,
             ),
             (
                 "embeddings.token_type_embeddings.weight".into(),
                 vec![self.typ.len() / h, h],
                 &self.typ,
+                true,
             ),
             (
                 "embeddings.LayerNorm.weight".into(),
                 vec![h],
                 &self.emb_ln.g,
+                false,
             ),
-            ("embeddings.LayerNorm.bias".into(), vec![h], &self.emb_ln.b),
+            (
+                "embeddings.LayerNorm.bias".into(),
+                vec![h],
+                &self.emb_ln.b,
+                false,
+            ),
         ];
         for (i, l) in self.layers.iter().enumerate() {
             let p = format!("encoder.layer.{i}");
@@ -434,31 +551,54 @@ impl FullModel {
                 ("intermediate.dense", &l.up),
                 ("output.dense", &l.down),
             ] {
-                named.push((format!("{p}.{name}.weight"), vec![lin.out, lin.inp], &lin.w));
-                named.push((format!("{p}.{name}.bias"), vec![lin.out], &lin.b));
+                named.push((
+                    format!("{p}.{name}.weight"),
+                    vec![lin.out, lin.inp],
+                    &lin.w,
+                    true,
+                ));
+                named.push((format!("{p}.{name}.bias"), vec![lin.out], &lin.b, false));
             }
             for (name, n) in [
                 ("attention.output.LayerNorm", &l.ln1),
                 ("output.LayerNorm", &l.ln2),
             ] {
-                named.push((format!("{p}.{name}.weight"), vec![h], &n.g));
-                named.push((format!("{p}.{name}.bias"), vec![h], &n.b));
+                named.push((format!("{p}.{name}.weight"), vec![h], &n.g, false));
+                named.push((format!("{p}.{name}.bias"), vec![h], &n.b, false));
             }
         }
         let hb;
         if let Some((w, b)) = &self.head {
             hb = [*b];
-            named.push(("classifier.weight".into(), vec![1, h], w));
-            named.push(("classifier.bias".into(), vec![1], &hb));
+            named.push(("classifier.weight".into(), vec![1, h], w, false));
+            named.push(("classifier.bias".into(), vec![1], &hb, false));
+        }
+        // (name, dtype, shape, little-endian bytes)
+        let mut blobs: Vec<(String, &str, Vec<usize>, Vec<u8>)> = Vec::new();
+        let f32_bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        for (name, shape, v, matrix) in named {
+            if int8 && matrix {
+                let (codes, scales) = quantize_rows(v, shape[1]);
+                let bytes = codes.iter().map(|&q| q as u8).collect();
+                blobs.push((name.clone(), "I8", shape.clone(), bytes));
+                blobs.push((
+                    format!("{name}{ROW_SCALE}"),
+                    "F32",
+                    vec![shape[0]],
+                    f32_bytes(&scales),
+                ));
+            } else {
+                blobs.push((name, "F32", shape, f32_bytes(v)));
+            }
         }
         let mut header = serde_json::Map::new();
         let mut at = 0usize;
-        for (name, shape, v) in &named {
+        for (name, dtype, shape, bytes) in &blobs {
             header.insert(
                 name.clone(),
-                serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [at, at + 4 * v.len()]}),
+                serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": [at, at + bytes.len()]}),
             );
-            at += 4 * v.len();
+            at += bytes.len();
         }
         let mut head = serde_json::Value::Object(header).to_string().into_bytes();
         while !head.len().is_multiple_of(8) {
@@ -467,10 +607,8 @@ impl FullModel {
         let mut out = (head.len() as u64).to_le_bytes().to_vec();
         out.extend_from_slice(&head);
         out.reserve(at);
-        for (_, _, v) in &named {
-            for x in v.iter() {
-                out.extend_from_slice(&x.to_le_bytes());
-            }
+        for (_, _, _, bytes) in &blobs {
+            out.extend_from_slice(bytes);
         }
         out
     }
@@ -693,6 +831,63 @@ mod tests {
         assert!(!t.contains_key("p"));
         assert!(read_safetensors(&b[..20]).is_err());
         assert!(read_safetensors(b"abc").is_err());
+    }
+
+    /// A small random model and the `config.json` that describes it.
+    fn tiny() -> (FullModel, String) {
+        let vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nbill\npassed\n.";
+        let config = Config {
+            hidden: 8,
+            layers: 2,
+            heads: 2,
+            intermediate: 16,
+            max_positions: 16,
+            eps: 1e-12,
+        };
+        let json = r#"{"hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2,
+            "intermediate_size": 16, "max_position_embeddings": 16}"#;
+        (FullModel::random(config, vocab, 3).unwrap(), json.into())
+    }
+
+    /// The int8 file loads to exactly the values `round_to_int8` gives, so
+    /// a score measured on a rounded copy is the score of the file.
+    #[test]
+    fn int8_file_loads_to_the_rounded_weights() {
+        let (m, json) = tiny();
+        let vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nbill\npassed\n.";
+        let file = m.to_safetensors_int8();
+        // (a tiny model: the header and the f32 biases weigh more than in a real one)
+        assert!(file.len() < m.to_safetensors().len());
+        let loaded = FullModel::from_parts(json.as_bytes(), vocab, &file, "tiny").unwrap();
+        let mut rounded = m.clone();
+        rounded.round_to_int8();
+        assert_eq!(loaded.to_safetensors(), rounded.to_safetensors());
+        // rounding moved the weights, but not far
+        assert_ne!(rounded.to_safetensors(), m.to_safetensors());
+        let (a, b) = (
+            m.encode("the bill passed ."),
+            loaded.encode("the bill passed ."),
+        );
+        assert!(crate::embed::cosine(&a, &b) > 0.99);
+        // an I8 tensor needs its row scales
+        let t = read_safetensors(&file).unwrap();
+        assert!(t.keys().all(|k| !k.ends_with(ROW_SCALE)));
+        let header_len = u64::from_le_bytes(file[..8].try_into().unwrap()) as usize;
+        let header = std::str::from_utf8(&file[8..8 + header_len]).unwrap();
+        let broken = header.replacen(ROW_SCALE, ".row_scalf", 1);
+        let mut b = file[..8].to_vec();
+        b.extend_from_slice(broken.as_bytes());
+        b.extend_from_slice(&file[8 + header_len..]);
+        let e = read_safetensors(&b).err().unwrap();
+        assert!(e.contains("without"), "{e}");
+    }
+
+    /// An all-zero row rounds to zeros with scale 0, not NaN.
+    #[test]
+    fn zero_rows_quantize_to_zero() {
+        let (codes, scales) = quantize_rows(&[0.0, 0.0, 1.0, -0.25], 2);
+        assert_eq!(codes, vec![0, 0, 127, -32]);
+        assert_eq!(scales, vec![0.0, 1.0 / 127.0]);
     }
 
     #[test]
