@@ -91,8 +91,14 @@ pub struct Args {
     /// (`parallax train checkworthy-encoder`) instead of the embedded linear
     /// model: more accurate, without per-word cues, and tens of sentences a
     /// second per core instead of tens of thousands.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "claims_encoder")]
     pub claims_model_dir: Option<PathBuf>,
+    /// Score the `claims` layer with the embedded fine-tuned encoder
+    /// (`checkworthy-encoder-v1`, the default of `parallax checkworthy`)
+    /// instead of the embedded linear model: held-out F1 0.74 against 0.68,
+    /// no per-word cues, a few articles a second instead of hundreds.
+    #[arg(long)]
+    pub claims_encoder: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -110,12 +116,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::new(Config {
         skip: args.skip.clone(),
     });
-    let encoder = args
-        .claims_model_dir
-        .as_deref()
-        .map(|d| crate::cmd::finetune::require_classifier("--claims-model-dir", d))
-        .transpose()?
-        .map(crate::cmd::finetune::Classifier::new);
+    let encoder = crate::cmd::finetune::claims_encoder(
+        "--claims-model-dir",
+        args.claims_model_dir.as_deref(),
+        args.claims_encoder,
+    )?;
     let stdout = std::io::stdout();
     let array = format == Format::Json && !single;
     let mut out = batch::RecordWriter::new(std::io::BufWriter::new(stdout.lock()), array)?;
@@ -124,10 +129,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &args.input.batch_options(),
         |doc| {
             let mut a = pipeline.analyze(doc);
-            if let (Some(m), Some(c)) = (&encoder, a.layers.claims.as_mut()) {
+            if let (Some((m, name)), Some(c)) = (&encoder, a.layers.claims.as_mut()) {
                 let texts: Vec<&str> = c.sentences.iter().map(|s| s.text.as_str()).collect();
                 let scores = m.scores(&texts);
-                c.rescore(parallax_analyze::claims::ENCODER_MODEL_NAME, &scores);
+                c.rescore(name, &scores);
             }
             output::render(&a, format)
         },

@@ -112,8 +112,12 @@ pub enum EvalCommand {
         /// Score the sentences with the fine-tuned encoder in this folder
         /// (`train checkworthy-encoder`) instead of the layer's embedded
         /// model (threshold: the encoder's own, 0.5 after folding).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "encoder")]
         model_dir: Option<PathBuf>,
+        /// Score the sentences with the embedded fine-tuned encoder, as
+        /// `analyze --claims-encoder` does.
+        #[arg(long)]
+        encoder: bool,
     },
 }
 
@@ -233,7 +237,8 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             texts,
             split,
             model_dir,
-        } => super::eval_claims::run(&labels, &texts, &split, model_dir.as_deref()),
+            encoder,
+        } => super::eval_claims::run(&labels, &texts, &split, model_dir.as_deref(), encoder),
         EvalCommand::Sentences { ptc } => {
             let files = txt_articles(&ptc)?;
             let mut total = parallax_core::segment::BoundaryScore::default();
@@ -514,21 +519,11 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
     // one score per row of the chosen part, from the fine-tuned encoder in
     // --model-dir or from the linear model
     let (scores, seed, name): (Vec<Option<f32>>, u64, String) = match tuned(&a)? {
-        Some((m, seed)) => {
-            let s = crate::cmd::finetune::classify_rows(m, &all, |r| {
-                r.label.is_some() && selected(r, a.split, seed)
+        Some(t) => {
+            let s = crate::cmd::finetune::classify_rows(t.model, &all, |r| {
+                r.label.is_some() && selected(r, a.split, t.seed)
             });
-            let dir = a.model_dir.as_ref().expect("tuned() needs --model-dir");
-            let int8 = if a.int8 {
-                ", weights rounded to int8"
-            } else {
-                ""
-            };
-            (
-                s,
-                seed,
-                format!("fine-tuned encoder {}{int8}", dir.display()),
-            )
+            (s, t.seed, t.name)
         }
         None => {
             let model = load_model(a.model.as_deref())?;
@@ -544,7 +539,9 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
             let name = a
                 .model
                 .as_ref()
-                .map_or("embedded".to_string(), |p| p.display().to_string());
+                .map_or("embedded checkworthy-lr-v2 (linear)".to_string(), |p| {
+                    p.display().to_string()
+                });
             (s, model.seed, name)
         }
     };

@@ -66,11 +66,10 @@ pub fn run(
     texts: &[PathBuf],
     split: &str,
     model_dir: Option<&Path>,
+    embedded_encoder: bool,
 ) -> anyhow::Result<ExitCode> {
-    let encoder = model_dir
-        .map(|d| crate::cmd::finetune::require_classifier("--model-dir", d))
-        .transpose()?
-        .map(crate::cmd::finetune::Classifier::new);
+    let encoder = crate::cmd::finetune::claims_encoder("--model-dir", model_dir, embedded_encoder)?
+        .map(|(c, _)| c);
     let text = std::fs::read_to_string(labels_file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", labels_file.display()))?;
     let all = parse_labels(&text).map_err(|e| anyhow::anyhow!("{}: {e}", labels_file.display()))?;
@@ -136,6 +135,11 @@ pub fn run(
         println!(
             "scores from the fine-tuned encoder in {} (not the layer's model)",
             d.display()
+        );
+    } else if embedded_encoder {
+        println!(
+            "scores from the embedded fine-tuned encoder {} (analyze --claims-encoder)",
+            parallax_compare::full::embedded::NAME
         );
     }
     println!(

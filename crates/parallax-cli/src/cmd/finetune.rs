@@ -9,7 +9,7 @@ use anyhow::Context;
 use parallax_analyze::claims::data::{part_of, Part};
 use parallax_analyze::claims::model::Prf;
 use parallax_compare::full::tune::{self, Net, Progress, TuneOptions};
-use parallax_compare::full::FullModel;
+use parallax_compare::full::{ClassifyInputs, FullModel};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +47,11 @@ pub struct Args {
     /// Use only the first N rows of the file (quick runs and CI).
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Store the weight matrices and embedding tables in 8 bits (one scale
+    /// per row; a quarter of the size), as the embedded model is; the
+    /// held-out score printed is then the int8 model's.
+    #[arg(long)]
+    pub int8: bool,
 }
 
 type Labeled = Vec<(Vec<u32>, bool)>;
@@ -118,6 +123,15 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
         "chosen on dev: epoch {}, threshold {:.2} (dev F1 {:.4}), folded into the bias",
         best.epoch, t, best.dev_f1
     );
+    let model = net.to_model(&base);
+    if a.int8 {
+        // score what will be written: the int8 copy (rounding gives exactly
+        // the values the int8 file loads to)
+        let mut rounded = model.clone();
+        rounded.round_to_int8();
+        net = Net::from_model(&rounded, 0, 0);
+        println!("weights rounded to int8 (one scale per row)");
+    }
     let st = Instant::now();
     let held_ids: Vec<Vec<u32>> = held.iter().map(|x| x.0.clone()).collect();
     let scores = net.scores(&held_ids);
@@ -129,7 +143,6 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
         held.len() as f64 / secs.max(1e-9),
         rayon::current_num_threads()
     );
-    let model = net.to_model(&base);
     write_model_dir(&model, &a, &best.epoch)?;
     println!(
         "wrote {} in {:.0} s",
@@ -188,6 +201,7 @@ fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result
         "batch": a.batch,
         "dropout": short(a.dropout),
         "limit": a.limit,
+        "int8": a.int8,
         "threshold": "folded into classifier.bias: probability >= 0.5 is check-worthy",
     });
     let p = out.join("config.json");
@@ -195,7 +209,12 @@ fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result
     let v = a.model_dir.join("vocab.txt");
     std::fs::copy(&v, out.join("vocab.txt")).map_err(|e| io(&v, e))?;
     let p = out.join("model.safetensors");
-    std::fs::write(&p, model.to_safetensors()).map_err(|e| io(&p, e))?;
+    let bytes = if a.int8 {
+        model.to_safetensors_int8()
+    } else {
+        model.to_safetensors()
+    };
+    std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
     Ok(())
 }
 
@@ -231,26 +250,46 @@ pub fn require_classifier(flag: &str, dir: &Path) -> anyhow::Result<FullModel> {
     })
 }
 
-/// A fine-tuned classifier ready to score many sentences at once: the
-/// model (for its tokenizer) and the same weights as a [`Net`], whose
-/// forward pass packs 16 sentences into each matrix product.
+/// The encoder that rescores the claims layer, when asked for: the one in
+/// `dir` (given with the option `flag`) or the embedded one, with the model
+/// name the layer then reports.
+pub fn claims_encoder(
+    flag: &str,
+    dir: Option<&Path>,
+    embedded: bool,
+) -> anyhow::Result<Option<(Classifier, &'static str)>> {
+    use parallax_compare::full::embedded as emb;
+    Ok(match (dir, embedded) {
+        (Some(d), _) => Some((
+            Classifier::new(require_classifier(flag, d)?),
+            parallax_analyze::claims::ENCODER_MODEL_NAME,
+        )),
+        (None, true) => Some((Classifier::new(emb::checkworthy()), emb::NAME)),
+        (None, false) => None,
+    })
+}
+
+/// A fine-tuned classifier ready to score many sentences at once: its
+/// tokenizer and its weights as a [`Net`], whose forward pass packs 16
+/// sentences into each matrix product (the model itself is dropped: one
+/// copy of the weights in memory).
 pub struct Classifier {
-    model: FullModel,
+    inputs: ClassifyInputs,
     net: Net,
 }
 
 impl Classifier {
     pub fn new(model: FullModel) -> Classifier {
         let net = Net::from_model(&model, 0, 0);
-        Classifier { model, net }
+        Classifier {
+            inputs: model.classify_inputs(),
+            net,
+        }
     }
 
     /// Probabilities of the positive class, one per text, in order.
     pub fn scores(&self, texts: &[&str]) -> Vec<f32> {
-        let ids: Vec<Vec<u32>> = texts
-            .par_iter()
-            .map(|t| self.model.classify_input(t))
-            .collect();
+        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.inputs.ids(t)).collect();
         self.net.scores(&ids)
     }
 }
