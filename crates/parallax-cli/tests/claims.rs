@@ -273,17 +273,22 @@ fn model_dir_with_a_model_that_needs_no_encoder_is_refused() {
     }
 }
 
-fn analyze_sample(name: &str) -> Value {
-    let p = shared().join("samples").join(name);
+/// `analyze --format json` of one file, with extra options.
+fn analyze_json(path: &Path, extra: &[&str]) -> Value {
     let out = parallax()
         .args(["analyze", "--format", "json", "--no-progress"])
-        .arg(&p)
+        .args(extra)
+        .arg(path)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
     serde_json::from_slice(&out).unwrap()
+}
+
+fn analyze_sample(name: &str) -> Value {
+    analyze_json(&shared().join("samples").join(name), &[])
 }
 
 fn find<'a>(items: &'a Value, text: &str) -> &'a Value {
@@ -493,21 +498,7 @@ fn eval_claims_scores_the_layer_on_labelled_sentences() {
 #[test]
 fn analyze_claims_encoder_scores_with_the_embedded_encoder() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/article.txt");
-    let out = parallax()
-        .args([
-            "analyze",
-            "--format",
-            "json",
-            "--no-progress",
-            "--claims-encoder",
-        ])
-        .arg(&sample)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = analyze_json(&sample, &["--claims-encoder"]);
     let text = v["document"]["text"].as_str().unwrap();
     let c = &v["layers"]["claims"];
     assert_eq!(c["model"], "checkworthy-encoder-v1");
@@ -523,15 +514,7 @@ fn analyze_claims_encoder_scores_with_the_embedded_encoder() {
     }
     assert_eq!(c["check_worthy"].as_u64().unwrap() as usize, yes);
     // the default stays the linear model; the two options exclude each other
-    let out = parallax()
-        .args(["analyze", "--format", "json", "--no-progress"])
-        .arg(&sample)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = analyze_json(&sample, &[]);
     assert_eq!(v["layers"]["claims"]["model"], "checkworthy-lr-v2");
     parallax()
         .args(["analyze", "--claims-encoder", "--claims-model-dir", "/tmp"])

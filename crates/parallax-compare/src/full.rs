@@ -801,6 +801,26 @@ impl SentenceEncoder for FullModel {
     }
 }
 
+/// The vocabulary of [`tiny_model`].
+#[cfg(test)]
+pub(crate) const TINY_VOCAB: &str =
+    "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\ncat\nsat\non\nmat\nit\n##s\nwas";
+
+/// A tiny random BERT for the tests (vocabulary of 12, 8 wide, 2 heads,
+/// 2 layers).
+#[cfg(test)]
+pub(crate) fn tiny_model(seed: u64) -> FullModel {
+    let config = Config {
+        hidden: 8,
+        layers: 2,
+        heads: 2,
+        intermediate: 16,
+        max_positions: 16,
+        eps: 1e-12,
+    };
+    FullModel::random(config, TINY_VOCAB, seed).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,28 +853,14 @@ mod tests {
         assert!(read_safetensors(b"abc").is_err());
     }
 
-    /// A small random model and the `config.json` that describes it.
-    fn tiny() -> (FullModel, String) {
-        let vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nbill\npassed\n.";
-        let config = Config {
-            hidden: 8,
-            layers: 2,
-            heads: 2,
-            intermediate: 16,
-            max_positions: 16,
-            eps: 1e-12,
-        };
-        let json = r#"{"hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2,
-            "intermediate_size": 16, "max_position_embeddings": 16}"#;
-        (FullModel::random(config, vocab, 3).unwrap(), json.into())
-    }
-
     /// The int8 file loads to exactly the values `round_to_int8` gives, so
     /// a score measured on a rounded copy is the score of the file.
     #[test]
     fn int8_file_loads_to_the_rounded_weights() {
-        let (m, json) = tiny();
-        let vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nbill\npassed\n.";
+        let m = tiny_model(3);
+        let json = r#"{"hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2,
+            "intermediate_size": 16, "max_position_embeddings": 16}"#;
+        let vocab = TINY_VOCAB;
         let file = m.to_safetensors_int8();
         // (a tiny model: the header and the f32 biases weigh more than in a real one)
         assert!(file.len() < m.to_safetensors().len());

@@ -1006,19 +1006,7 @@ pub fn finetune(
 mod tests {
     use super::*;
 
-    /// A tiny random BERT (vocabulary of 12, 8 wide, 2 heads, 2 layers).
-    fn tiny(seed: u64) -> FullModel {
-        let vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\ncat\nsat\non\nmat\nit\n##s\nwas";
-        let config = Config {
-            hidden: 8,
-            layers: 2,
-            heads: 2,
-            intermediate: 16,
-            max_positions: 16,
-            eps: 1e-12,
-        };
-        FullModel::random(config, vocab, seed).unwrap()
-    }
+    use super::super::tiny_model as tiny;
 
     fn seqs() -> Vec<(Vec<u32>, bool)> {
         vec![
