@@ -249,11 +249,87 @@ impl Net {
     pub fn scores(&self, seqs: &[Vec<u32>]) -> Vec<f32> {
         let refs: Vec<&[u32]> = seqs.iter().map(|s| s.as_slice()).collect();
         refs.par_chunks(16)
-            .flat_map_iter(|c| {
-                let cache = self.forward(c, 0.0, 0);
-                cache.z.into_iter().map(sigmoid).collect::<Vec<_>>()
+            .map_init(Buffers::default, |buf, c| {
+                self.infer(c, buf)
+                    .into_iter()
+                    .map(sigmoid)
+                    .collect::<Vec<_>>()
             })
+            .flatten_iter()
             .collect()
+    }
+}
+
+/// The working buffers of [`Net::infer`], kept between packs (no fresh
+/// pages to fault in and zero for every pack of sentences).
+#[derive(Default)]
+struct Buffers {
+    x: Vec<f32>,
+    r: Vec<f32>,
+    xhat: Vec<f32>,
+    inv: Vec<f32>,
+    q: Vec<f32>,
+    k: Vec<f32>,
+    v: Vec<f32>,
+    p: Vec<f32>,
+    ctx: Vec<f32>,
+    y1: Vec<f32>,
+    u: Vec<f32>,
+}
+
+/// Self-attention of each packed sequence within itself: the softmaxed
+/// scores into `p` (per sequence and head, `n × n`), and their weighted
+/// sum of `v` added into `ctx` (zeroed by the caller). `mask`: the dropout
+/// mask of the scores, as `p` is laid out (None: no dropout).
+#[allow(clippy::too_many_arguments)]
+fn attend(
+    q: &[f32],
+    k: &[f32],
+    v: &[f32],
+    offs: &[(usize, usize)],
+    heads: usize,
+    p: &mut [f32],
+    mask: Option<&[f32]>,
+    ctx: &mut [f32],
+) {
+    let h = q.len() / offs.iter().map(|&(_, n)| n).sum::<usize>().max(1);
+    let d = h / heads;
+    let scale = 1.0 / (d as f32).sqrt();
+    let mut po = 0;
+    for &(o, n) in offs {
+        for hd in 0..heads {
+            let c0 = hd * d;
+            for i in 0..n {
+                let qi = &q[(o + i) * h + c0..(o + i) * h + c0 + d];
+                let prow = &mut p[po + i * n..po + (i + 1) * n];
+                let mut mx = f32::MIN;
+                for j in 0..n {
+                    let kj = &k[(o + j) * h + c0..(o + j) * h + c0 + d];
+                    let s = super::dot(qi, kj) * scale;
+                    prow[j] = s;
+                    mx = mx.max(s);
+                }
+                let mut sum = 0f32;
+                for a in prow.iter_mut() {
+                    *a = (*a - mx).exp();
+                    sum += *a;
+                }
+                prow.iter_mut().for_each(|a| *a /= sum);
+                let mrow = mask.map(|m| &m[po + i * n..po + (i + 1) * n]);
+                let ci = &mut ctx[(o + i) * h + c0..(o + i) * h + c0 + d];
+                for j in 0..n {
+                    let w = match mrow {
+                        Some(m) => prow[j] * m[j],
+                        None => prow[j],
+                    };
+                    let vj = &v[(o + j) * h + c0..(o + j) * h + c0 + d];
+                    for (cc, vv) in ci.iter_mut().zip(vj) {
+                        *cc += w * vv;
+                    }
+                }
+            }
+            po += n * n;
+        }
     }
 }
 
@@ -497,13 +573,12 @@ struct Cache {
 
 impl Net {
     /// Forward pass over sentences packed one after another (attention stays
-    /// within a sentence). `drop` is the dropout rate (0 for scoring), its
-    /// masks drawn from `seed`.
+    /// within a sentence), keeping what the backward pass needs. `drop` is
+    /// the dropout rate, its masks drawn from `seed` (scoring uses
+    /// [`Net::infer`]).
     fn forward(&self, seqs: &[&[u32]], drop: f32, seed: u64) -> Cache {
         let c = &self.config;
         let (h, heads) = (c.hidden, c.heads);
-        let d = h / heads;
-        let scale = 1.0 / (d as f32).sqrt();
         let mut rng = SplitMix::new(seed);
         let mut offs = Vec::with_capacity(seqs.len());
         let mut ids = Vec::new();
@@ -513,17 +588,7 @@ impl Net {
         }
         let t = ids.len();
         let mut e = vec![0f32; t * h];
-        for &(o, n) in &offs {
-            for p in 0..n {
-                let id = ids[o + p] as usize;
-                let row = &mut e[(o + p) * h..(o + p + 1) * h];
-                let w = &self.word[id * h..(id + 1) * h];
-                let ps = &self.pos[p * h..(p + 1) * h];
-                for j in 0..h {
-                    row[j] = w[j] + ps[j] + self.typ[j];
-                }
-            }
-        }
+        self.embed(&ids, &offs, &mut e);
         let mut xhat0 = vec![0f32; t * h];
         let mut inv0 = vec![0f32; t];
         let mut x = vec![0f32; t * h];
@@ -542,39 +607,7 @@ impl Net {
             let mut p = vec![0f32; plen];
             let pm = mask(plen, drop, &mut rng);
             let mut ctx = vec![0f32; t * h];
-            let mut po = 0;
-            for &(o, n) in &offs {
-                for hd in 0..heads {
-                    let c0 = hd * d;
-                    for i in 0..n {
-                        let qi = &q[(o + i) * h + c0..(o + i) * h + c0 + d];
-                        let prow = &mut p[po + i * n..po + (i + 1) * n];
-                        let mut mx = f32::MIN;
-                        for j in 0..n {
-                            let kj = &k[(o + j) * h + c0..(o + j) * h + c0 + d];
-                            let s = super::dot(qi, kj) * scale;
-                            prow[j] = s;
-                            mx = mx.max(s);
-                        }
-                        let mut sum = 0f32;
-                        for a in prow.iter_mut() {
-                            *a = (*a - mx).exp();
-                            sum += *a;
-                        }
-                        prow.iter_mut().for_each(|a| *a /= sum);
-                        let mrow = &pm[po + i * n..po + (i + 1) * n];
-                        let ci = &mut ctx[(o + i) * h + c0..(o + i) * h + c0 + d];
-                        for j in 0..n {
-                            let w = prow[j] * mrow[j];
-                            let vj = &v[(o + j) * h + c0..(o + j) * h + c0 + d];
-                            for (cc, vv) in ci.iter_mut().zip(vj) {
-                                *cc += w * vv;
-                            }
-                        }
-                    }
-                    po += n * n;
-                }
-            }
+            attend(&q, &k, &v, &offs, heads, &mut p, Some(&pm), &mut ctx);
             let (am, xhat1, inv1, y1) = dense_add_norm(
                 &ctx,
                 (&l.wo, &l.bo),
@@ -614,6 +647,40 @@ impl Net {
                 inv2,
             });
         }
+        let (pooled, z) = self.pool(&x, &offs);
+        Cache {
+            ids,
+            offs,
+            xhat0,
+            inv0,
+            em,
+            layers,
+            out: x,
+            pooled,
+            z,
+        }
+    }
+
+    /// The embedding rows (word + position + token type 0) of the packed
+    /// sequences into `e` (`tokens × hidden`, every value written).
+    fn embed(&self, ids: &[u32], offs: &[(usize, usize)], e: &mut [f32]) {
+        let h = self.config.hidden;
+        for &(o, n) in offs {
+            for p in 0..n {
+                let id = ids[o + p] as usize;
+                let row = &mut e[(o + p) * h..(o + p + 1) * h];
+                let w = &self.word[id * h..(id + 1) * h];
+                let ps = &self.pos[p * h..(p + 1) * h];
+                for j in 0..h {
+                    row[j] = w[j] + ps[j] + self.typ[j];
+                }
+            }
+        }
+    }
+
+    /// Mean of each sequence's rows of `x`, and the head's logit on it.
+    fn pool(&self, x: &[f32], offs: &[(usize, usize)]) -> (Vec<f32>, Vec<f32>) {
+        let h = self.config.hidden;
         let mut pooled = vec![0f32; offs.len() * h];
         let mut z = Vec::with_capacity(offs.len());
         for (s, &(o, n)) in offs.iter().enumerate() {
@@ -626,17 +693,73 @@ impl Net {
             pr.iter_mut().for_each(|a| *a /= n as f32);
             z.push(super::dot(pr, &self.hw) + self.hb[0]);
         }
-        Cache {
-            ids,
-            offs,
-            xhat0,
-            inv0,
-            em,
-            layers,
-            out: x,
-            pooled,
-            z,
+        (pooled, z)
+    }
+
+    /// The forward pass without dropout and without keeping what the
+    /// backward pass needs: the logits of the packed sequences, computed
+    /// in `buf`'s buffers, which are reused from one pack to the next.
+    /// The same operations in the same order as [`Net::forward`] with
+    /// dropout 0 (a mask of ones multiplies exactly), so the same bits.
+    fn infer(&self, seqs: &[&[u32]], buf: &mut Buffers) -> Vec<f32> {
+        let c = &self.config;
+        let h = c.hidden;
+        let mut offs = Vec::with_capacity(seqs.len());
+        let mut ids = Vec::new();
+        for s in seqs {
+            offs.push((ids.len(), s.len()));
+            ids.extend_from_slice(s);
         }
+        let t = ids.len();
+        let plen: usize = offs.iter().map(|&(_, n)| c.heads * n * n).sum();
+        let Buffers {
+            x,
+            r,
+            xhat,
+            inv,
+            q,
+            k,
+            v,
+            p,
+            ctx,
+            y1,
+            u,
+        } = buf;
+        for (b, n) in [
+            (&mut *x, t * h),
+            (&mut *r, t * h),
+            (&mut *xhat, t * h),
+            (&mut *inv, t),
+            (&mut *q, t * h),
+            (&mut *k, t * h),
+            (&mut *v, t * h),
+            (&mut *p, plen),
+            (&mut *ctx, t * h),
+            (&mut *y1, t * h),
+            (&mut *u, t * c.intermediate),
+        ] {
+            b.resize(n, 0.0);
+        }
+        self.embed(&ids, &offs, r);
+        ln_fwd(r, &self.eg, &self.eb, c.eps, xhat, inv, x);
+        for l in &self.layers {
+            lin_fwd(x, &l.wq, &l.bq, q);
+            lin_fwd(x, &l.wk, &l.bk, k);
+            lin_fwd(x, &l.wv, &l.bv, v);
+            ctx.fill(0.0);
+            attend(q, k, v, &offs, c.heads, p, None, ctx);
+            // LN(ctx · woᵀ + bo + x) -> y1
+            lin_fwd(ctx, &l.wo, &l.bo, r);
+            r.iter_mut().zip(x.iter()).for_each(|(a, res)| *a += res);
+            ln_fwd(r, &l.g1, &l.b1, c.eps, xhat, inv, y1);
+            lin_fwd(y1, &l.wu, &l.bu, u);
+            u.iter_mut().for_each(|a| *a = gelu(*a));
+            // LN(gelu(u) · wdᵀ + bd + y1) -> x
+            lin_fwd(u, &l.wd, &l.bd, r);
+            r.iter_mut().zip(y1.iter()).for_each(|(a, res)| *a += res);
+            ln_fwd(r, &l.g2, &l.b2, c.eps, xhat, inv, x);
+        }
+        self.pool(x, &offs).1
     }
 
     /// Backward pass: adds to `grad` the gradient of
@@ -1038,6 +1161,30 @@ mod tests {
         let tuned = net.to_model(&m);
         let p = tuned.classify_ids(&ids).unwrap();
         assert!((p - sigmoid(c.z[0])).abs() < 1e-6);
+    }
+
+    /// The scoring pass gives the training forward's logits bit for bit,
+    /// pack after pack in the same reused buffers (a long pack, then a
+    /// shorter one, then a longer one: nothing stale leaks through), and
+    /// `scores` is their sigmoid in order.
+    #[test]
+    fn infer_gives_the_forward_logits_exactly() {
+        let net = Net::from_model(&tiny(7), 0, 3);
+        let data = seqs();
+        let all: Vec<&[u32]> = data.iter().map(|d| d.0.as_slice()).collect();
+        let mut buf = Buffers::default();
+        for pack in [&all[..], &all[1..2], &all[..], &all[2..]] {
+            let want = net.forward(pack, 0.0, 0).z;
+            assert_eq!(net.infer(pack, &mut buf), want);
+        }
+        let owned: Vec<Vec<u32>> = data.iter().map(|d| d.0.clone()).collect();
+        let want: Vec<f32> = net
+            .forward(&all, 0.0, 0)
+            .z
+            .into_iter()
+            .map(sigmoid)
+            .collect();
+        assert_eq!(net.scores(&owned), want);
     }
 
     /// Every gradient the backward pass gives agrees with central finite
