@@ -35,6 +35,10 @@ pub struct Args {
     /// held-out part) instead of the embedded fine-tuned encoder (0.739).
     #[arg(long, conflicts_with_all = ["model", "model_dir", "int8"])]
     pub linear: bool,
+    /// No progress bar on stderr (there is none when stderr is not a
+    /// terminal either).
+    #[arg(long)]
+    pub no_progress: bool,
     /// Only the rows of this part of the seeded split.
     #[arg(long, value_enum, default_value = "all")]
     pub split: Split,
@@ -190,13 +194,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let c = crate::cmd::finetune::Classifier::new(t.model);
         writeln!(w, "Sentence_id\tscore")?;
         w.flush()?;
-        for block in chosen.chunks(256) {
-            let texts: Vec<&str> = block.iter().map(|r| r.text.as_str()).collect();
-            for (r, s) in block.iter().zip(c.scores(&texts)) {
-                writeln!(w, "{}\t{:.4}", r.id, s)?;
+        let texts: Vec<&str> = chosen.iter().map(|r| r.text.as_str()).collect();
+        let mut ids = chosen.iter().map(|r| &r.id);
+        c.scores_in_blocks(&texts, !args.no_progress, |block| {
+            for s in block {
+                writeln!(w, "{}\t{:.4}", ids.next().expect("one id a score"), s)?;
             }
-            w.flush()?;
-        }
+            w.flush()
+        })?;
         return Ok(ExitCode::SUCCESS);
     }
     let model = load_model(args.model.as_deref())?;

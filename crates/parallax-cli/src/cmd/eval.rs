@@ -520,9 +520,12 @@ fn checkworthy(a: crate::cmd::checkworthy::Args) -> anyhow::Result<ExitCode> {
     // --model-dir or from the linear model
     let (scores, seed, name): (Vec<Option<f32>>, u64, String) = match tuned(&a)? {
         Some(t) => {
-            let s = crate::cmd::finetune::classify_rows(t.model, &all, |r| {
-                r.label.is_some() && selected(r, a.split, t.seed)
-            });
+            let s = crate::cmd::finetune::classify_rows(
+                t.model,
+                &all,
+                |r| r.label.is_some() && selected(r, a.split, t.seed),
+                !a.no_progress,
+            );
             (s, t.seed, t.name)
         }
         None => {

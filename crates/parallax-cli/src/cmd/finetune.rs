@@ -292,6 +292,34 @@ impl Classifier {
         let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.inputs.ids(t)).collect();
         self.net.scores(&ids)
     }
+
+    /// [`Classifier::scores`] a block of 256 texts at a time, each block's
+    /// scores handed to `sink` in order as soon as they are ready (so that
+    /// output streams, and a closed pipe stops the work), with a progress
+    /// bar on stderr when `progress` and stderr is a terminal: the encoder
+    /// scores a few hundred sentences a second.
+    pub fn scores_in_blocks(
+        &self,
+        texts: &[&str],
+        progress: bool,
+        mut sink: impl FnMut(&[f32]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let pb = crate::batch::progress_bar(
+            progress,
+            texts.len() as u64,
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} sentences scored (ETA {eta})",
+        );
+        for block in texts.chunks(256) {
+            sink(&self.scores(block))?;
+            if let Some(pb) = &pb {
+                pb.inc(block.len() as u64);
+            }
+        }
+        if let Some(pb) = pb {
+            pb.finish_and_clear();
+        }
+        Ok(())
+    }
 }
 
 /// The classifier's probabilities for the rows where `want` holds (None
@@ -300,6 +328,7 @@ pub fn classify_rows(
     m: FullModel,
     rows: &[parallax_analyze::claims::data::Row],
     want: impl Fn(&parallax_analyze::claims::data::Row) -> bool + Sync,
+    progress: bool,
 ) -> Vec<Option<f32>> {
     let t = Instant::now();
     let c = Classifier::new(m);
@@ -308,7 +337,13 @@ pub fn classify_rows(
         .filter(|r| want(r))
         .map(|r| r.text.as_str())
         .collect();
-    let mut scores = c.scores(&texts).into_iter();
+    let mut all = Vec::with_capacity(texts.len());
+    c.scores_in_blocks(&texts, progress, |s| {
+        all.extend_from_slice(s);
+        Ok(())
+    })
+    .expect("collecting scores does not fail");
+    let mut scores = all.into_iter();
     let out: Vec<Option<f32>> = rows
         .iter()
         .map(|r| if want(r) { scores.next() } else { None })
