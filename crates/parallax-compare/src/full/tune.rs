@@ -260,6 +260,18 @@ impl Net {
     }
 }
 
+/// Sequences packed one after another: their ids and each one's (offset,
+/// length).
+fn pack(seqs: &[&[u32]]) -> (Vec<u32>, Vec<(usize, usize)>) {
+    let mut offs = Vec::with_capacity(seqs.len());
+    let mut ids = Vec::new();
+    for s in seqs {
+        offs.push((ids.len(), s.len()));
+        ids.extend_from_slice(s);
+    }
+    (ids, offs)
+}
+
 /// The working buffers of [`Net::infer`], kept between packs (no fresh
 /// pages to fault in and zero for every pack of sentences).
 #[derive(Default)]
@@ -580,12 +592,7 @@ impl Net {
         let c = &self.config;
         let (h, heads) = (c.hidden, c.heads);
         let mut rng = SplitMix::new(seed);
-        let mut offs = Vec::with_capacity(seqs.len());
-        let mut ids = Vec::new();
-        for s in seqs {
-            offs.push((ids.len(), s.len()));
-            ids.extend_from_slice(s);
-        }
+        let (ids, offs) = pack(seqs);
         let t = ids.len();
         let mut e = vec![0f32; t * h];
         self.embed(&ids, &offs, &mut e);
@@ -704,12 +711,7 @@ impl Net {
     fn infer(&self, seqs: &[&[u32]], buf: &mut Buffers) -> Vec<f32> {
         let c = &self.config;
         let h = c.hidden;
-        let mut offs = Vec::with_capacity(seqs.len());
-        let mut ids = Vec::new();
-        for s in seqs {
-            offs.push((ids.len(), s.len()));
-            ids.extend_from_slice(s);
-        }
+        let (ids, offs) = pack(seqs);
         let t = ids.len();
         let plen: usize = offs.iter().map(|&(_, n)| c.heads * n * n).sum();
         let Buffers {
