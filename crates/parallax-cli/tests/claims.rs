@@ -523,3 +523,45 @@ fn analyze_claims_encoder_scores_with_the_embedded_encoder() {
         .failure()
         .stderr(predicates::str::contains("cannot be used with"));
 }
+
+/// `analyze --claims-explain` scores with the embedded encoder and gives
+/// each check-worthy sentence the words whose removal lowers its score
+/// most: words of the sentence, by decreasing drop; other sentences keep
+/// the one encoder cue.
+#[test]
+fn claims_explain_gives_the_words_that_raised_the_score() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/article.txt");
+    let v = analyze_json(&sample, &["--claims-explain"]);
+    let c = &v["layers"]["claims"];
+    assert_eq!(c["model"], "checkworthy-encoder-v1");
+    let mut explained = 0;
+    for s in c["sentences"].as_array().unwrap() {
+        let cues = s["cues"].as_array().unwrap();
+        assert_eq!(cues[0]["feature"], "m:fine-tuned-encoder", "{s}");
+        if s["label"] != "check-worthy" {
+            assert_eq!(cues.len(), 1, "{s}");
+            continue;
+        }
+        let text = s["text"].as_str().unwrap().to_lowercase();
+        let mut last = f64::INFINITY;
+        for cue in &cues[1..] {
+            let w = cue["feature"].as_str().unwrap().strip_prefix("w:").unwrap();
+            assert!(text.contains(w), "{w} not in {text}");
+            let d = cue["weight"].as_f64().unwrap();
+            assert!(d > 0.1 && d <= last, "{s}");
+            last = d;
+            explained += 1;
+        }
+    }
+    assert!(explained > 0, "no word cues: {c}");
+    // the headline's amount is one of the reasons it reads as a claim
+    let head = &c["sentences"][0];
+    assert!(
+        head["cues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["feature"] == "w:48.5"),
+        "{head}"
+    );
+}

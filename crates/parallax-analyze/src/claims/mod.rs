@@ -96,10 +96,9 @@ impl ClaimsLayer {
             } else {
                 LABEL_NO
             };
-            let odds = (p.max(1e-6) / (1.0 - p).max(1e-6)).ln();
             s.cues = vec![Cue {
                 feature: ENCODER_CUE.to_string(),
-                weight: odds,
+                weight: log_odds(p),
             }];
         }
         self.model = model;
@@ -108,6 +107,64 @@ impl ClaimsLayer {
             .iter()
             .filter(|s| s.label == LABEL_YES)
             .count();
+    }
+}
+
+/// The words of a sentence an occlusion explanation tries, each with the
+/// sentence as it reads without it: whitespace-separated tokens stripped
+/// of surrounding punctuation, the first [`OCCLUDE_MAX_WORDS`] of them
+/// (the encoder reads about that many), each distinct word once (its
+/// first occurrence).
+pub fn occlusions(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut at = 0;
+    for tok in text.split_whitespace().take(OCCLUDE_MAX_WORDS) {
+        let start = at + text[at..].find(tok).expect("a token of the text");
+        at = start + tok.len();
+        let core = tok.trim_matches(|c: char| !c.is_alphanumeric());
+        if core.is_empty() {
+            continue;
+        }
+        let word = core.to_lowercase();
+        if out.iter().any(|(w, _)| *w == word) {
+            continue;
+        }
+        let cs = start + tok.find(core).expect("the core of the token");
+        let without = format!("{}{}", &text[..cs], &text[cs + core.len()..]);
+        out.push((
+            word,
+            without.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
+    }
+    out
+}
+
+/// How many words of a sentence [`occlusions`] tries at most.
+pub const OCCLUDE_MAX_WORDS: usize = 60;
+
+/// Log-odds of a probability, clamped away from 0 and 1.
+fn log_odds(p: f32) -> f32 {
+    (p.max(1e-6) / (1.0 - p).max(1e-6)).ln()
+}
+
+impl ClaimsLayer {
+    /// Adds to sentence `i`, after its encoder cue, the words whose removal
+    /// lowers its score most: `w:<word>` with the drop in log-odds as the
+    /// weight, at most 3, only drops above 0.1. `occluded`: the words of
+    /// [`occlusions`] and the model's score of the sentence without each.
+    pub fn explain_by_occlusion(&mut self, i: usize, occluded: &[(String, f32)]) {
+        let s = &mut self.sentences[i];
+        let base = log_odds(s.score);
+        let mut drops: Vec<(f32, &str)> = occluded
+            .iter()
+            .map(|(w, p)| (base - log_odds(*p), w.as_str()))
+            .filter(|(d, _)| *d > 0.1)
+            .collect();
+        drops.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        s.cues.extend(drops.into_iter().take(3).map(|(d, w)| Cue {
+            feature: format!("w:{w}"),
+            weight: d,
+        }));
     }
 }
 
@@ -158,6 +215,46 @@ pub fn analyze_with(doc: &Document, m: &Model) -> ClaimsLayer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn occlusions_drop_each_word_once_and_keep_punctuation() {
+        let o = occlusions("Taxes rose 40 percent, taxes said (Smith).");
+        let words: Vec<&str> = o.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(words, ["taxes", "rose", "40", "percent", "said", "smith"]);
+        assert_eq!(o[3].1, "Taxes rose 40 , taxes said (Smith).");
+        assert_eq!(o[5].1, "Taxes rose 40 percent, taxes said ().");
+        assert!(occlusions(" -- ... ").is_empty());
+        assert_eq!(occlusions("héllo wörld")[1].1, "héllo");
+    }
+
+    #[test]
+    fn occlusion_cues_are_the_largest_drops() {
+        let doc = parallax_core::Document::from_text("d", "Unemployment fell 4 percent.");
+        let mut layer = analyze(&doc);
+        layer.rescore(ENCODER_MODEL_NAME, &[0.9]);
+        let occ = |w: &str, p: f32| (w.to_string(), p);
+        layer.explain_by_occlusion(
+            0,
+            &[
+                occ("unemployment", 0.6),
+                occ("fell", 0.89),
+                occ("4", 0.3),
+                occ("percent", 0.5),
+                occ("x", 0.95),
+            ],
+        );
+        let cues: Vec<&str> = layer.sentences[0]
+            .cues
+            .iter()
+            .map(|c| c.feature.as_str())
+            .collect();
+        // the encoder cue first, then the words by drop; "fell" (a drop
+        // under 0.1) and "x" (a rise) are left out
+        assert_eq!(cues, [ENCODER_CUE, "w:4", "w:percent", "w:unemployment"]);
+        let w = &layer.sentences[0].cues;
+        assert!((w[1].weight - (log_odds(0.9) - log_odds(0.3))).abs() < 1e-5);
+        assert!(w[1].weight > w[2].weight && w[2].weight > w[3].weight);
+    }
 
     #[test]
     fn rescore_replaces_scores_labels_and_cues() {
