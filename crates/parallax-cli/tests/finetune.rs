@@ -85,6 +85,51 @@ fn value_after(out: &str, prefix: &str) -> f64 {
         .unwrap()
 }
 
+/// Fine-tunes a tiny random encoder on the first 1,500 rows (`--lr
+/// 0.001`, plus `extra` options) into `dir/tuned`; returns what the
+/// trainer printed and the folder.
+fn train_tiny(dir: &Path, extra: &[&str]) -> (String, PathBuf) {
+    let base = dir.join("base");
+    let out_dir = dir.join("tuned");
+    tiny_encoder(&base, 1500);
+    let tsv = train_tsv();
+    let mut args: Vec<&std::ffi::OsStr> = [
+        "train",
+        "checkworthy-encoder",
+        "--limit",
+        "1500",
+        "--lr",
+        "0.001",
+    ]
+    .iter()
+    .chain(extra)
+    .map(|a| a.as_ref())
+    .collect();
+    args.extend([
+        "--tsv".as_ref(),
+        tsv.as_os_str(),
+        "--model-dir".as_ref(),
+        base.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    (stdout_of(&args), out_dir)
+}
+
+/// The first 1,500 rows of the training file (those `train_tiny` read) as
+/// `dir/small.tsv`.
+fn first_rows(dir: &Path) -> PathBuf {
+    let rows: String = std::fs::read_to_string(train_tsv())
+        .unwrap()
+        .lines()
+        .take(1501)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let small = dir.join("small.tsv");
+    std::fs::write(&small, rows).unwrap();
+    small
+}
+
 /// Fine-tunes on a small subset, writes the model folder, and scores it
 /// again through `eval checkworthy` and `checkworthy`: the held-out F1
 /// printed by training is the one the saved model gives (threshold folded
@@ -92,26 +137,7 @@ fn value_after(out: &str, prefix: &str) -> f64 {
 #[test]
 fn finetune_a_tiny_encoder_and_score_its_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base");
-    let out_dir = dir.path().join("tuned");
-    tiny_encoder(&base, 1500);
-    let tsv = train_tsv();
-    let out = stdout_of(&[
-        "train".as_ref(),
-        "checkworthy-encoder".as_ref(),
-        "--limit".as_ref(),
-        "1500".as_ref(),
-        "--epochs".as_ref(),
-        "2".as_ref(),
-        "--lr".as_ref(),
-        "0.001".as_ref(),
-        "--tsv".as_ref(),
-        tsv.as_ref(),
-        "--model-dir".as_ref(),
-        base.as_ref(),
-        "--out".as_ref(),
-        out_dir.as_ref(),
-    ]);
+    let (out, out_dir) = train_tiny(dir.path(), &["--epochs", "2"]);
     assert!(out.contains("epoch 2: dev F1"), "{out}");
     assert!(out.contains("chosen on dev: epoch"), "{out}");
     let trained_f1 = value_after(&out, "held-out F1 ");
@@ -126,14 +152,7 @@ fn finetune_a_tiny_encoder_and_score_its_folder() {
     assert_eq!(cfg["parallax_classifier"]["seed"], 42);
     assert_eq!(cfg["parallax_classifier"]["lr"], 0.001);
 
-    let tsv: String = std::fs::read_to_string(train_tsv())
-        .unwrap()
-        .lines()
-        .take(1501)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let small = dir.path().join("small.tsv");
-    std::fs::write(&small, tsv).unwrap();
+    let small = first_rows(dir.path());
     let score = |cmd: &[&str]| {
         let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|a| a.as_ref()).collect();
         args.extend([
@@ -213,4 +232,42 @@ fn missing_base_model_is_a_clear_error() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("config.json"));
+}
+
+/// `--int8` writes the weight matrices in 8 bits (I8 tensors with their
+/// row scales) and prints the held-out F1 of what it wrote: scoring the
+/// folder again gives the same figure.
+#[test]
+fn finetune_with_int8_writes_what_it_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, out_dir) = train_tiny(dir.path(), &["--int8", "--epochs", "1"]);
+    assert!(out.contains("weights rounded to int8"), "{out}");
+    let trained_f1 = value_after(&out, "held-out F1 ");
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["parallax_classifier"]["int8"], true);
+    let file = std::fs::read(out_dir.join("model.safetensors")).unwrap();
+    let n = u64::from_le_bytes(file[..8].try_into().unwrap()) as usize;
+    let header = String::from_utf8_lossy(&file[8..8 + n]);
+    assert!(
+        header.contains(r#""dtype":"I8""#) && header.contains(".row_scale"),
+        "{header}"
+    );
+    // the held-out rows among the 1,500 trained from
+    let small = first_rows(dir.path());
+    let out = stdout_of(&[
+        "eval".as_ref(),
+        "checkworthy".as_ref(),
+        "--split".as_ref(),
+        "heldout".as_ref(),
+        "--tsv".as_ref(),
+        small.as_ref(),
+        "--model-dir".as_ref(),
+        out_dir.as_ref(),
+    ]);
+    let eval_f1 = value_after(&out, "F1 ");
+    assert!(
+        (eval_f1 - trained_f1).abs() < 1e-4,
+        "train said {trained_f1}, eval says {eval_f1}"
+    );
 }
