@@ -100,12 +100,12 @@ pub struct Args {
     /// instead of hundreds.
     #[arg(long)]
     pub claims_encoder: bool,
-    /// With an encoder scoring the `claims` layer (`--claims-encoder`, the
-    /// default here, or `--claims-model-dir`): explain each check-worthy
+    /// Score the `claims` layer with an encoder (the embedded one, or the
+    /// folder of `--claims-model-dir`) and explain each check-worthy
     /// sentence by occlusion, scoring it again without each of its words;
     /// the words whose removal lowers the score most become its `w:` cues
-    /// (weight: the drop in log-odds). About twenty times the encoder's
-    /// work on those sentences.
+    /// (weight: the drop in log-odds). About ten times the work of
+    /// `--claims-encoder`.
     #[arg(long)]
     pub claims_explain: bool,
 }
