@@ -16,6 +16,7 @@ use crate::embed::{normalize, SentenceEncoder, WordPiece};
 use std::collections::HashMap;
 use std::path::Path;
 
+pub mod claims;
 pub mod embedded;
 pub mod tune;
 

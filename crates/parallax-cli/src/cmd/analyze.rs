@@ -139,12 +139,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         |doc| {
             let mut a = pipeline.analyze(doc);
             if let (Some((m, name)), Some(c)) = (&encoder, a.layers.claims.as_mut()) {
-                let texts: Vec<&str> = c.sentences.iter().map(|s| s.text.as_str()).collect();
-                let scores = m.scores(&texts);
-                c.rescore(name, &scores);
-                if args.claims_explain {
-                    explain(m, c);
-                }
+                parallax_compare::full::claims::rescore_claims(c, m, name, args.claims_explain);
             }
             output::render(&a, format)
         },
@@ -158,29 +153,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     )?;
     out.finish()?;
     Ok(outcome.exit_code())
-}
-
-/// Occlusion cues for the check-worthy sentences of `c`: every variant of
-/// every such sentence scored in one packed call.
-fn explain(m: &crate::cmd::finetune::Classifier, c: &mut parallax_analyze::claims::ClaimsLayer) {
-    use parallax_analyze::claims::{occlusions, LABEL_YES};
-    let per: Vec<(usize, Vec<(String, String)>)> = c
-        .sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.label == LABEL_YES)
-        .map(|(i, s)| (i, occlusions(&s.text)))
-        .collect();
-    let texts: Vec<&str> = per
-        .iter()
-        .flat_map(|(_, o)| o.iter().map(|(_, t)| t.as_str()))
-        .collect();
-    let mut scores = m.scores(&texts).into_iter();
-    for (i, o) in per {
-        let occluded: Vec<(String, f32)> = o
-            .into_iter()
-            .map(|(w, _)| (w, scores.next().expect("one score a variant")))
-            .collect();
-        c.explain_by_occlusion(i, &occluded);
-    }
 }

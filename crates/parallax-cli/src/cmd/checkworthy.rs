@@ -191,12 +191,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .iter()
             .filter(|r| selected(r, args.split, t.seed))
             .collect();
-        let c = crate::cmd::finetune::Classifier::new(t.model);
+        let c = parallax_compare::full::claims::Classifier::new(t.model);
         writeln!(w, "Sentence_id\tscore")?;
         w.flush()?;
         let texts: Vec<&str> = chosen.iter().map(|r| r.text.as_str()).collect();
         let mut ids = chosen.iter().map(|r| &r.id);
-        c.scores_in_blocks(&texts, !args.no_progress, |block| {
+        crate::cmd::finetune::scores_in_blocks(&c, &texts, !args.no_progress, |block| {
             for s in block {
                 writeln!(w, "{}\t{:.4}", ids.next().expect("one id a score"), s)?;
             }

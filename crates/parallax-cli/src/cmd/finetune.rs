@@ -8,8 +8,9 @@ use crate::cmd::checkworthy::read_rows;
 use anyhow::Context;
 use parallax_analyze::claims::data::{part_of, Part};
 use parallax_analyze::claims::model::Prf;
+use parallax_compare::full::claims::Classifier;
 use parallax_compare::full::tune::{self, Net, Progress, TuneOptions};
-use parallax_compare::full::{ClassifyInputs, FullModel};
+use parallax_compare::full::FullModel;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -269,59 +270,33 @@ pub fn claims_encoder(
     })
 }
 
-/// A fine-tuned classifier ready to score many sentences at once: its
-/// tokenizer and its weights as a [`Net`], whose forward pass packs 16
-/// sentences into each matrix product (the model itself is dropped: one
-/// copy of the weights in memory).
-pub struct Classifier {
-    inputs: ClassifyInputs,
-    net: Net,
+/// Scores `texts` with `c` a block of 256 at a time, each block's scores
+/// handed to `sink` in order as soon as they are ready (so that output
+/// streams, and a closed pipe stops the work), with a progress bar on
+/// stderr when `progress` and stderr is a terminal: the encoder scores a
+/// few hundred sentences a second.
+pub fn scores_in_blocks(
+    c: &Classifier,
+    texts: &[&str],
+    progress: bool,
+    mut sink: impl FnMut(&[f32]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let pb = crate::batch::progress_bar(
+        progress,
+        texts.len() as u64,
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} sentences scored (ETA {eta})",
+    );
+    for block in texts.chunks(256) {
+        sink(&c.scores(block))?;
+        if let Some(pb) = &pb {
+            pb.inc(block.len() as u64);
+        }
+    }
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    Ok(())
 }
-
-impl Classifier {
-    pub fn new(model: FullModel) -> Classifier {
-        let net = Net::from_model(&model, 0, 0);
-        Classifier {
-            inputs: model.classify_inputs(),
-            net,
-        }
-    }
-
-    /// Probabilities of the positive class, one per text, in order.
-    pub fn scores(&self, texts: &[&str]) -> Vec<f32> {
-        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.inputs.ids(t)).collect();
-        self.net.scores(&ids)
-    }
-
-    /// [`Classifier::scores`] a block of 256 texts at a time, each block's
-    /// scores handed to `sink` in order as soon as they are ready (so that
-    /// output streams, and a closed pipe stops the work), with a progress
-    /// bar on stderr when `progress` and stderr is a terminal: the encoder
-    /// scores a few hundred sentences a second.
-    pub fn scores_in_blocks(
-        &self,
-        texts: &[&str],
-        progress: bool,
-        mut sink: impl FnMut(&[f32]) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        let pb = crate::batch::progress_bar(
-            progress,
-            texts.len() as u64,
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} sentences scored (ETA {eta})",
-        );
-        for block in texts.chunks(256) {
-            sink(&self.scores(block))?;
-            if let Some(pb) = &pb {
-                pb.inc(block.len() as u64);
-            }
-        }
-        if let Some(pb) = pb {
-            pb.finish_and_clear();
-        }
-        Ok(())
-    }
-}
-
 /// The classifier's probabilities for the rows where `want` holds (None
 /// for the others), with the time taken on stderr.
 pub fn classify_rows(
@@ -338,7 +313,7 @@ pub fn classify_rows(
         .map(|r| r.text.as_str())
         .collect();
     let mut all = Vec::with_capacity(texts.len());
-    c.scores_in_blocks(&texts, progress, |s| {
+    scores_in_blocks(&c, &texts, progress, |s| {
         all.extend_from_slice(s);
         Ok(())
     })
