@@ -86,6 +86,29 @@ test('paste an article, see highlights, click one and read its evidence', async 
   assert.ok(await count() > 0);
 });
 
+test('score the claims with the fine-tuned encoder and read the words behind a call', async () => {
+  await open('analyze');
+  await page.fill('#input', ARTICLE);
+  await page.selectOption('#claims-scorer', 'explain');
+  await page.click('#analyze-btn');
+  await page.waitForFunction(() => /findings/.test(document.querySelector('#analyze-status').textContent), null, { timeout: 60000 });
+  const claims = await page.evaluate(() => window.parallax.lastFindings
+    .filter((f) => f.layer === 'claims' && f.obj && Array.isArray(f.obj.cues))
+    .map((f) => ({ label: f.obj.label, cues: f.obj.cues.map((c) => c.feature), start: f.start })));
+  assert.ok(claims.length > 0, 'no claims findings');
+  for (const c of claims) assert.equal(c.cues[0], 'm:fine-tuned-encoder', JSON.stringify(c));
+  const explained = claims.filter((c) => c.label === 'check-worthy' && c.cues.slice(1).some((x) => x.startsWith('w:')));
+  assert.ok(explained.length > 0, `no word reasons: ${JSON.stringify(claims)}`);
+  // the detail panel of a claim shows its word cues
+  const mark = await page.$(`#analysis mark.hl[data-layer="claims"]`);
+  assert.ok(mark, 'no claims highlight');
+  await mark.click();
+  await page.waitForSelector('#analysis .detail .finding');
+  const detail = await page.$eval('#analysis .detail', (e) => e.textContent);
+  assert.match(detail, /fine-tuned-encoder/);
+  await page.selectOption('#claims-scorer', 'linear');
+});
+
 test('pick two stored articles and see them side by side', async () => {
   await open('compare');
   await page.waitForSelector('#compare-list input[type=checkbox]');

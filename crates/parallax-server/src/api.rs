@@ -164,6 +164,24 @@ pub struct AnalyzeRequest {
     /// Layers to skip.
     #[serde(default)]
     pub skip: Vec<String>,
+    /// What scores the `claims` layer (default: the linear model).
+    #[serde(default)]
+    pub claims: ClaimsScorer,
+}
+
+/// The scorer of the `claims` layer a request asks for.
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimsScorer {
+    /// The embedded linear model, with per-word cues (fast).
+    #[default]
+    Linear,
+    /// The embedded fine-tuned encoder (more accurate, about a hundred
+    /// times slower).
+    Encoder,
+    /// The encoder, and word reasons for its check-worthy calls by
+    /// occlusion (about ten times the encoder's work).
+    Explain,
 }
 
 pub fn run_analysis(pipeline: &Pipeline, req: AnalyzeRequest) -> Result<Analysis, ApiError> {
@@ -195,11 +213,17 @@ pub fn run_analysis(pipeline: &Pipeline, req: AnalyzeRequest) -> Result<Analysis
     }
     .into_document()
     .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.reason))?;
-    if req.skip.is_empty() {
-        Ok(pipeline.analyze(doc))
+    let mut a = if req.skip.is_empty() {
+        pipeline.analyze(doc)
     } else {
-        Ok(Pipeline::new(Config { skip: req.skip }).analyze(doc))
+        Pipeline::new(Config { skip: req.skip }).analyze(doc)
+    };
+    if let (true, Some(c)) = (req.claims != ClaimsScorer::Linear, a.layers.claims.as_mut()) {
+        use parallax_compare::full::{claims, embedded};
+        let explain = req.claims == ClaimsScorer::Explain;
+        claims::rescore_claims(c, claims::embedded_classifier(), embedded::NAME, explain);
     }
+    Ok(a)
 }
 
 pub async fn analyze(

@@ -121,7 +121,9 @@ pub fn openapi_document() -> Value {
                     "html": {"type": "string", "description": "an HTML page; its main text is extracted"},
                     "id": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"},
                     "source": {"type": "string"}, "author": {"type": "string"}, "published": {"type": "string"},
-                    "skip": {"type": "array", "items": {"type": "string"}, "description": "layers not to run"}}},
+                    "skip": {"type": "array", "items": {"type": "string"}, "description": "layers not to run"},
+                    "claims": {"type": "string", "enum": ["linear", "encoder", "explain"], "default": "linear",
+                        "description": "what scores the claims layer: the embedded linear model (fast, per-word cues), the embedded fine-tuned encoder checkworthy-encoder-v1 (more accurate, about a hundred times slower), or the encoder with word reasons found by occlusion (about ten times the encoder's work)"}}},
                 "Analysis": {"type": "object", "description": "docs/schema.md", "properties": {
                     "schema_version": {"type": "string"}, "document": {"type": "object"}, "links": {"type": "array"},
                     "segments": {"type": "object"}, "layers": {"type": "object"}}},

@@ -100,6 +100,61 @@ async fn analyze_returns_the_analysis() {
         .contains("city council"));
 }
 
+/// `claims` picks the scorer of the claims layer: the linear model by
+/// default, the embedded encoder, or the encoder with occlusion word cues;
+/// anything else is a 400 naming the choices.
+#[tokio::test]
+async fn analyze_scores_claims_with_the_scorer_asked_for() {
+    let app = app(state(ServerConfig::default()));
+    let text = "Unemployment fell from 10 percent to 4.7 percent in eight years. Thank you all for coming.";
+    let layer = |v: &Value| v["layers"]["claims"].clone();
+    // (claims, layer model, cue features of the first sentence: all from
+    // the linear model / only the encoder's / the encoder's then words)
+    for (claims, model, cues) in [
+        (None, "checkworthy-lr-v2", "linear"),
+        (Some("linear"), "checkworthy-lr-v2", "linear"),
+        (Some("encoder"), "checkworthy-encoder-v1", "encoder"),
+        (Some("explain"), "checkworthy-encoder-v1", "words"),
+    ] {
+        let mut req = json!({ "text": text });
+        if let Some(c) = claims {
+            req["claims"] = json!(c);
+        }
+        let (status, v) = call(
+            &app,
+            Method::POST,
+            "/api/analyze",
+            Some(&req.to_string()),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let c = layer(&v);
+        assert_eq!(c["model"], model, "{claims:?}");
+        let first = &c["sentences"][0];
+        assert_eq!(first["label"], "check-worthy", "{claims:?} {first}");
+        let f: Vec<&str> = first["cues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["feature"].as_str().unwrap())
+            .collect();
+        let enc = "m:fine-tuned-encoder";
+        match cues {
+            "linear" => assert!(!f.is_empty() && !f.contains(&enc), "{f:?}"),
+            "encoder" => assert_eq!(f, [enc]),
+            _ => assert!(
+                f[0] == enc && f.len() > 1 && f[1..].iter().all(|x| x.starts_with("w:")),
+                "{f:?}"
+            ),
+        }
+    }
+    let req = json!({"text": text, "claims": "bert"}).to_string();
+    let (status, v) = call(&app, Method::POST, "/api/analyze", Some(&req), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("encoder"), "{v}");
+}
+
 #[tokio::test]
 async fn bad_requests_get_json_errors() {
     let app = app(state(ServerConfig {

@@ -305,6 +305,8 @@ function analyzeBody() {
     const v = $('#' + id).value.trim();
     if (v) body[k] = v;
   }
+  const scorer = $('#claims-scorer') && $('#claims-scorer').value;
+  if (scorer && scorer !== 'linear') body.claims = scorer;
   return body;
 }
 
