@@ -170,7 +170,7 @@ pub struct AnalyzeRequest {
 }
 
 /// The scorer of the `claims` layer a request asks for.
-#[derive(Deserialize, Default, Clone, Copy, PartialEq, Debug)]
+#[derive(Deserialize, Default, Clone, Copy, Debug)]
 #[serde(rename_all = "lowercase")]
 pub enum ClaimsScorer {
     /// The embedded linear model, with per-word cues (fast).
@@ -218,9 +218,13 @@ pub fn run_analysis(pipeline: &Pipeline, req: AnalyzeRequest) -> Result<Analysis
     } else {
         Pipeline::new(Config { skip: req.skip }).analyze(doc)
     };
-    if let (true, Some(c)) = (req.claims != ClaimsScorer::Linear, a.layers.claims.as_mut()) {
+    let explain = match req.claims {
+        ClaimsScorer::Linear => None,
+        ClaimsScorer::Encoder => Some(false),
+        ClaimsScorer::Explain => Some(true),
+    };
+    if let (Some(explain), Some(c)) = (explain, a.layers.claims.as_mut()) {
         use parallax_compare::full::{claims, embedded};
-        let explain = req.claims == ClaimsScorer::Explain;
         claims::rescore_claims(c, claims::embedded_classifier(), embedded::NAME, explain);
     }
     Ok(a)

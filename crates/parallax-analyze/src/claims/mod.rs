@@ -108,6 +108,25 @@ impl ClaimsLayer {
             .filter(|s| s.label == LABEL_YES)
             .count();
     }
+
+    /// Adds to sentence `i`, after its encoder cue, the words whose removal
+    /// lowers its score most: `w:<word>` with the drop in log-odds as the
+    /// weight, at most 3, only drops above 0.1. `occluded`: the words of
+    /// [`occlusions`] and the model's score of the sentence without each.
+    pub fn explain_by_occlusion(&mut self, i: usize, occluded: &[(String, f32)]) {
+        let s = &mut self.sentences[i];
+        let base = log_odds(s.score);
+        let mut drops: Vec<(f32, &str)> = occluded
+            .iter()
+            .map(|(w, p)| (base - log_odds(*p), w.as_str()))
+            .filter(|(d, _)| *d > 0.1)
+            .collect();
+        drops.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        s.cues.extend(drops.into_iter().take(3).map(|(d, w)| Cue {
+            feature: format!("w:{w}"),
+            weight: d,
+        }));
+    }
 }
 
 /// The words of a sentence an occlusion explanation tries, each with the
@@ -145,27 +164,6 @@ pub const OCCLUDE_MAX_WORDS: usize = 60;
 /// Log-odds of a probability, clamped away from 0 and 1.
 fn log_odds(p: f32) -> f32 {
     (p.max(1e-6) / (1.0 - p).max(1e-6)).ln()
-}
-
-impl ClaimsLayer {
-    /// Adds to sentence `i`, after its encoder cue, the words whose removal
-    /// lowers its score most: `w:<word>` with the drop in log-odds as the
-    /// weight, at most 3, only drops above 0.1. `occluded`: the words of
-    /// [`occlusions`] and the model's score of the sentence without each.
-    pub fn explain_by_occlusion(&mut self, i: usize, occluded: &[(String, f32)]) {
-        let s = &mut self.sentences[i];
-        let base = log_odds(s.score);
-        let mut drops: Vec<(f32, &str)> = occluded
-            .iter()
-            .map(|(w, p)| (base - log_odds(*p), w.as_str()))
-            .filter(|(d, _)| *d > 0.1)
-            .collect();
-        drops.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        s.cues.extend(drops.into_iter().take(3).map(|(d, w)| Cue {
-            feature: format!("w:{w}"),
-            weight: d,
-        }));
-    }
 }
 
 pub const LABEL_YES: &str = "check-worthy";
