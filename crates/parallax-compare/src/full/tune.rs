@@ -258,6 +258,26 @@ impl Net {
             .flatten_iter()
             .collect()
     }
+
+    /// Probabilities of the positive class for every token of every
+    /// sequence (the head on each token's last state: a token tagger
+    /// trained by [`finetune_tokens`]).
+    pub fn token_scores(&self, seqs: &[Vec<u32>]) -> Vec<Vec<f32>> {
+        let refs: Vec<&[u32]> = seqs.iter().map(|s| s.as_slice()).collect();
+        refs.par_chunks(16)
+            .map_init(Buffers::default, |buf, c| {
+                let z = self.infer_tokens(c, buf);
+                let mut out = Vec::with_capacity(c.len());
+                let mut at = 0;
+                for s in c {
+                    out.push(z[at..at + s.len()].iter().map(|&v| sigmoid(v)).collect());
+                    at += s.len();
+                }
+                out
+            })
+            .flatten_iter()
+            .collect()
+    }
 }
 
 /// Sequences packed one after another: their ids and each one's (offset,
@@ -575,8 +595,7 @@ struct Cache {
     /// Dropout mask on the embeddings.
     em: Vec<f32>,
     layers: Vec<LayerCache>,
-    /// Last hidden states (read by the tests).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Last hidden states (the token head reads them).
     out: Vec<f32>,
     pooled: Vec<f32>,
     /// Logits, one per sentence.
@@ -709,6 +728,27 @@ impl Net {
     /// The same operations in the same order as [`Net::forward`] with
     /// dropout 0 (a mask of ones multiplies exactly), so the same bits.
     fn infer(&self, seqs: &[&[u32]], buf: &mut Buffers) -> Vec<f32> {
+        let offs = self.encode(seqs, buf);
+        self.pool(&buf.x, &offs).1
+    }
+
+    /// [`Net::infer`] with the head on every token instead of the mean:
+    /// one logit per token of the packed sequences, in order.
+    fn infer_tokens(&self, seqs: &[&[u32]], buf: &mut Buffers) -> Vec<f32> {
+        self.encode(seqs, buf);
+        self.token_logits(&buf.x)
+    }
+
+    /// The head on each row of `x` (`tokens × hidden`).
+    fn token_logits(&self, x: &[f32]) -> Vec<f32> {
+        x.chunks(self.config.hidden)
+            .map(|row| super::dot(row, &self.hw) + self.hb[0])
+            .collect()
+    }
+
+    /// The encoder of [`Net::infer`]: leaves the last hidden states of the
+    /// packed sequences in `buf.x` and returns each one's (offset, length).
+    fn encode(&self, seqs: &[&[u32]], buf: &mut Buffers) -> Vec<(usize, usize)> {
         let c = &self.config;
         let h = c.hidden;
         let (ids, offs) = pack(seqs);
@@ -761,23 +801,18 @@ impl Net {
             r.iter_mut().zip(y1.iter()).for_each(|(a, res)| *a += res);
             ln_fwd(r, &l.g2, &l.b2, c.eps, xhat, inv, x);
         }
-        self.pool(x, &offs).1
+        offs
     }
 
     /// Backward pass: adds to `grad` the gradient of
     /// `weight · Σ BCE(z_s, y_s)` over the sub-batch, returns the summed loss.
     fn backward(&self, c: &Cache, ys: &[f32], weight: f32, grad: &mut Net) -> f32 {
-        let cf = &self.config;
-        let (h, heads) = (cf.hidden, cf.heads);
-        let d = h / heads;
-        let scale = 1.0 / (d as f32).sqrt();
-        let t = c.ids.len();
+        let h = self.config.hidden;
         let mut loss = 0f32;
-        let mut dx = vec![0f32; t * h];
+        let mut dx = vec![0f32; c.ids.len() * h];
         for (s, &(o, n)) in c.offs.iter().enumerate() {
             let (z, y) = (c.z[s], ys[s]);
-            // BCE with logits, computed stably
-            loss += z.max(0.0) - z * y + (-z.abs()).exp().ln_1p();
+            loss += bce(z, y);
             let dz = (sigmoid(z) - y) * weight;
             let pr = &c.pooled[s * h..(s + 1) * h];
             for j in 0..h {
@@ -791,6 +826,47 @@ impl Net {
                 }
             }
         }
+        self.backward_encoder(c, dx, grad);
+        loss
+    }
+
+    /// Backward pass of the head on every token: adds to `grad` the
+    /// gradient of `weight · Σ BCE(z_t, y_t)` over the tokens of the
+    /// sub-batch whose label `ys[t]` (packed order) is not negative, and
+    /// returns that summed loss.
+    fn backward_tokens(&self, c: &Cache, ys: &[f32], weight: f32, grad: &mut Net) -> f32 {
+        let h = self.config.hidden;
+        let z = self.token_logits(&c.out);
+        let mut loss = 0f32;
+        let mut dx = vec![0f32; c.ids.len() * h];
+        for (t, (&z, &y)) in z.iter().zip(ys).enumerate() {
+            if y < 0.0 {
+                continue;
+            }
+            loss += bce(z, y);
+            let dz = (sigmoid(z) - y) * weight;
+            let xr = &c.out[t * h..(t + 1) * h];
+            for j in 0..h {
+                grad.hw[j] += dz * xr[j];
+            }
+            grad.hb[0] += dz;
+            let row = &mut dx[t * h..(t + 1) * h];
+            for j in 0..h {
+                row[j] = dz * self.hw[j];
+            }
+        }
+        self.backward_encoder(c, dx, grad);
+        loss
+    }
+
+    /// Backward pass through the encoder, from `dx`, the gradient of the
+    /// loss with respect to the last hidden states.
+    fn backward_encoder(&self, c: &Cache, mut dx: Vec<f32>, grad: &mut Net) {
+        let cf = &self.config;
+        let (h, heads) = (cf.hidden, cf.heads);
+        let d = h / heads;
+        let scale = 1.0 / (d as f32).sqrt();
+        let t = c.ids.len();
         for (li, l) in self.layers.iter().enumerate().rev() {
             let lc = &c.layers[li];
             let gl = &mut grad.layers[li];
@@ -891,8 +967,12 @@ impl Net {
                 }
             }
         }
-        loss
     }
+}
+
+/// Binary cross-entropy of logit `z` against `y`, computed stably.
+fn bce(z: f32, y: f32) -> f32 {
+    z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()
 }
 
 /// Settings of a fine-tuning run (the defaults are those of
@@ -1021,14 +1101,92 @@ pub fn best_threshold(scores: &[f32], gold: &[bool]) -> (f32, f64) {
 /// epoch; returns the net of the epoch with the best dev F1 (the later of
 /// equals), the reports, and the index of that epoch's report.
 pub fn finetune(
-    mut net: Net,
+    net: Net,
     train: &[(Vec<u32>, bool)],
     dev: &[(Vec<u32>, bool)],
     o: &TuneOptions,
     report: &mut dyn FnMut(Progress),
 ) -> (Net, Vec<EpochReport>, usize) {
+    let dev_ids: Vec<Vec<u32>> = dev.iter().map(|(s, _)| s.clone()).collect();
+    let dev_gold: Vec<bool> = dev.iter().map(|&(_, y)| y).collect();
+    fit(
+        net,
+        train.len(),
+        &|net, batch, part, seed, g| {
+            let seqs: Vec<&[u32]> = part.iter().map(|&i| train[i].0.as_slice()).collect();
+            let ys: Vec<f32> = part.iter().map(|&i| train[i].1 as u8 as f32).collect();
+            let cache = net.forward(&seqs, o.dropout, seed);
+            let loss = net.backward(&cache, &ys, 1.0 / batch.len() as f32, g);
+            (loss, part.len())
+        },
+        &mut |net| (net.scores(&dev_ids), dev_gold.clone()),
+        o,
+        report,
+    )
+}
+
+/// Fine-tunes `net` as a token tagger: the head on every token's last
+/// state, trained on `train` (token ids, and a label per token: 1 inside,
+/// 0 outside, negative for tokens left out of the loss, such as `[CLS]`).
+/// The loss is the mean over the labelled tokens of a batch. Dev F1 (for
+/// the epoch) is over the labelled tokens of `dev`, at the best threshold.
+pub fn finetune_tokens(
+    net: Net,
+    train: &[(Vec<u32>, Vec<f32>)],
+    dev: &[(Vec<u32>, Vec<f32>)],
+    o: &TuneOptions,
+    report: &mut dyn FnMut(Progress),
+) -> (Net, Vec<EpochReport>, usize) {
+    let dev_ids: Vec<Vec<u32>> = dev.iter().map(|(s, _)| s.clone()).collect();
+    let labelled = |ys: &[f32]| ys.iter().filter(|&&y| y >= 0.0).count();
+    fit(
+        net,
+        train.len(),
+        &|net, batch, part, seed, g| {
+            let seqs: Vec<&[u32]> = part.iter().map(|&i| train[i].0.as_slice()).collect();
+            let ys: Vec<f32> = part
+                .iter()
+                .flat_map(|&i| train[i].1.iter().copied())
+                .collect();
+            let n: usize = batch.iter().map(|&i| labelled(&train[i].1)).sum();
+            let cache = net.forward(&seqs, o.dropout, seed);
+            let loss = net.backward_tokens(&cache, &ys, 1.0 / n.max(1) as f32, g);
+            (loss, labelled(&ys))
+        },
+        &mut |net| {
+            let mut scores = Vec::new();
+            let mut gold = Vec::new();
+            for (p, (_, ys)) in net.token_scores(&dev_ids).into_iter().zip(dev) {
+                for (s, &y) in p.into_iter().zip(ys) {
+                    if y >= 0.0 {
+                        scores.push(s);
+                        gold.push(y >= 0.5);
+                    }
+                }
+            }
+            (scores, gold)
+        },
+        o,
+        report,
+    )
+}
+
+/// The training loop of [`finetune`] and [`finetune_tokens`]: `grad_of`
+/// adds the gradient of one sub-batch (`part` of `batch`, dropout masks
+/// from `seed`) into the buffer it is given and returns its summed loss
+/// and the count the loss is a mean over; `dev_scores` gives the dev
+/// probabilities and gold after each epoch.
+#[allow(clippy::type_complexity)]
+fn fit(
+    mut net: Net,
+    n_train: usize,
+    grad_of: &(dyn Fn(&Net, &[usize], &[usize], u64, &mut Net) -> (f32, usize) + Sync),
+    dev_scores: &mut dyn FnMut(&Net) -> (Vec<f32>, Vec<bool>),
+    o: &TuneOptions,
+    report: &mut dyn FnMut(Progress),
+) -> (Net, Vec<EpochReport>, usize) {
     let start = std::time::Instant::now();
-    let per_epoch = train.len().div_ceil(o.batch);
+    let per_epoch = n_train.div_ceil(o.batch);
     let steps = (o.epochs * per_epoch).max(1);
     let warm = o.warmup * steps as f32;
     let mut adam = Adam {
@@ -1037,10 +1195,8 @@ pub fn finetune(
         step: 0,
     };
     let mut grads: Vec<Net> = (0..o.parts.max(1)).map(|_| net.zeros_like()).collect();
-    let mut order: Vec<usize> = (0..train.len()).collect();
+    let mut order: Vec<usize> = (0..n_train).collect();
     let mut rng = SplitMix::new(o.seed);
-    let dev_ids: Vec<Vec<u32>> = dev.iter().map(|(s, _)| s.clone()).collect();
-    let dev_gold: Vec<bool> = dev.iter().map(|&(_, y)| y).collect();
     let mut best: Option<(Net, f64, usize)> = None;
     let mut reports = Vec::new();
     let mut step = 0usize;
@@ -1052,24 +1208,20 @@ pub fn finetune(
             let per = bsz.div_ceil(grads.len());
             let seed = rng.next_u64();
             let net_ref = &net;
-            let losses: Vec<f32> = grads
+            let losses: Vec<(f32, usize)> = grads
                 .par_iter_mut()
                 .enumerate()
                 .map(|(pi, g)| {
                     g.tensors_mut().into_iter().for_each(|t| t.fill(0.0));
                     let part = &batch[(pi * per).min(bsz)..((pi + 1) * per).min(bsz)];
                     if part.is_empty() {
-                        return 0.0;
+                        return (0.0, 0);
                     }
-                    let seqs: Vec<&[u32]> = part.iter().map(|&i| train[i].0.as_slice()).collect();
-                    let ys: Vec<f32> = part.iter().map(|&i| train[i].1 as u8 as f32).collect();
-                    let cache =
-                        net_ref.forward(&seqs, o.dropout, seed ^ ((pi as u64 + 1) * 0x9E37));
-                    net_ref.backward(&cache, &ys, 1.0 / bsz as f32, g)
+                    grad_of(net_ref, batch, part, seed ^ ((pi as u64 + 1) * 0x9E37), g)
                 })
                 .collect();
-            loss_sum += losses.iter().sum::<f32>();
-            loss_n += bsz;
+            loss_sum += losses.iter().map(|l| l.0).sum::<f32>();
+            loss_n += losses.iter().map(|l| l.1).sum::<usize>();
             // sum the parts' gradients into the first, in a fixed order
             let (first, rest) = grads.split_at_mut(1);
             let mut total = first[0].tensors_mut();
@@ -1101,12 +1253,12 @@ pub fn finetune(
                     epoch,
                     bi + 1,
                     per_epoch,
-                    loss_sum / loss_n as f32,
+                    loss_sum / loss_n.max(1) as f32,
                 ));
                 (loss_sum, loss_n) = (0.0, 0);
             }
         }
-        let s = net.scores(&dev_ids);
+        let (s, dev_gold) = dev_scores(&net);
         let (threshold, dev_f1) = best_threshold(&s, &dev_gold);
         let r = EpochReport {
             epoch,
@@ -1254,6 +1406,116 @@ mod tests {
             .build()
             .unwrap();
         let b = one.install(run);
+        assert!(a.tensors().iter().zip(b.tensors()).all(|(x, y)| x == &y));
+    }
+
+    /// Per-token labels for `seqs()`: `[CLS]`/`[SEP]` left out (-1), the
+    /// rest inside (1) or outside (0) by a fixed pattern.
+    fn token_data() -> Vec<(Vec<u32>, Vec<f32>)> {
+        seqs()
+            .into_iter()
+            .map(|(ids, _)| {
+                let n = ids.len();
+                let ys = (0..n)
+                    .map(|i| match i {
+                        0 => -1.0,
+                        i if i == n - 1 => -1.0,
+                        i => ((ids[i] + i as u32) % 2) as f32,
+                    })
+                    .collect();
+                (ids, ys)
+            })
+            .collect()
+    }
+
+    fn token_loss(net: &Net, data: &[(Vec<u32>, Vec<f32>)], drop: f32) -> f64 {
+        let s: Vec<&[u32]> = data.iter().map(|d| d.0.as_slice()).collect();
+        let ys: Vec<f32> = data.iter().flat_map(|d| d.1.iter().copied()).collect();
+        let c = net.forward(&s, drop, 5);
+        let mut g = net.zeros_like();
+        net.backward_tokens(&c, &ys, 1.0, &mut g) as f64
+    }
+
+    /// The token head's gradients agree with central finite differences
+    /// too (labels of -1 stay out of the loss), with and without dropout.
+    #[test]
+    fn token_head_gradients_match_finite_differences() {
+        for drop in [0.0f32, 0.3] {
+            let net = Net::from_model(&tiny(2), 0, 4);
+            let data = token_data();
+            let s: Vec<&[u32]> = data.iter().map(|d| d.0.as_slice()).collect();
+            let ys: Vec<f32> = data.iter().flat_map(|d| d.1.iter().copied()).collect();
+            let c = net.forward(&s, drop, 5);
+            let mut g = net.zeros_like();
+            net.backward_tokens(&c, &ys, 1.0, &mut g);
+            let grads: Vec<Vec<f32>> = g.tensors().into_iter().cloned().collect();
+            let mut r = SplitMix::new(11);
+            for ti in 0..grads.len() {
+                for _ in 0..4 {
+                    let k = (r.next_u64() % grads[ti].len() as u64) as usize;
+                    let eps = 1e-2f32;
+                    let mut plus = net.clone();
+                    plus.tensors_mut()[ti][k] += eps;
+                    let mut minus = net.clone();
+                    minus.tensors_mut()[ti][k] -= eps;
+                    let num = (token_loss(&plus, &data, drop) - token_loss(&minus, &data, drop))
+                        / (2.0 * eps as f64);
+                    let ana = grads[ti][k] as f64;
+                    let tol = 2e-3 + 2e-2 * ana.abs().max(num.abs());
+                    assert!(
+                        (num - ana).abs() <= tol,
+                        "dropout {drop}, tensor {ti} [{k}]: analytic {ana}, numeric {num}"
+                    );
+                }
+            }
+        }
+        // a token labelled -1 adds nothing
+        let net = Net::from_model(&tiny(2), 0, 4);
+        let ids = [2u32, 4, 5, 3];
+        let c = net.forward(&[&ids], 0.0, 0);
+        let mut g = net.zeros_like();
+        assert_eq!(net.backward_tokens(&c, &[-1.0; 4], 1.0, &mut g), 0.0);
+        assert!(g.tensors().iter().all(|t| t.iter().all(|&v| v == 0.0)));
+    }
+
+    /// Token scores are the sigmoid of the head on each last hidden state
+    /// of the training forward, sequence by sequence, bit for bit.
+    #[test]
+    fn token_scores_are_the_forward_head_on_every_token() {
+        let net = Net::from_model(&tiny(7), 0, 3);
+        let data = seqs();
+        let all: Vec<&[u32]> = data.iter().map(|d| d.0.as_slice()).collect();
+        let c = net.forward(&all, 0.0, 0);
+        let want: Vec<f32> = net.token_logits(&c.out).into_iter().map(sigmoid).collect();
+        let owned: Vec<Vec<u32>> = data.iter().map(|d| d.0.clone()).collect();
+        let got = net.token_scores(&owned);
+        assert_eq!(got.iter().map(|v| v.len()).collect::<Vec<_>>(), [8, 4, 5]);
+        assert_eq!(got.concat(), want);
+    }
+
+    /// A token tagger fits a tiny set, reproducibly whatever the threads.
+    #[test]
+    fn token_training_fits_a_tiny_set_reproducibly() {
+        let m = tiny(3);
+        let data = token_data();
+        let o = TuneOptions {
+            epochs: 40,
+            batch: 3,
+            lr: 1e-2,
+            dropout: 0.0,
+            ..TuneOptions::default()
+        };
+        let before = token_loss(&Net::from_model(&m, 0, 1), &data, 0.0);
+        let run = || finetune_tokens(Net::from_model(&m, 0, 1), &data, &data, &o, &mut |_| {});
+        let (a, reports, best) = run();
+        let after = token_loss(&a, &data, 0.0);
+        assert!(after < before * 0.5, "{before} -> {after}");
+        assert!(reports[best].dev_f1 > 0.9, "{:?}", reports[best]);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let b = one.install(run).0;
         assert!(a.tensors().iter().zip(b.tensors()).all(|(x, y)| x == &y));
     }
 
