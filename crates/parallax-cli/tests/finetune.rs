@@ -271,3 +271,146 @@ fn finetune_with_int8_writes_what_it_scored() {
         "train said {trained_f1}, eval says {eval_f1}"
     );
 }
+
+fn ptc_dir() -> PathBuf {
+    train_tsv().parent().unwrap().join("../ptc")
+}
+
+/// `train techniques-encoder` on the first 24 PTC articles with a tiny
+/// encoder (one epoch, int8, plus `extra`) into `dir/tuned`; returns what
+/// it printed, the folder, and the base encoder's folder.
+fn train_techniques(dir: &Path, extra: &[&str]) -> (String, PathBuf, PathBuf) {
+    let base = dir.join("base");
+    let out_dir = dir.join("tuned");
+    tiny_encoder(&base, 1500);
+    let ptc = ptc_dir();
+    let mut args: Vec<&std::ffi::OsStr> = [
+        "train",
+        "techniques-encoder",
+        "--limit",
+        "24",
+        "--epochs",
+        "1",
+        "--lr",
+        "0.001",
+        "--int8",
+    ]
+    .iter()
+    .chain(extra)
+    .map(|a| a.as_ref())
+    .collect();
+    args.extend([
+        "--data".as_ref(),
+        ptc.as_os_str(),
+        "--model-dir".as_ref(),
+        base.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    (stdout_of(&args), out_dir, base)
+}
+
+/// The first 24 PTC articles (those `train_techniques` read) in `dir/articles`.
+fn first_articles(dir: &Path) -> PathBuf {
+    let arts = dir.join("articles");
+    std::fs::create_dir_all(&arts).unwrap();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(ptc_dir().join("train-articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for p in names.iter().take(24) {
+        std::fs::copy(p, arts.join(p.file_name().unwrap())).unwrap();
+    }
+    arts
+}
+
+/// The rest of the first line of `text` that starts with `prefix`.
+fn line_after(text: &str, prefix: &str) -> String {
+    let l = text
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting {prefix:?} in {text}"));
+    l[prefix.len()..].to_string()
+}
+
+/// `eval techniques --task si --held-out` of `arts` with the tagger in
+/// `enc`: its "precision P  recall R  F1 F" line.
+fn eval_si_with(arts: &Path, enc: &Path) -> String {
+    let labels = ptc_dir().join("train-labels-TC");
+    let args: Vec<&std::ffi::OsStr> = ["eval", "techniques", "--task", "si", "--held-out"]
+        .iter()
+        .map(|a| a.as_ref())
+        .chain([
+            "--articles".as_ref(),
+            arts.as_os_str(),
+            "--labels".as_ref(),
+            labels.as_os_str(),
+            "--encoder-dir".as_ref(),
+            enc.as_os_str(),
+        ])
+        .collect();
+    format!("precision {}", line_after(&stdout_of(&args), "precision "))
+}
+
+/// `train techniques-encoder` writes a folder whose mix and decoding
+/// `eval techniques --encoder-dir` reads back: the held-out SI figures the
+/// trainer printed are the ones eval gives on the same articles (int8
+/// weights included), and the encoder counts.
+#[test]
+fn finetune_a_tiny_techniques_tagger_and_score_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, out_dir, base) = train_techniques(dir.path(), &[]);
+    assert!(out.contains("epoch 1: dev word-piece F1"), "{out}");
+    assert!(
+        out.contains("dev SI F1") && out.contains("at mix 1.0"),
+        "{out}"
+    );
+    let trained = line_after(&out, "held-out SI, encoder mixed in: ");
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("config.json")).unwrap()).unwrap();
+    let c = &cfg["parallax_techniques_encoder"];
+    assert_eq!((&c["seed"], &c["refit"]), (&42.into(), &false.into()));
+    assert!(c["mix"].as_f64().is_some_and(|m| (0.0..=1.0).contains(&m)));
+    let arts = first_articles(dir.path());
+    assert_eq!(eval_si_with(&arts, &out_dir), trained, "{out}");
+    // with the mix set to 0 (the linear tagger alone) or 1 (the encoder
+    // alone) eval gives other spans
+    let with_mix = |mix: f64| {
+        let mut c = cfg.clone();
+        c["parallax_techniques_encoder"]["mix"] = mix.into();
+        std::fs::write(out_dir.join("config.json"), c.to_string()).unwrap();
+        eval_si_with(&arts, &out_dir)
+    };
+    assert_ne!(with_mix(0.0), with_mix(1.0));
+    // a folder without a techniques tagger is a clear error
+    parallax()
+        .args(["eval", "techniques", "--task", "si", "--held-out"])
+        .arg("--articles")
+        .arg(&arts)
+        .arg("--labels")
+        .arg(ptc_dir().join("train-labels-TC"))
+        .arg("--encoder-dir")
+        .arg(&base)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no techniques tagger in it"));
+}
+
+/// `--refit` trains a fresh encoder on train and dev after the choices on
+/// dev, and the folder holds that one (what the trainer scored).
+#[test]
+fn refit_keeps_the_encoder_trained_on_train_and_dev() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, out_dir, _) = train_techniques(dir.path(), &["--refit"]);
+    assert!(
+        out.contains("refit: a fresh encoder on train and dev"),
+        "{out}"
+    );
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["parallax_techniques_encoder"]["refit"], true);
+    let trained = line_after(&out, "held-out SI, encoder mixed in: ");
+    let arts = first_articles(dir.path());
+    assert_eq!(eval_si_with(&arts, &out_dir), trained, "{out}");
+}

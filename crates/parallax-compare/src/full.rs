@@ -18,6 +18,7 @@ use std::path::Path;
 
 pub mod claims;
 pub mod embedded;
+pub mod techniques;
 pub mod tune;
 
 /// Longest input, in word pieces with [CLS] and [SEP], of a fine-tuned
@@ -106,6 +107,18 @@ impl ClassifyInputs {
     /// The same ids as [`FullModel::classify_input`].
     pub fn ids(&self, text: &str) -> Vec<u32> {
         ids_up_to(&self.tok, self.cls, self.sep, text, self.max)
+    }
+
+    /// Word-piece ids of `text` alone (no [CLS]/[SEP], not truncated).
+    pub fn pieces(&self, text: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        self.tok.for_each_id(text, |id| ids.push(id));
+        ids
+    }
+
+    /// The ids of [CLS] and [SEP].
+    pub fn specials(&self) -> (u32, u32) {
+        (self.cls, self.sep)
     }
 }
 

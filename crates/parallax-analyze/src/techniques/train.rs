@@ -321,7 +321,7 @@ fn assemble(
 
 /// A span tagger fit on `exs` with an empty technique classifier: enough
 /// to score tokens while tuning the decoding.
-fn tagger_only(exs: &[&Example], cfg: &TrainConfig) -> LinearModel {
+pub fn tagger_only(exs: &[&Example], cfg: &TrainConfig) -> LinearModel {
     let empty = Linear::zeros(1, Technique::ALL.len());
     assemble(exs, cfg, fit_si(exs, cfg), empty)
 }

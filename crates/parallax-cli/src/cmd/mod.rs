@@ -9,6 +9,7 @@ pub mod eval_claims;
 pub mod eval_embeddings;
 pub mod extract;
 pub mod finetune;
+pub mod finetune_techniques;
 pub mod ingest;
 pub mod ner;
 pub mod search;

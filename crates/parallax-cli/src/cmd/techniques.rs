@@ -56,6 +56,11 @@ pub struct EvalArgs {
     /// A model file from `parallax train techniques` instead of the embedded one.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// A fine-tuned encoder folder from `parallax train
+    /// techniques-encoder`, mixed into the span tagger (SI and end to end;
+    /// TC stays the linear classifier's).
+    #[arg(long)]
+    pub encoder_dir: Option<PathBuf>,
 }
 
 fn load_model(p: &Option<PathBuf>) -> anyhow::Result<Option<LinearModel>> {
@@ -110,7 +115,18 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         TaskArg::Tc => Task::Tc,
         TaskArg::Full => Task::Full,
     };
-    let m: &dyn TechniqueModel = model;
+    let fused = match &a.encoder_dir {
+        Some(d) => Some(super::finetune_techniques::load_fused(
+            "--encoder-dir",
+            d,
+            model,
+        )?),
+        None => None,
+    };
+    let m: &dyn TechniqueModel = match &fused {
+        Some(f) => f,
+        None => model,
+    };
     let per = tt::evaluate_per_article(m, &refs, task);
     let s = Score::total(&per);
     println!(

@@ -21,6 +21,11 @@ pub enum TrainCommand {
     /// from --model-dir) end to end; writes a model folder for
     /// `checkworthy --model-dir` (slow: minutes an epoch).
     CheckworthyEncoder(super::finetune::Args),
+    /// Persuasion-technique spans by fine-tuning the full encoder
+    /// (all-MiniLM-L6-v2 from --model-dir) as a word tagger mixed into the
+    /// linear span tagger; writes a model folder for `eval techniques
+    /// --encoder-dir` (slow: minutes an epoch).
+    TechniquesEncoder(super::finetune_techniques::Args),
 }
 
 pub fn run(cmd: TrainCommand) -> anyhow::Result<ExitCode> {
@@ -29,6 +34,7 @@ pub fn run(cmd: TrainCommand) -> anyhow::Result<ExitCode> {
         TrainCommand::Techniques(a) => techniques(a),
         TrainCommand::Checkworthy(a) => checkworthy(a),
         TrainCommand::CheckworthyEncoder(a) => super::finetune::train(a),
+        TrainCommand::TechniquesEncoder(a) => super::finetune_techniques::train(a),
     }
 }
 
