@@ -184,15 +184,7 @@ pub fn prf_with_interval(calls: &[(bool, bool)]) -> (Prf, (f64, f64)) {
 }
 
 fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result<()> {
-    let out = &a.out;
-    let io = |p: &Path, e: std::io::Error| anyhow::anyhow!("{}: {e}", p.display());
-    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
-    let cfg_path = a.model_dir.join("config.json");
-    let bytes = std::fs::read(&cfg_path).map_err(|e| io(&cfg_path, e))?;
-    let mut cfg: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", cfg_path.display()))?;
-    cfg["num_hidden_layers"] = model.config.layers.into();
-    cfg["parallax_classifier"] = serde_json::json!({
+    let section = serde_json::json!({
         "task": "check-worthiness (CheckThat! 2024 Task 1, English)",
         "trained_by": "parallax train checkworthy-encoder",
         "seed": a.seed,
@@ -205,12 +197,40 @@ fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result
         "int8": a.int8,
         "threshold": "folded into classifier.bias: probability >= 0.5 is check-worthy",
     });
+    write_model_folder(
+        model,
+        &a.model_dir,
+        &a.out,
+        a.int8,
+        ("parallax_classifier", section),
+    )
+}
+
+/// Writes a fine-tuned `model` as a folder `out`: the base model's
+/// `config.json` (from `base_dir`) with the layer count and the training
+/// settings under `section.0`, its `vocab.txt`, and the weights (in 8 bits
+/// with `int8`).
+pub fn write_model_folder(
+    model: &FullModel,
+    base_dir: &Path,
+    out: &Path,
+    int8: bool,
+    section: (&str, serde_json::Value),
+) -> anyhow::Result<()> {
+    let io = |p: &Path, e: std::io::Error| anyhow::anyhow!("{}: {e}", p.display());
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let cfg_path = base_dir.join("config.json");
+    let bytes = std::fs::read(&cfg_path).map_err(|e| io(&cfg_path, e))?;
+    let mut cfg: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", cfg_path.display()))?;
+    cfg["num_hidden_layers"] = model.config.layers.into();
+    cfg[section.0] = section.1;
     let p = out.join("config.json");
     std::fs::write(&p, serde_json::to_string_pretty(&cfg)? + "\n").map_err(|e| io(&p, e))?;
-    let v = a.model_dir.join("vocab.txt");
+    let v = base_dir.join("vocab.txt");
     std::fs::copy(&v, out.join("vocab.txt")).map_err(|e| io(&v, e))?;
     let p = out.join("model.safetensors");
-    let bytes = if a.int8 {
+    let bytes = if int8 {
         model.to_safetensors_int8()
     } else {
         model.to_safetensors()
@@ -220,7 +240,7 @@ fn write_model_dir(model: &FullModel, a: &Args, epoch: &usize) -> anyhow::Result
 }
 
 /// An f32 setting as the number it was typed as (5e-5, not 4.9999e-5).
-fn short(x: f32) -> f64 {
+pub fn short(x: f32) -> f64 {
     format!("{x}").parse().unwrap_or(x as f64)
 }
 

@@ -262,15 +262,8 @@ fn write_model_dir(
     f: &Fusion,
     held_f1: Option<f64>,
 ) -> anyhow::Result<()> {
-    let out = &a.out;
-    let io = |p: &Path, e: std::io::Error| anyhow::anyhow!("{}: {e}", p.display());
-    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
-    let cfg_path = a.model_dir.join("config.json");
-    let bytes = std::fs::read(&cfg_path).map_err(|e| io(&cfg_path, e))?;
-    let mut cfg: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", cfg_path.display()))?;
-    let short = |x: f32| format!("{x}").parse::<f64>().unwrap_or(x as f64);
-    cfg[CONFIG_KEY] = serde_json::json!({
+    let short = super::finetune::short;
+    let section = serde_json::json!({
         "task": "persuasion-technique spans (PTC SI), a word tagger mixed into the linear span tagger",
         "trained_by": "parallax train techniques-encoder",
         "seed": a.seed,
@@ -289,18 +282,7 @@ fn write_model_dir(
         "fill": short(f.fill),
         "held_out_si_f1": held_f1,
     });
-    let p = out.join("config.json");
-    std::fs::write(&p, serde_json::to_string_pretty(&cfg)? + "\n").map_err(|e| io(&p, e))?;
-    let v = a.model_dir.join("vocab.txt");
-    std::fs::copy(&v, out.join("vocab.txt")).map_err(|e| io(&v, e))?;
-    let p = out.join("model.safetensors");
-    let bytes = if a.int8 {
-        model.to_safetensors_int8()
-    } else {
-        model.to_safetensors()
-    };
-    std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
-    Ok(())
+    super::finetune::write_model_folder(model, &a.model_dir, &a.out, a.int8, (CONFIG_KEY, section))
 }
 
 /// The tagger in `dir` (written by `train techniques-encoder`) and its mix
