@@ -161,20 +161,7 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
     // the mix and decoding, on dev, against a tagger fit on the same
     // training articles
     let dev_tagger = tt::tagger_only(&train_ex, &TrainConfig::default());
-    let rows = |set: &[&Example],
-                tagger: &LinearModel,
-                enc: &EncoderTagger|
-     -> Vec<(usize, Vec<f32>, Vec<f32>)> {
-        set.par_iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let pt = tagger.token_probs(&DocCtx::new(&e.doc));
-                let pe = enc.token_probs(&e.doc, &pt);
-                (i, pt, pe)
-            })
-            .collect()
-    };
-    let dev_rows = as_rows(&dev_ex, rows(&dev_ex, &dev_tagger, &enc));
+    let dev_rows = fusion_rows(&dev_ex, &dev_tagger, &enc);
     let (fusion, per_mix) = ft::tune_fusion(&dev_rows, shipped.meta.gap, shipped.meta.fill);
     for (f1, s) in &per_mix {
         println!(
@@ -217,7 +204,7 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
     let mut held_f1 = None;
     if !held_ex.is_empty() {
         let st = Instant::now();
-        let held_rows = as_rows(&held_ex, rows(&held_ex, shipped, &enc));
+        let held_rows = fusion_rows(&held_ex, shipped, &enc);
         let secs = st.elapsed().as_secs_f64();
         let alone = Fusion { mix: 0.0, ..fusion };
         let report = |name: &str, s: Score| println!("held-out {name}: {}", s.summary());
@@ -243,14 +230,23 @@ pub fn train(a: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The rows of [`ft::tune_fusion`] for `set` from (index, tagger, encoder).
-fn as_rows<'a>(set: &[&'a Example], r: Vec<(usize, Vec<f32>, Vec<f32>)>) -> Vec<FusionRow<'a>> {
-    r.into_iter()
-        .map(|(i, pt, pe)| FusionRow {
-            doc: &set[i].doc,
-            gold: &set[i].gold,
-            tagger: pt,
-            encoder: pe,
+/// The rows of [`ft::tune_fusion`] and [`Fusion::score`] for `set`: each
+/// article's token probabilities from `tagger` and from `enc`.
+fn fusion_rows<'a>(
+    set: &[&'a Example],
+    tagger: &LinearModel,
+    enc: &EncoderTagger,
+) -> Vec<FusionRow<'a>> {
+    set.par_iter()
+        .map(|e| {
+            let tagger = tagger.token_probs(&DocCtx::new(&e.doc));
+            let encoder = enc.token_probs(&e.doc, &tagger);
+            FusionRow {
+                doc: &e.doc,
+                gold: &e.gold,
+                tagger,
+                encoder,
+            }
         })
         .collect()
 }
