@@ -93,6 +93,13 @@ fn ids_up_to(tok: &WordPiece, cls: u32, sep: u32, text: &str, max: usize) -> Vec
     ids
 }
 
+/// Word-piece ids of `text`, no [CLS]/[SEP].
+fn piece_ids(tok: &WordPiece, text: &str) -> Vec<u32> {
+    let mut ids = Vec::new();
+    tok.for_each_id(text, |id| ids.push(id));
+    ids
+}
+
 /// What turns text into a fine-tuned classifier's input ids
 /// ([`FullModel::classify_input`]), without the model's weights.
 #[derive(Clone)]
@@ -111,9 +118,7 @@ impl ClassifyInputs {
 
     /// Word-piece ids of `text` alone (no [CLS]/[SEP], not truncated).
     pub fn pieces(&self, text: &str) -> Vec<u32> {
-        let mut ids = Vec::new();
-        self.tok.for_each_id(text, |id| ids.push(id));
-        ids
+        piece_ids(&self.tok, text)
     }
 
     /// The ids of [CLS] and [SEP].
@@ -651,9 +656,7 @@ impl FullModel {
     /// assemble the input themselves and need to know which positions
     /// belong to which word).
     pub fn piece_ids(&self, text: &str) -> Vec<u32> {
-        let mut ids = Vec::new();
-        self.tok.for_each_id(text, |id| ids.push(id));
-        ids
+        piece_ids(&self.tok, text)
     }
 
     /// [CLS] and [SEP] ids and the longest input the model takes.

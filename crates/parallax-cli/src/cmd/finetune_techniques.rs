@@ -239,10 +239,11 @@ fn fusion_rows<'a>(
 ) -> Vec<FusionRow<'a>> {
     set.par_iter()
         .map(|e| {
-            let tagger = tagger.token_probs(&DocCtx::new(&e.doc));
+            let ctx = DocCtx::new(&e.doc);
+            let tagger = tagger.token_probs(&ctx);
             let encoder = enc.token_probs(&e.doc, &tagger);
             FusionRow {
-                doc: &e.doc,
+                ctx,
                 gold: &e.gold,
                 tagger,
                 encoder,

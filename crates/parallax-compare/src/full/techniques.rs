@@ -179,18 +179,6 @@ impl EncoderTagger {
         }
     }
 
-    /// Wraps a net being trained (its tokenizer from `model`).
-    pub fn from_net(model: &FullModel, net: Net) -> EncoderTagger {
-        EncoderTagger {
-            tok: model.classify_inputs(),
-            net,
-        }
-    }
-
-    pub fn tokenizer(&self) -> &ClassifyInputs {
-        &self.tok
-    }
-
     /// The words of `text` and each one's probability of lying inside a
     /// technique span.
     pub fn word_probs(&self, text: &str) -> (Vec<Word>, Vec<f32>) {
@@ -284,9 +272,8 @@ impl Fusion {
     pub fn score(&self, set: &[FusionRow]) -> Score {
         let mut sc = Score::default();
         for r in set {
-            let ctx = DocCtx::new(r.doc);
             let pred: Vec<Fragment> = self
-                .decode(&ctx, &r.tagger, &r.encoder)
+                .decode(&r.ctx, &r.tagger, &r.encoder)
                 .iter()
                 .map(|(s, _)| Fragment::new(s.cp_start, s.cp_end, None))
                 .collect();
@@ -298,7 +285,8 @@ impl Fusion {
 
 /// One article for [`tune_fusion`] and [`Fusion::score`].
 pub struct FusionRow<'a> {
-    pub doc: &'a Document,
+    /// The article's context (built once: every setting tried decodes it).
+    pub ctx: DocCtx<'a>,
     pub gold: &'a [Fragment],
     pub tagger: Vec<f32>,
     pub encoder: Vec<f32>,
@@ -334,15 +322,14 @@ pub fn tune_fusion(dev: &[FusionRow], gap: usize, fill: f32) -> (Fusion, Vec<(f6
         }
         per_mix.push(best.expect("a grid"));
     }
-    let chosen = per_mix
-        .iter()
-        .fold(None::<&(f64, Fusion)>, |b, x| match b {
-            Some(b) if b.0 >= x.0 => Some(b),
-            _ => Some(x),
-        })
-        .expect("mixes")
-        .1;
-    (chosen, per_mix)
+    // the first best: a later mix must be strictly better
+    let mut chosen = per_mix[0];
+    for &(f1, f) in &per_mix[1..] {
+        if f1 > chosen.0 {
+            chosen = (f1, f);
+        }
+    }
+    (chosen.1, per_mix)
 }
 
 /// The linear model with the fine-tuned encoder mixed into its span
