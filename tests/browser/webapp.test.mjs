@@ -109,6 +109,26 @@ test('score the claims with the fine-tuned encoder and read the words behind a c
   await page.selectOption('#claims-scorer', 'linear');
 });
 
+test('find the technique spans with the fine-tuned encoder and read why', async () => {
+  await open('analyze');
+  await page.fill('#input', ARTICLE);
+  await page.selectOption('#techniques-tagger', 'encoder');
+  await page.click('#analyze-btn');
+  await page.waitForFunction(() => /findings/.test(document.querySelector('#analyze-status').textContent), null, { timeout: 60000 });
+  const spans = await page.evaluate(() => window.parallax.lastFindings
+    .filter((f) => f.layer === 'techniques' && f.obj && Array.isArray(f.obj.evidence))
+    .map((f) => f.obj.evidence[0].kind));
+  assert.ok(spans.length > 0, 'no techniques findings');
+  for (const k of spans) assert.equal(k, 'encoder');
+  const mark = await page.$(`#analysis mark.hl[data-layer="techniques"]`);
+  assert.ok(mark, 'no techniques highlight');
+  await mark.click();
+  await page.waitForSelector('#analysis .detail .finding');
+  const detail = await page.$eval('#analysis .detail', (e) => e.textContent);
+  assert.match(detail, /fine-tuned encoder/);
+  await page.selectOption('#techniques-tagger', 'linear');
+});
+
 test('pick two stored articles and see them side by side', async () => {
   await open('compare');
   await page.waitForSelector('#compare-list input[type=checkbox]');

@@ -193,3 +193,93 @@ fn classify_fills_in_techniques_and_reports_bad_spans() {
     // The same span given twice gets two different techniques.
     assert_ne!(lines[1][1], lines[2][1]);
 }
+
+/// `analyze --techniques-encoder --format ptc` on a held-out PTC article
+/// scores, against its gold labels, exactly what `eval techniques --task si
+/// --encoder` prints for it: the two commands use the same embedded model.
+/// The spans differ from the linear model's, and the encoder options
+/// exclude each other.
+#[test]
+fn analyze_and_eval_with_the_embedded_technique_encoder_agree() {
+    use parallax_analyze::techniques::metric::{Fragment, Score, Task};
+    use parallax_analyze::techniques::{ptc as ptcio, DEFAULT_MODEL};
+    let labels = ptc().join("train-labels-TC");
+    let mut all_gold = ptcio::load_labels(&labels).unwrap();
+    let id = DEFAULT_MODEL
+        .meta
+        .validation_ids
+        .iter()
+        .find(|i| all_gold.get(*i).is_some_and(|g| !g.is_empty()))
+        .unwrap()
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("article{id}.txt");
+    std::fs::copy(
+        ptc().join("train-articles").join(&name),
+        dir.path().join(&name),
+    )
+    .unwrap();
+    let ptc_lines = |extra: &[&str]| {
+        let out = Command::cargo_bin("parallax")
+            .unwrap()
+            .args(["analyze", "--format", "ptc"])
+            .args(extra)
+            .arg(dir.path().join(&name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    let enc = ptc_lines(&["--techniques-encoder"]);
+    assert_ne!(enc, ptc_lines(&[]), "the encoder changes the spans");
+    let pred: Vec<Fragment> = enc
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f[0], id);
+            Fragment::new(f[2].parse().unwrap(), f[3].parse().unwrap(), None)
+        })
+        .collect();
+    let gold = all_gold.remove(&id).unwrap();
+    let mut sc = Score::default();
+    sc.add_article(&pred, &gold, Task::Si);
+    let out = Command::cargo_bin("parallax")
+        .unwrap()
+        .args([
+            "eval",
+            "techniques",
+            "--task",
+            "si",
+            "--held-out",
+            "--encoder",
+        ])
+        .arg("--articles")
+        .arg(dir.path())
+        .arg("--labels")
+        .arg(&labels)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = stdout(&out);
+    assert!(s.contains(&sc.summary()), "{} not in\n{s}", sc.summary());
+    Command::cargo_bin("parallax")
+        .unwrap()
+        .args([
+            "analyze",
+            "--techniques-encoder",
+            "--techniques-model-dir",
+            "/tmp",
+        ])
+        .arg(dir.path().join(&name))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("cannot be used with"));
+}

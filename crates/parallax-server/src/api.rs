@@ -167,6 +167,22 @@ pub struct AnalyzeRequest {
     /// What scores the `claims` layer (default: the linear model).
     #[serde(default)]
     pub claims: ClaimsScorer,
+    /// What finds the spans of the `techniques` layer (default: the linear
+    /// tagger).
+    #[serde(default)]
+    pub techniques: TechniquesTagger,
+}
+
+/// The span tagger of the `techniques` layer a request asks for.
+#[derive(Deserialize, Default, Clone, Copy, Debug, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum TechniquesTagger {
+    /// The embedded linear model (fast).
+    #[default]
+    Linear,
+    /// The embedded fine-tuned encoder mixed into the linear tagger (more
+    /// accurate spans, about a hundred times slower).
+    Encoder,
 }
 
 /// The scorer of the `claims` layer a request asks for.
@@ -226,6 +242,12 @@ pub fn run_analysis(pipeline: &Pipeline, req: AnalyzeRequest) -> Result<Analysis
     if let (Some(explain), Some(c)) = (explain, a.layers.claims.as_mut()) {
         use parallax_compare::full::{claims, embedded};
         claims::rescore_claims(c, claims::embedded_classifier(), embedded::NAME, explain);
+    }
+    if let (TechniquesTagger::Encoder, Some(t)) = (req.techniques, a.layers.techniques.as_mut()) {
+        *t = parallax_analyze::techniques::analyze_with(
+            parallax_compare::full::techniques::embedded(),
+            &a.doc,
+        );
     }
     Ok(a)
 }

@@ -155,6 +155,49 @@ async fn analyze_scores_claims_with_the_scorer_asked_for() {
     assert!(v["error"].as_str().unwrap().contains("encoder"), "{v}");
 }
 
+/// `techniques` picks the span tagger of the techniques layer: the linear
+/// one by default, or the embedded encoder mixed into it, whose spans say
+/// so first in their evidence.
+#[tokio::test]
+async fn analyze_tags_techniques_with_the_tagger_asked_for() {
+    let app = app(state(ServerConfig::default()));
+    let text =
+        "These treasonous traitors and their corrupt cronies want to destroy our great nation. \
+                Wake up, patriots! The meeting is on Tuesday.";
+    let mut models = Vec::new();
+    for tagger in [None, Some("linear"), Some("encoder")] {
+        let mut req = json!({ "text": text });
+        if let Some(t) = tagger {
+            req["techniques"] = json!(t);
+        }
+        let (status, v) = call(
+            &app,
+            Method::POST,
+            "/api/analyze",
+            Some(&req.to_string()),
+            &[],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let t = &v["layers"]["techniques"];
+        let spans = t["spans"].as_array().unwrap();
+        assert!(!spans.is_empty(), "{tagger:?} {t}");
+        let first_evidence: Vec<&str> = spans
+            .iter()
+            .map(|s| s["evidence"][0]["kind"].as_str().unwrap_or(""))
+            .collect();
+        let by_encoder = first_evidence.iter().all(|&k| k == "encoder");
+        assert_eq!(by_encoder, tagger == Some("encoder"), "{first_evidence:?}");
+        models.push(t["model"].as_str().unwrap().to_string());
+    }
+    assert_eq!(models[0], models[1]);
+    assert!(models[2].ends_with("+techniques-encoder-v1"), "{models:?}");
+    let req = json!({"text": text, "techniques": "bert"}).to_string();
+    let (status, v) = call(&app, Method::POST, "/api/analyze", Some(&req), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("encoder"), "{v}");
+}
+
 #[tokio::test]
 async fn bad_requests_get_json_errors() {
     let app = app(state(ServerConfig {

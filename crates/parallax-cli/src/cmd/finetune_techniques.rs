@@ -66,7 +66,7 @@ pub struct Args {
 }
 
 /// Where the config.json keeps the mix and decoding.
-pub const CONFIG_KEY: &str = "parallax_techniques_encoder";
+pub use ft::CONFIG_KEY;
 
 pub fn train(a: Args) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
@@ -295,24 +295,15 @@ pub fn load_fused<'a>(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let c = &cfg[CONFIG_KEY];
-    anyhow::ensure!(
-        m.is_classifier() && c.is_object(),
-        "{flag} {}: no techniques tagger in it (train one with `parallax train techniques-encoder`)",
-        dir.display()
-    );
-    let num = |k: &str| {
-        c[k].as_f64()
-            .map(|x| x as f32)
-            .ok_or_else(|| anyhow::anyhow!("{}: `{CONFIG_KEY}.{k}` is missing", cfg_path.display()))
-    };
-    let fusion = Fusion {
-        mix: num("mix")?,
-        threshold: num("threshold")?,
-        peak: num("peak")?,
-        fill: num("fill")?,
-        gap: num("gap")? as usize,
-    };
+    let fusion = Fusion::from_config(&cfg)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", cfg_path.display()))?
+        .filter(|_| m.is_classifier())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{flag} {}: no techniques tagger in it (train one with `parallax train techniques-encoder`)",
+                dir.display()
+            )
+        })?;
     Ok(ft::EncoderFused {
         linear,
         encoder: EncoderTagger::new(m),
@@ -321,5 +312,40 @@ pub fn load_fused<'a>(
             "{}+encoder",
             parallax_analyze::techniques::TechniqueModel::name(linear)
         ),
+    })
+}
+
+/// A technique model beside the linear one: from a folder, or embedded.
+pub enum Fused {
+    Folder(Box<ft::EncoderFused<'static>>),
+    Embedded(&'static ft::EncoderFused<'static>),
+}
+
+impl std::ops::Deref for Fused {
+    type Target = ft::EncoderFused<'static>;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Fused::Folder(f) => f,
+            Fused::Embedded(f) => f,
+        }
+    }
+}
+
+/// The technique model of `analyze`: the encoder in `dir` (`flag` names it
+/// in errors) or the embedded one (`embedded`) mixed into the embedded
+/// linear tagger, or none (the linear model alone).
+pub fn techniques_encoder(
+    flag: &str,
+    dir: Option<&Path>,
+    embedded: bool,
+) -> anyhow::Result<Option<Fused>> {
+    Ok(match dir {
+        Some(d) => Some(Fused::Folder(Box::new(load_fused(
+            flag,
+            d,
+            &DEFAULT_MODEL,
+        )?))),
+        None if embedded => Some(Fused::Embedded(ft::embedded())),
+        None => None,
     })
 }

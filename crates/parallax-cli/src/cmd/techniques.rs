@@ -61,6 +61,11 @@ pub struct EvalArgs {
     /// TC stays the linear classifier's).
     #[arg(long)]
     pub encoder_dir: Option<PathBuf>,
+    /// The embedded fine-tuned encoder (`techniques-encoder-v1`, what
+    /// `analyze --techniques-encoder` uses) mixed into the embedded span
+    /// tagger.
+    #[arg(long, conflicts_with_all = ["encoder_dir", "model"])]
+    pub encoder: bool,
 }
 
 fn load_model(p: &Option<PathBuf>) -> anyhow::Result<Option<LinearModel>> {
@@ -125,6 +130,7 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let m: &dyn TechniqueModel = match &fused {
         Some(f) => f,
+        None if a.encoder => parallax_compare::full::techniques::embedded(),
         None => model,
     };
     let per = tt::evaluate_per_article(m, &refs, task);

@@ -20,7 +20,7 @@ use once_cell::sync::Lazy;
 use parallax_analyze::techniques::features::DocCtx;
 use parallax_analyze::techniques::metric::{Fragment, Score, Task};
 use parallax_analyze::techniques::model::LinearModel;
-use parallax_analyze::techniques::{Classified, TechniqueModel};
+use parallax_analyze::techniques::{Classified, Evidence, TechniqueModel, DEFAULT_MODEL};
 use parallax_core::{Document, Span};
 use regex::Regex;
 
@@ -332,6 +332,34 @@ pub fn tune_fusion(dev: &[FusionRow], gap: usize, fill: f32) -> (Fusion, Vec<(f6
     (chosen.1, per_mix)
 }
 
+/// Where a model folder's `config.json` keeps the mix and decoding
+/// (`parallax train techniques-encoder` writes it).
+pub const CONFIG_KEY: &str = "parallax_techniques_encoder";
+
+impl Fusion {
+    /// The mix and decoding in a model folder's `config.json` (its
+    /// [`CONFIG_KEY`] section); `None` when the section is absent, an
+    /// error naming the key when one of its numbers is missing.
+    pub fn from_config(cfg: &serde_json::Value) -> Result<Option<Fusion>, String> {
+        let c = &cfg[CONFIG_KEY];
+        if !c.is_object() {
+            return Ok(None);
+        }
+        let num = |k: &str| {
+            c[k].as_f64()
+                .map(|x| x as f32)
+                .ok_or_else(|| format!("`{CONFIG_KEY}.{k}` is missing"))
+        };
+        Ok(Some(Fusion {
+            mix: num("mix")?,
+            threshold: num("threshold")?,
+            peak: num("peak")?,
+            fill: num("fill")?,
+            gap: num("gap")? as usize,
+        }))
+    }
+}
+
 /// The linear model with the fine-tuned encoder mixed into its span
 /// tagger (techniques from the linear model).
 pub struct EncoderFused<'a> {
@@ -341,6 +369,31 @@ pub struct EncoderFused<'a> {
     pub name: String,
 }
 
+impl EncoderFused<'_> {
+    /// Both taggers' token probabilities for `doc`.
+    fn taggers(&self, ctx: &DocCtx, doc: &Document) -> (Vec<f32>, Vec<f32>) {
+        let pt = self.linear.token_probs(ctx);
+        let pe = self.encoder.token_probs(doc, &pt);
+        (pt, pe)
+    }
+}
+
+/// Mean of `p` over the tokens of `doc` inside `s`.
+fn mean_inside(doc: &Document, s: &Span, p: &[f32]) -> f32 {
+    let (mut sum, mut n) = (0f32, 0u32);
+    for (t, &x) in doc.segments.tokens.iter().zip(p) {
+        if t.span.start >= s.start && t.span.end <= s.end {
+            sum += x;
+            n += 1;
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f32
+    }
+}
+
 impl TechniqueModel for EncoderFused<'_> {
     fn name(&self) -> &str {
         &self.name
@@ -348,14 +401,54 @@ impl TechniqueModel for EncoderFused<'_> {
 
     fn identify(&self, doc: &Document) -> Vec<(Span, f32)> {
         let ctx = DocCtx::new(doc);
-        let pt = self.linear.token_probs(&ctx);
-        let pe = self.encoder.token_probs(doc, &pt);
+        let (pt, pe) = self.taggers(&ctx, doc);
         self.fusion.decode(&ctx, &pt, &pe)
     }
 
     fn classify(&self, doc: &Document, spans: &[Span]) -> Vec<Classified> {
         self.linear.classify(doc, spans)
     }
+
+    /// SI then TC, each span's evidence led by what found it: the two
+    /// taggers' mean probabilities over its tokens and their mix.
+    fn analyze(&self, doc: &Document) -> Vec<(Span, f32, Classified)> {
+        let ctx = DocCtx::new(doc);
+        let (pt, pe) = self.taggers(&ctx, doc);
+        let found = self.fusion.decode(&ctx, &pt, &pe);
+        let spans: Vec<Span> = found.iter().map(|(s, _)| *s).collect();
+        let cls = self.linear.classify(doc, &spans);
+        found
+            .into_iter()
+            .zip(cls)
+            .map(|((s, c), mut k)| {
+                let (e, t) = (mean_inside(doc, &s, &pe), mean_inside(doc, &s, &pt));
+                let note = format!(
+                    "span found by the fine-tuned encoder (mean word probability {e:.2}) mixed with the linear tagger ({t:.2}) at weight {:.1}",
+                    self.fusion.mix
+                );
+                k.evidence
+                    .insert(0, Evidence::new("encoder", doc.slice(&s), &note, e));
+                (s, c, k)
+            })
+            .collect()
+    }
+}
+
+/// The embedded tagger (`models/techniques-encoder`, see
+/// [`super::embedded::techniques_encoder`]) beside the embedded linear
+/// model, built once (about a quarter of a second).
+pub fn embedded() -> &'static EncoderFused<'static> {
+    static M: std::sync::OnceLock<EncoderFused<'static>> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let (model, fusion) = super::embedded::techniques_encoder();
+        let linear: &'static LinearModel = &DEFAULT_MODEL;
+        EncoderFused {
+            linear,
+            encoder: EncoderTagger::new(model),
+            fusion,
+            name: format!("{}+{}", linear.name(), super::embedded::TECHNIQUES_NAME),
+        }
+    })
 }
 
 #[cfg(test)]

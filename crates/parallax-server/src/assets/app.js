@@ -307,6 +307,8 @@ function analyzeBody() {
   }
   const scorer = $('#claims-scorer') && $('#claims-scorer').value;
   if (scorer && scorer !== 'linear') body.claims = scorer;
+  const tagger = $('#techniques-tagger') && $('#techniques-tagger').value;
+  if (tagger && tagger !== 'linear') body.techniques = tagger;
   return body;
 }
 
